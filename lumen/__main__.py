@@ -1,0 +1,3 @@
+from lumen.cli.main import main
+
+main()
