@@ -1,0 +1,57 @@
+"""`SourceUnit`: one source file, ready for the parser."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from lumen.diagnostics import Diagnostic
+from lumen.source.directives import SourceDirective
+
+if TYPE_CHECKING:
+    from lumen.syntax.docblocks import DocBlock
+
+SourceKind = Literal["markdown", "plain"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceUnit:
+    """A loaded file.
+
+    `text` is the original text (CRLF normalised to LF); `code` is the text the parser
+    reads, with every non-code line replaced by an empty line so that line and column
+    numbers in `code` are those of the original file. `directives` are the directive
+    lines found outside code (Markdown prose, the header of a fence-less Markdown file);
+    directives written in code are the parser's. `docblocks` are the ``` blocks of the
+    code, for docstrings. `diagnostics` are problems found while extracting (E0007).
+    """
+
+    path: str
+    text: str
+    code: str
+    kind: SourceKind
+    directives: tuple[SourceDirective, ...] = ()
+    docblocks: tuple[DocBlock, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    _lines: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_lines", tuple(self.text.split("\n")))
+
+    def line_text(self, line: int) -> str | None:
+        """The original text of a 1-based line, or None when out of range."""
+        if 1 <= line <= len(self._lines):
+            return self._lines[line - 1]
+        return None
+
+    @property
+    def line_count(self) -> int:
+        return len(self._lines)
+
+
+class SourceError(Exception):
+    """The file could not be loaded; `diagnostic` says why (E0900 / E0901)."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
