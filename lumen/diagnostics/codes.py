@@ -84,6 +84,7 @@ class ErrorCode(str, Enum):
     FILE_NOT_FOUND = "E0900"
     FILE_UNREADABLE = "E0901"
     CONFIG = "E0902"
+    INTERNAL = "E0903"
 
 
 _KINDS: dict[ErrorCode, tuple[str, str]] = {
@@ -147,6 +148,7 @@ _KINDS: dict[ErrorCode, tuple[str, str]] = {
     ErrorCode.FILE_NOT_FOUND: ("FileNotFound", "the source file does not exist"),
     ErrorCode.FILE_UNREADABLE: ("FileUnreadable", "the source file cannot be read as UTF-8 text"),
     ErrorCode.CONFIG: ("ConfigError", "an invalid lumen.toml"),
+    ErrorCode.INTERNAL: ("InternalError", "a bug in the toolchain itself, not in the program"),
 }
 
 CODES: dict[str, CodeInfo] = {

@@ -1,0 +1,455 @@
+"""The one place that chains the stages: source -> syntax -> sema -> lir -> vm.
+
+The CLI, the tests and the language server call `check_file`, `compile_source` and
+`run_file`. Stages are imported lazily, inside functions, so that start-up stays fast and so
+that a build in which a later stage does not exist yet still runs the earlier ones (a stage
+that is missing is listed in `Compilation.unavailable`).
+
+A Python exception escaping a stage is a bug of ours, never the user's: it becomes an
+internal-error diagnostic (while compiling) or a runtime error of kind `internal` (while
+running), and the traceback goes to a crash file (or to stderr when LUMEN_DEBUG=1).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from lumen.diagnostics import Diagnostic, ErrorCode
+from lumen.diagnostics.diagnostic import NO_SPAN
+from lumen.diagnostics.render import RuntimeFrame
+from lumen.source import (
+    BOOLEAN_DIRECTIVES,
+    SourceError,
+    SourceUnit,
+    load_source,
+    normalize_directive_value,
+)
+
+DEFAULT_MAX_DEPTH = 100_000
+INTERNAL_KIND = "internal"
+
+# (module, attribute) of each stage's entry point.
+_PARSE = ("lumen.syntax", "parse")
+_ANALYZE = ("lumen.sema", "analyze")
+_LOWER = ("lumen.lir.lower", "lower_program")
+_VM = ("lumen.vm.interpreter", "VM")
+_VM_OPTIONS = ("lumen.vm.options", "VMOptions")
+_RUNTIME_ERROR = ("lumen.vm.errors", "LumenRuntimeError")
+
+
+# ------------------------------------------------------------------------------ options
+
+
+@dataclass(frozen=True, slots=True)
+class CompileOptions:
+    """`analyze=False` stops after parsing (`lumen parse`); `lower=False` stops after
+    analysis (`lumen check`)."""
+
+    analyze: bool = True
+    lower: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    entry: str = "main"
+    max_steps: int | None = None
+    max_depth: int = DEFAULT_MAX_DEPTH
+    jit: bool = True
+    jit_threshold: int | None = None
+    program_args: tuple[str, ...] = ()
+    trace_dir: str | None = None
+
+
+# ------------------------------------------------------------------------------ results
+
+
+@dataclass(frozen=True, slots=True)
+class Compilation:
+    """Everything the compile stages produced. `program`, `analysis` and `module` are None
+    for stages that did not run (an earlier error, `lower=False`, or a missing stage)."""
+
+    unit: SourceUnit | None
+    program: Any = None
+    analysis: Any = None
+    module: Any = None
+    diagnostics: tuple[Diagnostic, ...] = ()
+    unavailable: tuple[str, ...] = ()
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.is_error)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def path(self) -> str:
+        return self.unit.path if self.unit else ""
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeFailure:
+    """A runtime error, in the shape renderers need. `kind` is a §9.11 kind name, or
+    `internal` for a bug of the toolchain (then `crash_report` names the saved traceback)."""
+
+    kind: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    stack: tuple[RuntimeFrame, ...] = ()
+    crash_report: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunOutcome:
+    """The result of `run_file`: compile errors (then nothing ran), a runtime failure, or
+    the entry cell's value."""
+
+    compilation: Compilation
+    value: Any = None
+    error: RuntimeFailure | None = None
+    ran: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.ran and self.error is None
+
+
+# ------------------------------------------------------------------------------ stages
+
+
+class _StageUnavailable(Exception):
+    """A stage's module or entry point does not exist in this build."""
+
+
+def _load_stage(entry: tuple[str, str]) -> Callable[..., Any]:
+    module_name, attribute = entry
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        # Only the stage's own module being absent counts; a missing import inside an
+        # existing stage is a bug and propagates.
+        if exc.name and (module_name == exc.name or module_name.startswith(exc.name + ".")):
+            raise _StageUnavailable(module_name) from None
+        raise
+    found = getattr(module, attribute, None)
+    if found is None:
+        raise _StageUnavailable(f"{module_name}.{attribute}")
+    return found
+
+
+def stage_available(entry: tuple[str, str]) -> bool:
+    try:
+        _load_stage(entry)
+    except _StageUnavailable:
+        return False
+    return True
+
+
+# ------------------------------------------------------------------------------ compile
+
+
+def compile_file(path: str | Path, options: CompileOptions | None = None) -> Compilation:
+    """Load `path` and compile it; a file that cannot be read is a compile error."""
+    try:
+        unit = load_source(path)
+    except SourceError as exc:
+        return Compilation(unit=None, diagnostics=(exc.diagnostic,))
+    return compile_source(unit, options)
+
+
+def check_file(path: str | Path, options: CompileOptions | None = None) -> Compilation:
+    """What `lumen check` does: parse and analyse, without lowering or running."""
+    return compile_file(path, options or CompileOptions(lower=False))
+
+
+def parse_file(path: str | Path) -> Compilation:
+    """What `lumen parse` does: read and parse only."""
+    return compile_file(path, CompileOptions(analyze=False, lower=False))
+
+
+def compile_source(unit: SourceUnit, options: CompileOptions | None = None) -> Compilation:
+    """Run the compile stages over `unit`, stopping at the first stage that reports errors
+    (parse errors skip analysis; any error skips lowering)."""
+    options = options or CompileOptions()
+    state = _CompileState(unit)
+    try:
+        state.run(options)
+    except Exception as exc:  # a bug in a stage: report it, never show a traceback
+        state.diagnostics.append(internal_error_diagnostic(exc, unit.path, state.stage))
+    return state.result()
+
+
+@dataclass
+class _CompileState:
+    unit: SourceUnit
+    program: Any = None
+    analysis: Any = None
+    module: Any = None
+    stage: str = "reading the source"
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    unavailable: list[str] = field(default_factory=list)
+
+    def run(self, options: CompileOptions) -> None:
+        unit = self.unit
+        self.diagnostics.extend(unit.diagnostics)
+        self.stage = "parsing"
+        parse = self._stage(_PARSE)
+        if parse is None:  # without a parser nothing was checked: never report "clean"
+            self.diagnostics.append(_missing_parser_diagnostic(unit.path))
+            return
+        parsed = parse(unit.code, unit.path, unit.docblocks)
+        self.program = parsed.program
+        self.diagnostics.extend(parsed.diagnostics)
+        if self.program is None or self._has_errors() or not options.analyze:
+            return
+        self.stage = "analysing"
+        analyze = self._stage(_ANALYZE)
+        if analyze is None:
+            return
+        directives = collect_directives(unit, self.program)
+        self.analysis = analyze(self.program, file=unit.path, directives=directives)
+        self.diagnostics.extend(self.analysis.diagnostics)
+        if not options.lower or self._has_errors():
+            return
+        self.stage = "lowering"
+        lower = self._stage(_LOWER)
+        if lower is None:
+            return
+        self.module = lower(self.program, self.analysis, file=unit.path)
+        self.diagnostics.extend(getattr(self.module, "diagnostics", ()) or ())
+
+    def _stage(self, entry: tuple[str, str]) -> Callable[..., Any] | None:
+        try:
+            return _load_stage(entry)
+        except _StageUnavailable as missing:
+            self.unavailable.append(str(missing))
+            return None
+
+    def _has_errors(self) -> bool:
+        return any(d.is_error for d in self.diagnostics)
+
+    def result(self) -> Compilation:
+        ordered = sorted(self.diagnostics, key=lambda d: (d.file != self.unit.path, d.line, d.column))
+        return Compilation(
+            unit=self.unit,
+            program=self.program,
+            analysis=self.analysis,
+            module=self.module,
+            diagnostics=tuple(ordered),
+            unavailable=tuple(self.unavailable),
+        )
+
+
+def _missing_parser_diagnostic(file: str) -> Diagnostic:
+    return Diagnostic(
+        code=ErrorCode.INTERNAL.value,
+        message="this build of lumen has no parser (lumen.syntax.parse); nothing was checked",
+        file=file,
+        span=NO_SPAN,
+    )
+
+
+def collect_directives(unit: SourceUnit, program: Any) -> dict[str, str | None]:
+    """The file's directives, merged: prose directives, top-level `@name value` directives
+    and the bare attributes `@strict`/`@doc_mode`/`@deterministic` (§5.16), by line, the
+    last one of a name winning. A value of None means the bare form (true)."""
+    from lumen.syntax import ast
+
+    found: list[tuple[int, str, str | None]] = [(d.line, d.name, d.value) for d in unit.directives]
+    for item in getattr(program, "items", ()):
+        if isinstance(item, ast.Directive):
+            found.append((item.span.line, item.name, normalize_directive_value(item.value)))
+            continue
+        for attribute in getattr(item, "attributes", ()) or ():
+            if attribute.name in BOOLEAN_DIRECTIVES:
+                value = normalize_directive_value(_strip_parens(attribute.args))
+                found.append((attribute.span.line, attribute.name, value))
+    found.sort(key=lambda entry: entry[0])
+    return {name: value for _, name, value in found}
+
+
+def _strip_parens(args: str | None) -> str | None:
+    if args is None:
+        return None
+    text = args.strip()
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1]
+    return text
+
+
+# ------------------------------------------------------------------------------ run
+
+
+def run_file(
+    path: str | Path,
+    options: RunOptions | None = None,
+    compile_options: CompileOptions | None = None,
+) -> RunOutcome:
+    """Compile `path` and, when that succeeds, run its entry cell."""
+    compilation = compile_file(path, compile_options or CompileOptions())
+    return run_compilation(compilation, options or RunOptions())
+
+
+def run_compilation(compilation: Compilation, options: RunOptions) -> RunOutcome:
+    """Run a compiled program's entry cell (nothing runs when compilation failed)."""
+    if not compilation.ok:
+        return RunOutcome(compilation)
+    if compilation.module is None:
+        diagnostic = _unavailable_diagnostic(compilation, compilation.unavailable)
+        return RunOutcome(_with_error(compilation, diagnostic))
+    try:
+        vm_class = _load_stage(_VM)
+        runtime_error = _load_stage(_RUNTIME_ERROR)
+        vm = vm_class(compilation.module, _vm_options(options))
+    except _StageUnavailable as missing:
+        return RunOutcome(_with_error(compilation, _unavailable_diagnostic(compilation, [str(missing)])))
+    except Exception as exc:  # a bug while setting up the VM: still a compile-side report
+        diagnostic = internal_error_diagnostic(exc, compilation.path, "starting the VM")
+        return RunOutcome(_with_error(compilation, diagnostic))
+    try:
+        value = vm.run(options.entry)
+    except runtime_error as exc:
+        return RunOutcome(compilation, error=_runtime_failure(exc), ran=True)
+    except Exception as exc:  # includes RecursionError: VM frames must not use the C stack
+        return RunOutcome(compilation, error=internal_runtime_failure(exc, compilation.path), ran=True)
+    return RunOutcome(compilation, value=value, ran=True)
+
+
+def _vm_options(options: RunOptions) -> Any:
+    options_class = _load_stage(_VM_OPTIONS)
+    wanted: dict[str, Any] = {
+        "max_steps": options.max_steps,
+        "max_depth": options.max_depth,
+        "jit": options.jit,
+        "jit_threshold": options.jit_threshold,
+        "program_args": list(options.program_args),
+        "trace_dir": options.trace_dir,
+    }
+    accepted = {f.name for f in fields(options_class)}
+    if options.trace_dir is not None and "trace_dir" not in accepted:
+        print("lumen: warning: --trace-dir is not supported by this build; no trace recorded",
+              file=sys.stderr)
+    return options_class(**{k: v for k, v in wanted.items() if k in accepted})
+
+
+def _with_error(compilation: Compilation, diagnostic: Diagnostic) -> Compilation:
+    return Compilation(
+        unit=compilation.unit,
+        program=compilation.program,
+        analysis=compilation.analysis,
+        module=compilation.module,
+        diagnostics=compilation.diagnostics + (diagnostic,),
+        unavailable=compilation.unavailable,
+    )
+
+
+def _unavailable_diagnostic(compilation: Compilation, missing: Iterable[str]) -> Diagnostic:
+    names = ", ".join(dict.fromkeys(missing)) or "the lowering"
+    return Diagnostic(
+        code=ErrorCode.INTERNAL.value,
+        message=f"cannot run: this build of lumen lacks a stage ({names})",
+        file=compilation.path,
+        span=NO_SPAN,
+        hint="`lumen check` still checks what the available stages cover",
+    )
+
+
+def _runtime_failure(exc: BaseException) -> RuntimeFailure:
+    stack = tuple(_frame(entry) for entry in getattr(exc, "lumen_stack", ()) or ())
+    return RuntimeFailure(
+        kind=str(getattr(exc, "kind", "") or "runtime"),
+        message=str(getattr(exc, "message", "") or exc),
+        file=getattr(exc, "file", None),
+        line=getattr(exc, "line", None),
+        column=getattr(exc, "column", None),
+        stack=stack,
+    )
+
+
+def _frame(entry: Any) -> RuntimeFrame:
+    """One Lumen stack entry, whether the VM gives a tuple `(cell, file, line)`, an object
+    with those attributes, or a plain string."""
+    if isinstance(entry, RuntimeFrame):
+        return entry
+    if isinstance(entry, tuple):
+        cell, file, line = (tuple(entry) + (None, None, None))[:3]
+        return RuntimeFrame(str(cell), file, line)
+    if isinstance(entry, str):
+        return RuntimeFrame(entry)
+    cell = getattr(entry, "cell", None) or getattr(entry, "name", None) or str(entry)
+    return RuntimeFrame(str(cell), getattr(entry, "file", None), getattr(entry, "line", None))
+
+
+# ------------------------------------------------------------------------------ crashes
+
+
+def internal_error_diagnostic(exc: BaseException, file: str, doing: str) -> Diagnostic:
+    """The compile-time report of a toolchain bug (the traceback is saved, not shown)."""
+    where = save_crash_report(exc, f"while {doing} {file}")
+    return Diagnostic(
+        code=ErrorCode.INTERNAL.value,
+        message=(
+            f"internal compiler error while {doing} ({_describe(exc)}); please report it; "
+            + _details_hint(where)
+        ),
+        file=file,
+        span=NO_SPAN,
+    )
+
+
+def internal_runtime_failure(exc: BaseException, file: str) -> RuntimeFailure:
+    where = save_crash_report(exc, f"while running {file}")
+    message = f"internal error in the VM ({_describe(exc)}); please report it; {_details_hint(where)}"
+    return RuntimeFailure(kind=INTERNAL_KIND, message=message, file=file, crash_report=where)
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _details_hint(where: str | None) -> str:
+    if where is not None:
+        return f"details in {where}"
+    if os.environ.get("LUMEN_DEBUG") == "1":
+        return "details printed above (LUMEN_DEBUG=1)"
+    return "the crash report could not be saved; rerun with LUMEN_DEBUG=1 to see it"
+
+
+def crash_directory() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "lumen"
+
+
+def save_crash_report(exc: BaseException, context: str) -> str | None:
+    """Write the traceback to `~/.cache/lumen/crash-<timestamp>.txt` and return its path;
+    with LUMEN_DEBUG=1 print it to stderr instead and return None."""
+    report = "".join(traceback.format_exception(exc))
+    header = (
+        f"lumen internal error {context}\n"
+        f"python {sys.version.split()[0]} on {sys.platform}\n"
+        f"command: {' '.join(sys.argv)}\n\n"
+    )
+    if os.environ.get("LUMEN_DEBUG") == "1":
+        print(header + report, file=sys.stderr)
+        return None
+    stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 1_000_000:06d}"
+    directory = crash_directory()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / f"crash-{stamp}.txt"
+        path.write_text(header + report, encoding="utf-8")
+    except OSError:
+        return None
+    return str(path)
