@@ -165,6 +165,8 @@ def compile_file(path: str | Path, options: CompileOptions | None = None) -> Com
         unit = load_source(path)
     except SourceError as exc:
         return Compilation(unit=None, diagnostics=(exc.diagnostic,))
+    except Exception as exc:  # a bug while extracting the source
+        return Compilation(unit=None, diagnostics=(internal_error_diagnostic(exc, str(path), "reading"),))
     return compile_source(unit, options)
 
 
