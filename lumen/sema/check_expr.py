@@ -155,6 +155,8 @@ class ExprChecker(CheckerBase):
             return self.variant_type(variant.enum) if variant.fields is None else ANY
         if is_global_value(s, name) or s.star_import or name == "self":
             return ANY
+        if name[:1].isupper() and s.imports_types:
+            return ANY  # perhaps a variant of an imported enum (§15.3)
         return None
 
     def variant_type(self, enum: str) -> Type:

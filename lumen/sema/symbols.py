@@ -101,6 +101,11 @@ class SymbolTable:
     star_import: bool = False
     top_level_statements: list[ast.Node] = field(default_factory=list)
 
+    @property
+    def imports_types(self) -> bool:
+        """Does the program import a type (whose variants are then visible unseen)?"""
+        return self.star_import or any(name[:1].isupper() for name in self.imported)
+
     def is_type_name(self, name: str) -> bool:
         return (
             name in self.records or name in self.enums or name in self.aliases
