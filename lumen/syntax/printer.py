@@ -556,7 +556,8 @@ def _is_simple(e: A.Expr) -> bool:
 
 
 def _comptime_braced(e: A.Comptime) -> bool:
-    if not e.braced or len(e.body.stmts) != 1:
+    """`comptime { e }` holds one expression on one line."""
+    if not e.braced or len(e.body.stmts) != 1 or not isinstance(e.body.stmts[0], A.ExprStmt):
         return False
     return "\n" not in print_stmt(e.body.stmts[0], 0)
 
@@ -602,8 +603,12 @@ def _prints_inline_if(e: A.If | A.IfLet) -> bool:
     return branch is None or _one_line_block(branch)
 
 
+# Statements the one-line `then`/`else` branches accept (besides expressions).
+_INLINE_BRANCH_STMTS = (A.ExprStmt, A.Return, A.Break, A.Continue, A.Emit, A.Halt)
+
+
 def _one_line_block(block: A.Block) -> bool:
-    if len(block.stmts) != 1 or isinstance(block.stmts[0], A.DECL_TYPES):
+    if len(block.stmts) != 1 or not isinstance(block.stmts[0], _INLINE_BRANCH_STMTS):
         return False
     return "\n" not in print_stmt(block.stmts[0], 0)
 
