@@ -1,0 +1,149 @@
+"""The builtin registry: every builtin function of §10, by name and alias.
+
+Calling convention (the VM's side): `spec.fn(*args)` with positional Lumen values, or
+`spec.fn(ctx, *args)` when `spec.needs_context`. Missing trailing arguments are simply left
+out; surplus ones are dropped. The registered wrapper turns a stray Python exception
+inside a builtin into `null` (§10.0: unsupported argument kinds give `null`), so only
+`LumenRuntimeError` (and the VM's own exceptions raised through `ctx.call`) escape.
+"""
+
+from __future__ import annotations
+
+import inspect
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from lumen.vm.errors import LumenRuntimeError
+
+
+class BuiltinContext(Protocol):
+    """What builtins need from the running VM."""
+
+    program_args: list[str]
+    rng: random.Random
+
+    def call(self, fn_value: Any, args: list[Any]) -> Any:
+        """Invoke any Lumen callable (Closure, BuiltinRef, Composed) with positional args."""
+        ...
+
+    def write_stdout(self, text: str) -> None: ...
+
+    def write_stderr(self, text: str) -> None: ...
+
+    def read_stdin_line(self) -> str:
+        """The next line of stdin *including* its line ending; `""` at end of input
+        (like `io.TextIOBase.readline`)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltinSpec:
+    name: str
+    fn: Callable[..., Any]
+    needs_context: bool
+    nondeterministic: bool
+    effect: str | None
+
+
+BUILTINS: dict[str, BuiltinSpec] = {}
+
+# Python errors that mean "an argument of an unsupported kind" inside a builtin body.
+_UNSUPPORTED_ARGUMENT_ERRORS = (
+    TypeError,
+    ValueError,
+    AttributeError,
+    KeyError,
+    IndexError,
+    OverflowError,
+    ZeroDivisionError,
+    UnicodeError,
+)
+
+
+def _max_positional(fn: Callable[..., Any]) -> int | None:
+    """How many positional arguments `fn` accepts (None for `*args`)."""
+    count = 0
+    for parameter in inspect.signature(fn).parameters.values():
+        if parameter.kind is inspect.Parameter.VAR_POSITIONAL:
+            return None
+        if parameter.kind in (
+            inspect.Parameter.POSITIONAL_ONLY,
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+        ):
+            count += 1
+    return count
+
+
+def _robust(fn: Callable[..., Any]) -> Callable[..., Any]:
+    limit = _max_positional(fn)
+
+    def call_builtin(*args: Any) -> Any:
+        if limit is not None and len(args) > limit:
+            args = args[:limit]
+        try:
+            return fn(*args)
+        except LumenRuntimeError:
+            raise
+        except RecursionError:
+            raise LumenRuntimeError("limits", "value nesting too deep") from None
+        except _UNSUPPORTED_ARGUMENT_ERRORS:
+            return None
+
+    call_builtin.__name__ = fn.__name__
+    call_builtin.__doc__ = fn.__doc__
+    call_builtin.__wrapped__ = fn  # type: ignore[attr-defined]
+    return call_builtin
+
+
+def builtin(
+    *names: str, context: bool = False, nd: bool = False, effect: str | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a function under every name in `names` (the first is the canonical one)."""
+
+    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        wrapped = _robust(fn)
+        for name in names:
+            if name in BUILTINS:
+                raise RuntimeError(f"builtin {name} registered twice")
+            BUILTINS[name] = BuiltinSpec(name, wrapped, context, nd, effect)
+        return fn
+
+    return register
+
+
+def lookup(name: str) -> BuiltinSpec | None:
+    _ensure_loaded()
+    return BUILTINS.get(name)
+
+
+def all_builtins() -> dict[str, BuiltinSpec]:
+    _ensure_loaded()
+    return BUILTINS
+
+
+_loaded = False
+
+
+def _ensure_loaded() -> None:
+    """Import every family module once; each registers its builtins on import."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    from lumen.vm.builtins import (  # noqa: F401
+        assertions,
+        core,
+        data_formats,
+        encoding,
+        higher_order,
+        integrity,
+        lists,
+        maps_sets,
+        math,
+        results,
+        strings,
+        system,
+        time_random,
+    )
