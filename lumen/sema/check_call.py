@@ -234,6 +234,8 @@ class CallChecker(ExprChecker):
             cell = self.symbols.cells.get(f"{type_name}.{method}")
             if cell is not None:
                 return cell.ret if cell.ret is not None else ANY
+        if isinstance(receiver, NamedT) and receiver.kind in ("agent", "process"):
+            return ANY  # built-in process methods (§13) are untyped
         if any(name.endswith(f".{method}") for name in self._method_names()):
             return ANY
         if method in BUILTIN_FUNCTIONS:

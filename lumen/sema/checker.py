@@ -132,6 +132,8 @@ class Checker(StmtChecker):
     def _defaults(self, decl: ast.RecordDecl) -> None:
         self.scope = Scope()
         self.function = FunctionContext(decl.name, None, frozenset(g.name for g in decl.generics))
+        for field in decl.fields:  # a default may mention the other fields
+            self.scope.define(field.name, ANY)
         for field in decl.fields:
             if field.default is not None:
                 self.expr(field.default)

@@ -170,7 +170,8 @@ def _structurally_compatible(expected: Type, actual: Type) -> bool:
             compatible(e, a) for e, a in zip(expected.items, actual.items)
         )
     if isinstance(expected, FnT) and isinstance(actual, FnT):
-        return len(expected.params) == len(actual.params) and compatible(expected.ret, actual.ret)
+        # Parameter lists are not compared: defaults and variadics make arity fuzzy.
+        return compatible(expected.ret, actual.ret)
     if isinstance(expected, NamedT) and isinstance(actual, NamedT):
         if expected.name != actual.name:
             return False
