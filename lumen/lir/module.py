@@ -1,0 +1,96 @@
+"""LIR module data: frozen, msgpack-serialisable descriptions of lowered programs.
+
+A `Module` holds every function (cells, `Type.method` cells, record constructors, lambdas,
+the synthetic `main`) in one tuple; instructions name functions by index. Constants are
+immutable Lumen values (null, Bool, Int, Float, String, Bytes) or tuples of them (used for
+call shapes and variant descriptors).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lumen.lir.opcodes import Op
+
+FORMAT_VERSION = 1
+
+Constant = object  # None | bool | int | float | str | bytes | tuple[Constant, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Instr:
+    op: Op
+    a: int = 0
+    b: int = 0
+    c: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ParamInfo:
+    """A parameter. `has_default`: the callee's prologue computes the default when the
+    argument is absent (the register then holds the missing-argument marker)."""
+
+    name: str
+    has_default: bool = False
+    variadic: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    """One unit of code.
+
+    Register layout: parameters in `R[0..len(params)-1]`, then captured values (lambdas) in
+    the order of `captures`, then locals and temporaries up to `nregs`.
+    """
+
+    name: str
+    params: tuple[ParamInfo, ...]
+    nregs: int
+    code: tuple[Instr, ...]
+    constants: tuple[Constant, ...]
+    lines: tuple[tuple[int, int], ...]  # (line, column) per pc
+    captures: tuple[str, ...] = ()
+    is_generator: bool = False
+    is_lambda: bool = False
+    variadic: bool = False
+    display_name: str = ""  # name shown in `<closure:NAME>` and stack traces
+
+    @property
+    def shown_name(self) -> str:
+        return self.display_name or self.name
+
+
+@dataclass(frozen=True, slots=True)
+class RecordInfo:
+    name: str
+    fields: tuple[str, ...]
+    defaults: tuple[bool, ...]  # per field: has a default expression
+    constraints: tuple[bool, ...]  # per field: has a `where` constraint
+    constructor: int  # function index of the constructor cell
+
+
+@dataclass(frozen=True, slots=True)
+class VariantInfo:
+    name: str
+    fields: tuple[str, ...] | None  # None: no payload; names "" when positional
+
+
+@dataclass(frozen=True, slots=True)
+class EnumInfo:
+    name: str
+    variants: tuple[VariantInfo, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Module:
+    format_version: int
+    file: str
+    functions: tuple[Function, ...]
+    records: tuple[RecordInfo, ...] = ()
+    enums: tuple[EnumInfo, ...] = ()
+    # Every named cell (including `Type.method` cells and `main`) -> function index.
+    entry_points: dict[str, int] = field(default_factory=dict)
+
+    def function_named(self, name: str) -> Function | None:
+        index = self.entry_points.get(name)
+        return None if index is None else self.functions[index]

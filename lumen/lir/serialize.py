@@ -1,0 +1,103 @@
+"""msgpack round trip of LIR modules, guarded by `FORMAT_VERSION`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgpack
+
+from lumen.lir.module import (
+    FORMAT_VERSION,
+    EnumInfo,
+    Function,
+    Instr,
+    Module,
+    ParamInfo,
+    RecordInfo,
+    VariantInfo,
+)
+from lumen.lir.opcodes import Op
+
+_BIGINT = 1  # msgpack ext code: an Int outside 64 bits, as decimal text
+_TUPLE = 2  # a tuple constant (kept distinct from lists)
+
+
+class LIRFormatError(Exception):
+    """The bytes are not an LIR module of this compiler's format version."""
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, int):
+        return msgpack.ExtType(_BIGINT, str(value).encode())
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def _ext_hook(code: int, data: bytes) -> Any:
+    if code == _BIGINT:
+        return int(data.decode())
+    if code == _TUPLE:
+        return tuple(msgpack.unpackb(data, ext_hook=_ext_hook, raw=False, use_list=False,
+                                     strict_map_key=False))
+    return msgpack.ExtType(code, data)
+
+
+def _constant(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return msgpack.ExtType(_TUPLE, msgpack.packb([_constant(v) for v in value],
+                                                     default=_default,
+                                                     use_bin_type=True))
+    return value
+
+
+def _function(f: Function) -> list[Any]:
+    code = [x for instr in f.code for x in (int(instr.op), instr.a, instr.b, instr.c)]
+    return [f.name, [[p.name, p.has_default, p.variadic] for p in f.params], f.nregs, code,
+            [_constant(k) for k in f.constants], [list(pos) for pos in f.lines],
+            list(f.captures), f.is_generator, f.is_lambda, f.variadic, f.display_name]
+
+
+def _unfunction(data: list[Any]) -> Function:
+    (name, params, nregs, code, constants, lines, captures, is_generator, is_lambda,
+     variadic, display_name) = data
+    instrs = tuple(Instr(Op(code[i]), code[i + 1], code[i + 2], code[i + 3])
+                   for i in range(0, len(code), 4))
+    return Function(name, tuple(ParamInfo(*p) for p in params), nregs, instrs,
+                    tuple(constants), tuple(tuple(pos) for pos in lines), tuple(captures),
+                    is_generator, is_lambda, variadic, display_name)
+
+
+def dumps(module: Module) -> bytes:
+    payload = [
+        "LIR", module.format_version, module.file,
+        [_function(f) for f in module.functions],
+        [[r.name, list(r.fields), list(r.defaults), list(r.constraints), r.constructor]
+         for r in module.records],
+        [[e.name, [[v.name, None if v.fields is None else list(v.fields)]
+                   for v in e.variants]] for e in module.enums],
+        dict(module.entry_points),
+    ]
+    return msgpack.packb(payload, default=_default, use_bin_type=True)
+
+
+def loads(data: bytes) -> Module:
+    try:
+        payload = msgpack.unpackb(data, ext_hook=_ext_hook, raw=False, use_list=True,
+                                  strict_map_key=False)
+    except Exception as exc:  # msgpack raises several unrelated types
+        raise LIRFormatError(f"not an LIR module: {exc}") from exc
+    if not isinstance(payload, list) or len(payload) != 7 or payload[0] != "LIR":
+        raise LIRFormatError("not an LIR module")
+    version = payload[1]
+    if version != FORMAT_VERSION:
+        raise LIRFormatError(
+            f"LIR format version {version} is not supported (this compiler reads version "
+            f"{FORMAT_VERSION}); recompile the program")
+    _, _, file, functions, records, enums, entry_points = payload
+    return Module(
+        version, file, tuple(_unfunction(f) for f in functions),
+        tuple(RecordInfo(n, tuple(fs), tuple(ds), tuple(cs), ctor)
+              for n, fs, ds, cs, ctor in records),
+        tuple(EnumInfo(n, tuple(VariantInfo(vn, None if vf is None else tuple(vf))
+                                for vn, vf in vs)) for n, vs in enums),
+        dict(entry_points),
+    )

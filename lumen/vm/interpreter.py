@@ -1,0 +1,558 @@
+"""The register VM: runs LIR modules.
+
+Design
+- Every Lumen call pushes a `Frame` onto `self.frames` and continues in the same dispatch
+  loop; a return pops it. No Python recursion happens for Lumen->Lumen calls, so depth is
+  bounded by `VMOptions.max_depth` only. Builtin callbacks (`map(xs, fn)` calling a
+  lambda) re-enter the loop through `call()` and nest on the Python stack: only those do.
+- Instructions are pre-decoded tuples `(op, a, b, c)`; the loop tests opcodes roughly in
+  order of frequency and inlines the Int/Float fast paths, calling `ops.*` otherwise.
+- Value semantics (§9.9) without quadratic copying: `APPEND`, `SETINDEX` and `SETATTR`
+  mutate the container in place when the register holds the only reference, else copy.
+  Uniqueness: inside a handler, `x = regs[a]; getrefcount(x)` counts the register slot,
+  the local `x` and the call's argument: `UNIQUE_REFS == 3`. Any other holder (another
+  register, a record field, a captured value, an iteration snapshot) raises the count, and
+  the container is copied first. Argument registers are cleared after calls so that dead
+  temporaries do not count as holders.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from typing import Any
+
+from lumen.lir.module import Module
+from lumen.lir.opcodes import Op
+from lumen.vm import errors, ops
+from lumen.vm.errors import LumenRuntimeError
+from lumen.vm.frames import Code, Frame, bind_arguments
+from lumen.vm.options import VMOptions
+from lumen.vm.render import display, plain
+from lumen.vm.values import (
+    INT_MAX,
+    INT_MIN,
+    BuiltinRef,
+    Closure,
+    Composed,
+    Record,
+    Variant,
+    truthy,
+    type_of,
+    values_equal,
+)
+
+UNIQUE_REFS = 3
+_NONES = [[None] * n for n in range(64)]
+
+(MOVE, LOADK, LOADI, LOADNULL, LOADBOOL, ADD, SUB, ADDI, SUBI, MUL, JMP, LTJF, LEJF, GTJF,
+ GEJF, EQJF, NEJF, JMPF, JMPT, FORNEXT, GETINDEX, SETINDEX, GETATTR, CALLCELL, RETURN,
+ APPEND, LT, LE, GT, GE, EQ, NE, CALLBUILTIN, CALL, MOD) = range(35)
+assert Op.MOD == MOD
+TRY = int(Op.TRY)
+ENDDEFER = int(Op.ENDDEFER)
+
+
+def _is_err(v: Any) -> bool:
+    return type(v) is Variant and v.tag == "err" and v.enum_name == "result"
+
+
+class VM:
+    """Runs one module. Also the `BuiltinContext` that builtins call back into."""
+
+    def __init__(self, module: Module, options: VMOptions | None = None) -> None:
+        from lumen.vm.builtins.core import BUILTIN_CONSTANTS
+        from lumen.vm.builtins.registry import all_builtins
+
+        self.module = module
+        self.options = options or VMOptions()
+        self.builtins = all_builtins()
+        self.builtin_constants = BUILTIN_CONSTANTS
+        self.codes = tuple(Code(f, i, module.file, self.builtins.get)
+                           for i, f in enumerate(module.functions))
+        self.cell_codes = {name: self.codes[i] for name, i in module.entry_points.items()}
+        self.frames: list[Frame] = []
+        self.program_args = list(self.options.program_args)
+        self.rng = random.Random(self.options.seed)
+        self.budget = self.options.max_steps if self.options.max_steps is not None else -1
+        self.max_depth = self.options.max_depth
+
+    # ------------------------------------------------------------------ BuiltinContext
+
+    def write_stdout(self, text: str) -> None:
+        sys.stdout.write(text)
+
+    def write_stderr(self, text: str) -> None:
+        sys.stderr.write(text)
+
+    def read_stdin_line(self) -> str:
+        return sys.stdin.readline()
+
+    def call(self, fn_value: Any, args: list[Any]) -> Any:
+        """Call any Lumen callable from Python (builtin callbacks); nests the run loop."""
+        t = type(fn_value)
+        if t is Closure:
+            code = fn_value.func
+            return self._run_frame(code, bind_arguments(code, list(args), None,
+                                                        fn_value.captures))
+        if t is BuiltinRef:
+            return self._call_builtin(fn_value.name, list(args), None)
+        if t is Composed:
+            return self.call(fn_value.second, [self.call(fn_value.first, args)])
+        raise errors.type_error(f"cannot call {display(fn_value)}")
+
+    # ------------------------------------------------------------------ entry
+
+    def run(self, entry: str = "main", args: tuple[Any, ...] | list[Any] = ()) -> Any:
+        code = self.cell_codes.get(entry)
+        if code is None:
+            raise errors.undefined_cell(entry)
+        try:
+            return self._run_frame(code, bind_arguments(code, list(args), None))
+        finally:
+            sys.stdout.flush()
+
+    def _run_frame(self, code: Code, regs: list[Any]) -> Any:
+        base = len(self.frames)
+        if base >= self.max_depth:
+            raise errors.stack_overflow(self.max_depth)
+        self.frames.append(Frame(code, regs, 0))
+        return self._execute(base)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _call_builtin(self, name: str, args: list[Any], named: dict[str, Any] | None) -> Any:
+        spec = self.builtins.get(name)
+        if spec is None:
+            raise errors.undefined_cell(name)
+        if named:
+            args = args + list(named.values())
+        if spec.needs_context:
+            return spec.fn(self, *args)
+        return spec.fn(*args)
+
+    def _split_args(self, values: list[Any], shape: tuple[str, ...]
+                    ) -> tuple[list[Any], dict[str, Any] | None]:
+        positional: list[Any] = []
+        named: dict[str, Any] = {}
+        for kind, value in zip(shape, values):
+            if kind == "":
+                positional.append(value)
+            elif kind == "*":
+                positional.extend(ops.iterate(value) if type(value) is not str else [value])
+            else:
+                named[kind] = value
+        return positional, (named or None)
+
+    def _resolve_method(self, receiver: Any, name: str) -> tuple[Any, bool]:
+        """§7.6 steps 3-6: (callable, prepend receiver)."""
+        t = type(receiver)
+        if t is Record or t is dict:
+            field = receiver.fields.get(name) if t is Record else receiver.get(name)
+            if type(field) in (Closure, BuiltinRef, Composed):
+                return field, True
+        owner = receiver.enum_name if t is Variant else type_of(receiver)
+        code = self.cell_codes.get(f"{owner}.{name}")
+        if code is not None:
+            return Closure(code, (), code.name), True
+        code = self.cell_codes.get(name)
+        if code is not None:
+            return Closure(code, (), code.name), True
+        if name in self.builtins:
+            return BuiltinRef(name), True
+        raise errors.undefined_cell(name)
+
+    def _global(self, name: str) -> Any:
+        if name in self.builtin_constants:
+            return self.builtin_constants[name]
+        if name in self.builtins:
+            return BuiltinRef(name)
+        raise errors.undefined_cell(name)
+
+    def _annotate(self, exc: LumenRuntimeError, frame: Frame, pc: int) -> None:
+        code = frame.code
+        line, column = code.line_at(pc - 1)
+        if exc.line is None:
+            exc.file, exc.line, exc.column = code.file, line, column
+        exc.lumen_stack.append((code.name, code.file, line))
+
+    # ------------------------------------------------------------------ the loop
+
+    def _execute(self, base: int) -> Any:  # noqa: C901 - the dispatch loop is one function
+        frames = self.frames
+        codes = self.codes
+        getrefcount = sys.getrefcount
+        frame = frames[-1]
+        code = frame.code
+        instrs = code.instrs
+        consts = code.constants
+        regs = frame.regs
+        pc = frame.pc
+        lo, hi = INT_MIN, INT_MAX
+        while True:
+            try:
+                while True:
+                    op, a, b, c = instrs[pc]
+                    pc += 1
+                    if op < 10:
+                        if op == MOVE:
+                            regs[a] = regs[b]
+                        elif op == LOADI or op == LOADK:
+                            regs[a] = b if op == LOADI else consts[b]
+                        elif op == ADD:
+                            x = regs[b]
+                            y = regs[c]
+                            if type(x) is int and type(y) is int:
+                                r = x + y
+                                regs[a] = r if lo <= r <= hi else ops.add(x, y)
+                            elif type(x) is float and type(y) is float:
+                                regs[a] = x + y
+                            else:
+                                regs[a] = ops.add(x, y)
+                        elif op == ADDI:
+                            x = regs[b]
+                            if type(x) is int:
+                                r = x + c
+                                regs[a] = r if r <= hi else ops.add(x, c)
+                            else:
+                                regs[a] = ops.add(x, c)
+                        elif op == SUB:
+                            x = regs[b]
+                            y = regs[c]
+                            if type(x) is int and type(y) is int:
+                                r = x - y
+                                regs[a] = r if lo <= r <= hi else ops.sub(x, y)
+                            elif type(x) is float and type(y) is float:
+                                regs[a] = x - y
+                            else:
+                                regs[a] = ops.sub(x, y)
+                        elif op == SUBI:
+                            x = regs[b]
+                            if type(x) is int:
+                                r = x - c
+                                regs[a] = r if r >= lo else ops.sub(x, c)
+                            else:
+                                regs[a] = ops.sub(x, c)
+                        elif op == MUL:
+                            x = regs[b]
+                            y = regs[c]
+                            if type(x) is int and type(y) is int:
+                                r = x * y
+                                regs[a] = r if lo <= r <= hi else ops.mul(x, y)
+                            elif type(x) is float and type(y) is float:
+                                regs[a] = x * y
+                            else:
+                                regs[a] = ops.mul(x, y)
+                        elif op == LOADNULL:
+                            regs[a] = None
+                        else:  # LOADBOOL
+                            regs[a] = b != 0
+                        continue
+                    if op < 20:
+                        if op == JMP:
+                            if a < pc and self.budget >= 0:
+                                self._spend(pc - a)
+                            pc = a
+                            continue
+                        x = regs[a]
+                        if op == LTJF:
+                            y = regs[b]
+                            if type(x) is int and type(y) is int:
+                                if not x < y:
+                                    pc = c
+                            elif not ops.lt(x, y):
+                                pc = c
+                        elif op == JMPF:
+                            if x is not True and (x is False or x is None or not truthy(x)):
+                                pc = b
+                        elif op == FORNEXT:
+                            seq = regs[b]
+                            i = regs[b + 1]
+                            if i < len(seq):
+                                regs[a] = seq[i]
+                                regs[b + 1] = i + 1
+                            else:
+                                pc = c
+                        elif op == LEJF:
+                            y = regs[b]
+                            if type(x) is int and type(y) is int:
+                                if not x <= y:
+                                    pc = c
+                            elif not ops.le(x, y):
+                                pc = c
+                        elif op == GTJF:
+                            y = regs[b]
+                            if type(x) is int and type(y) is int:
+                                if not x > y:
+                                    pc = c
+                            elif not ops.gt(x, y):
+                                pc = c
+                        elif op == GEJF:
+                            y = regs[b]
+                            if type(x) is int and type(y) is int:
+                                if not x >= y:
+                                    pc = c
+                            elif not ops.ge(x, y):
+                                pc = c
+                        elif op == EQJF:
+                            y = regs[b]
+                            if type(x) is type(y) and (type(x) is int or type(x) is str):
+                                if x != y:
+                                    pc = c
+                            elif not values_equal(x, y):
+                                pc = c
+                        elif op == NEJF:
+                            y = regs[b]
+                            if type(x) is type(y) and (type(x) is int or type(x) is str):
+                                if x == y:
+                                    pc = c
+                            elif values_equal(x, y):
+                                pc = c
+                        else:  # JMPT
+                            if x is True or (x is not False and x is not None and truthy(x)):
+                                pc = b
+                        continue
+                    if op == GETINDEX:
+                        x = regs[b]
+                        y = regs[c]
+                        if type(x) is list and type(y) is int and -len(x) <= y < len(x):
+                            regs[a] = x[y]
+                        else:
+                            regs[a] = ops.index_get(x, y)
+                        continue
+                    if op == GETATTR:
+                        x = regs[b]
+                        if type(x) is Record:
+                            regs[a] = x.fields.get(consts[c])
+                        else:
+                            regs[a] = ops.get_attr(x, consts[c])
+                        continue
+                    if op == CALLCELL or op == CALL:
+                        if op == CALLCELL:
+                            callee = codes[b]
+                            args = regs[a + 1:a + 1 + c]
+                            if c:
+                                regs[a + 1:a + 1 + c] = _NONES[c] if c < 64 else [None] * c
+                            if c == callee.nparams and callee.simple:
+                                new_regs = args + callee.padding
+                            else:
+                                new_regs = bind_arguments(callee, args, None)
+                        else:
+                            fn = regs[a]
+                            args = regs[a + 1:a + 1 + b]
+                            if b:
+                                regs[a + 1:a + 1 + b] = _NONES[b] if b < 64 else [None] * b
+                            if type(fn) is not Closure:
+                                frame.pc = pc
+                                regs[a] = self._call_value(fn, args, None)
+                                args = fn = None
+                                continue
+                            callee = fn.func
+                            new_regs = bind_arguments(callee, args, None, fn.captures)
+                            fn = None
+                        args = None
+                        if len(frames) >= self.max_depth:
+                            raise errors.stack_overflow(self.max_depth)
+                        if self.budget >= 0:
+                            self._spend(1)
+                        frame.pc = pc
+                        frame = Frame(callee, new_regs, a)
+                        frames.append(frame)
+                        code = callee
+                        instrs = callee.instrs
+                        consts = callee.constants
+                        regs = new_regs
+                        new_regs = None
+                        pc = 0
+                        continue
+                    if op == RETURN or op == TRY or op == ENDDEFER:
+                        if op == TRY:
+                            x = regs[b]
+                            if type(x) is not Variant or x.enum_name != "result":
+                                regs[a] = None
+                                continue
+                            if x.tag != "err":
+                                regs[a] = x.payload if x.tag == "ok" else None
+                                continue
+                            value = x
+                        else:
+                            value = regs[a] if op == RETURN else None
+                        if op != ENDDEFER and not frame.exiting:
+                            if frame.defers:
+                                frame.exiting = True
+                                frame.result = value
+                                pc = frame.defers.pop()
+                                continue
+                        else:  # end of a deferred block (or `return` inside one)
+                            if frame.defers:
+                                pc = frame.defers.pop()
+                                continue
+                            if frame.error is not None:
+                                raise frame.error
+                            value = frame.result
+                        frames.pop()
+                        if len(frames) == base:
+                            return value
+                        ret = frame.ret
+                        frame = frames[-1]
+                        code = frame.code
+                        instrs = code.instrs
+                        consts = code.constants
+                        regs = frame.regs
+                        regs[ret] = value
+                        pc = frame.pc
+                        continue
+                    if op == SETINDEX:
+                        x = regs[a]
+                        y = regs[b]
+                        if type(x) is list and type(y) is int and getrefcount(x) == UNIQUE_REFS \
+                                and -len(x) <= y < len(x):
+                            x[y] = regs[c]
+                        elif type(x) is dict and getrefcount(x) == UNIQUE_REFS:
+                            x[y if type(y) is str else plain(y)] = regs[c]
+                        else:
+                            regs[a] = ops.index_set(x, y, regs[c])
+                        x = None
+                        continue
+                    if op == APPEND:
+                        x = regs[a]
+                        if type(x) is list and getrefcount(x) == UNIQUE_REFS:
+                            x.append(regs[b])
+                        else:
+                            frame.pc = pc
+                            regs[a] = self._call_builtin("append", [x, regs[b]], None)
+                        x = None
+                        continue
+                    if op < 32:
+                        x = regs[b]
+                        y = regs[c]
+                        if type(x) is int and type(y) is int:
+                            if op == LT:
+                                regs[a] = x < y
+                            elif op == LE:
+                                regs[a] = x <= y
+                            elif op == GT:
+                                regs[a] = x > y
+                            elif op == GE:
+                                regs[a] = x >= y
+                            elif op == EQ:
+                                regs[a] = x == y
+                            else:
+                                regs[a] = x != y
+                        elif op == LT:
+                            regs[a] = ops.lt(x, y)
+                        elif op == LE:
+                            regs[a] = ops.le(x, y)
+                        elif op == GT:
+                            regs[a] = ops.gt(x, y)
+                        elif op == GE:
+                            regs[a] = ops.ge(x, y)
+                        elif op == EQ:
+                            regs[a] = values_equal(x, y)
+                        else:
+                            regs[a] = not values_equal(x, y)
+                        continue
+                    if op == CALLBUILTIN:
+                        args = regs[a + 1:a + 1 + c]
+                        if c:
+                            regs[a + 1:a + 1 + c] = _NONES[c] if c < 64 else [None] * c
+                        frame.pc = pc
+                        if type(b) is str:
+                            raise errors.undefined_cell(b)
+                        if b.needs_context:
+                            regs[a] = b.fn(self, *args)
+                        else:
+                            regs[a] = b.fn(*args)
+                        args = None
+                        continue
+                    if op == MOD:
+                        x = regs[b]
+                        y = regs[c]
+                        if type(x) is int and type(y) is int and y > 0:
+                            regs[a] = x % y
+                        else:
+                            regs[a] = ops.mod(x, y)
+                        continue
+                    # Everything else: less frequent operations.
+                    frame.pc = pc
+                    pc = self._slow_op(frame, op, a, b, c, pc)
+                    if frame is not frames[-1]:
+                        frame = frames[-1]
+                        code = frame.code
+                        instrs = code.instrs
+                        consts = code.constants
+                        regs = frame.regs
+                        pc = frame.pc
+            except LumenRuntimeError as exc:
+                frame, pc = self._unwind(exc, frame, pc, base)
+            except RecursionError:
+                frame, pc = self._unwind(errors.stack_overflow(self.max_depth), frame, pc,
+                                         base)
+            except (ArithmeticError, MemoryError) as exc:
+                frame, pc = self._unwind(errors.internal(f"{type(exc).__name__}: {exc}"),
+                                         frame, pc, base)
+            code = frame.code
+            instrs = code.instrs
+            consts = code.constants
+            regs = frame.regs
+
+    def _spend(self, steps: int) -> None:
+        self.budget -= steps
+        if self.budget < 0:
+            self.budget = 0
+            raise errors.instruction_limit(self.options.max_steps or 0)
+
+    def _unwind(self, exc: LumenRuntimeError, frame: Frame, pc: int,
+                base: int) -> tuple[Frame, int]:
+        """Propagate `exc` outwards: run each frame's deferred blocks (§6.9), record the
+        Lumen stack, and re-raise once the frames of this run loop are gone."""
+        frames = self.frames
+        while True:
+            if frame.error is None:
+                self._annotate(exc, frame, pc)
+                frame.error = exc
+            if frame.defers:
+                frame.exiting = True
+                return frame, frame.defers.pop()
+            first = frame.error
+            if isinstance(first, LumenRuntimeError):
+                exc = first
+            frames.pop()
+            if len(frames) <= base:
+                raise exc
+            frame = frames[-1]
+            pc = frame.pc
+
+    def _call_value(self, fn: Any, args: list[Any], named: dict[str, Any] | None) -> Any:
+        """Call a non-closure function value (builtin ref, composed) or fail."""
+        t = type(fn)
+        if t is BuiltinRef:
+            return self._call_builtin(fn.name, args, named)
+        if t is Composed:
+            return self.call(fn.second, [self.call(fn.first, args)])
+        if t is Closure:
+            return self._run_frame(fn.func, bind_arguments(fn.func, args, named,
+                                                           fn.captures))
+        raise errors.type_error(f"cannot call {display(fn)}")
+
+    def _push(self, frame: Frame, callee: Code, regs: list[Any], ret: int) -> None:
+        if len(self.frames) >= self.max_depth:
+            raise errors.stack_overflow(self.max_depth)
+        self.frames.append(Frame(callee, regs, ret))
+
+    def _invoke_value(self, frame: Frame, fn: Any, args: list[Any],
+                      named: dict[str, Any] | None, ret: int) -> None:
+        """Call `fn` for the instruction at `frame.pc`: closures get a new frame, other
+        callables run at once and store into `R[ret]`."""
+        if type(fn) is Closure:
+            self._push(frame, fn.func, bind_arguments(fn.func, args, named, fn.captures), ret)
+        else:
+            frame.regs[ret] = self._call_value(fn, args, named)
+
+    def _slow_op(self, frame: Frame, op: int, a: int, b: int, c: int, pc: int) -> int:
+        """Less frequent instructions; returns the next pc of `frame`. May push a frame
+        (calls) or start an exit sequence."""
+        from lumen.vm.interpreter_slow import slow_op
+
+        return slow_op(self, frame, op, a, b, c, pc)
+
