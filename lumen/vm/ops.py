@@ -118,8 +118,8 @@ def floordiv(a: Any, b: Any) -> Any:
         return _checked((a - remainder) // b, a, b, "division")
     if is_number(a) and is_number(b):
         quotient = float_div(_to_float(a), _to_float(b))
-        if math.isinf(quotient) or math.isnan(quotient):
-            return quotient
+        if math.isinf(quotient) or math.isnan(quotient) or quotient.is_integer():
+            return quotient  # keeps the sign of a zero quotient
         return float(math.floor(quotient))
     raise _non_numeric(a, b, "//")
 
@@ -137,7 +137,7 @@ def mod(a: Any, b: Any) -> Any:
         remainder = math.fmod(x, y)
         if remainder < 0:
             remainder += abs(y)
-        return remainder
+        return remainder + 0.0  # a zero remainder is +0.0
     raise _non_numeric(a, b, "%")
 
 
@@ -172,6 +172,9 @@ def pow_(a: Any, b: Any) -> Any:
     if is_number(a) and is_number(b):
         return float_pow(_to_float(a), _to_float(b))
     raise _non_numeric(a, b, "**")
+
+
+pow = pow_  # noqa: A001 - the operator's name, as the interpreter spells it
 
 
 def neg(a: Any) -> Any:

@@ -7,7 +7,6 @@ raw sockets (`tcp_*`, `udp_*`) are not supported and return the §10.15 error ma
 from __future__ import annotations
 
 import glob as glob_module
-import json
 import os
 import posixpath
 import subprocess
@@ -18,7 +17,6 @@ from typing import Any
 from lumen.vm.builtins.common import text
 from lumen.vm.builtins.registry import builtin
 from lumen.vm.errors import LumenRuntimeError
-from lumen.vm.render import plain
 
 HTTP_TIMEOUT_SECONDS = 30
 HTTP_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD")
@@ -191,9 +189,12 @@ def http_delete(url: Any = None) -> dict[str, Any]:
 
 
 def _body_text(body: Any) -> str:
+    """A string body is sent as is; any other value is encoded as JSON (`to_json`)."""
     if type(body) is str:
         return body
-    return json.dumps(body) if body is None else plain(body)
+    from lumen.vm.builtins.data_formats import to_json
+
+    return to_json(body)
 
 
 @builtin("http_post")
