@@ -901,6 +901,7 @@ class HandlerDecl(Node):
     name: str
     ops: tuple[HandlerOp, ...]
     attributes: tuple[Attribute, ...] = ()
+    doc: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
