@@ -14,6 +14,16 @@ if TYPE_CHECKING:
     from lumen.lir.lower import CellLowerer
 
 CONTROL = (ast.If, ast.IfLet, ast.Match, ast.When, ast.For, ast.While, ast.WhileLet, ast.Loop)
+STATEMENTS = (ast.Let, ast.Assign, ast.CompoundAssign, ast.Return, ast.Halt, ast.Break,
+              ast.Continue, ast.Emit, ast.Yield, ast.Defer, ast.ExprStmt, ast.ProtocolStmt,
+              ast.Directive)
+
+
+def as_statement(node: ast.Node) -> ast.Node:
+    """A bare expression in statement position (e.g. at the top level) is an ExprStmt."""
+    if isinstance(node, STATEMENTS) or ast.is_decl(node):
+        return node
+    return ast.ExprStmt(node, span=node.span)
 
 
 class StmtLowering:
@@ -23,7 +33,7 @@ class StmtLowering:
 
     def block(self: CellLowerer, stmts: tuple[ast.Node, ...], dest: int | None) -> None:
         """Lower statements; with `dest`, the block value (§7.12) ends up there."""
-        body = [s for s in stmts if not isinstance(s, ast.Directive)]
+        body = [as_statement(s) for s in stmts if not isinstance(s, ast.Directive)]
         for stmt in body[:-1]:
             self.statement(stmt)
         if not body:

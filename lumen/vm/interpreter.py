@@ -189,6 +189,8 @@ class VM:
         regs = frame.regs
         pc = frame.pc
         lo, hi = INT_MIN, INT_MAX
+        max_depth = self.max_depth
+        counting = self.budget >= 0
         while True:
             try:
                 while True:
@@ -250,7 +252,7 @@ class VM:
                         continue
                     if op < 20:
                         if op == JMP:
-                            if a < pc and self.budget >= 0:
+                            if counting and a < pc:
                                 self._spend(pc - a)
                             pc = a
                             continue
@@ -330,9 +332,13 @@ class VM:
                     if op == CALLCELL or op == CALL:
                         if op == CALLCELL:
                             callee = codes[b]
-                            args = regs[a + 1:a + 1 + c]
-                            if c:
-                                regs[a + 1:a + 1 + c] = _NONES[c] if c < 64 else [None] * c
+                            if c == 1:
+                                args = [regs[a + 1]]
+                                regs[a + 1] = None
+                            else:
+                                args = regs[a + 1:a + 1 + c]
+                                if c:
+                                    regs[a + 1:a + 1 + c] = _NONES[c] if c < 64 else [None] * c
                             if c == callee.nparams and callee.simple:
                                 new_regs = args + callee.padding
                             else:
@@ -351,9 +357,9 @@ class VM:
                             new_regs = bind_arguments(callee, args, None, fn.captures)
                             fn = None
                         args = None
-                        if len(frames) >= self.max_depth:
-                            raise errors.stack_overflow(self.max_depth)
-                        if self.budget >= 0:
+                        if len(frames) >= max_depth:
+                            raise errors.stack_overflow(max_depth)
+                        if counting:
                             self._spend(1)
                         frame.pc = pc
                         frame = Frame(callee, new_regs, a)
