@@ -13,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from lark import Token
 
 from lumen.diagnostics import Diagnostic, ErrorCode, Span
 from lumen.diagnostics.diagnostic import NO_SPAN
 from lumen.syntax import ast
+from lumen.syntax.lexer import Token
 from lumen.syntax.build_decls import DeclBuilder, Dotted
 from lumen.syntax.strings import InterpolationText, split_string
 
@@ -171,7 +171,7 @@ class AstBuilder(DeclBuilder):
 
     def bind_name(self, children: list[Any]) -> ast.Pattern:
         (token,) = children
-        if token == "_":
+        if token.value == "_":
             return ast.WildcardPat(span=token_span(token))
         return ast.BindPat(str(token), span=token_span(token))
 
@@ -233,7 +233,7 @@ class AstBuilder(DeclBuilder):
 
     def pos_access(self, children: list[Any]) -> ast.PosAccess:
         value, index = children
-        return ast.PosAccess(value, int(index), span=span_of(value, index))
+        return ast.PosAccess(value, int(index.value), span=span_of(value, index))
 
     def index(self, children: list[Any]) -> ast.Index:
         value, index, close = children
@@ -742,7 +742,7 @@ class AstBuilder(DeclBuilder):
         for child in children[1:-1]:
             if type(child) is list:
                 items = child
-            elif type(child) is str and type(child) is not Token:
+            elif type(child) is str:
                 rest = child
         return ast.ListPat(tuple(items), rest, span=span_of(children[0], children[-1]))
 

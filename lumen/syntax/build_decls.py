@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from lark import Token
 
 from lumen.diagnostics import Span
 from lumen.syntax import ast
+from lumen.syntax.lexer import Token
 
 _ATTRIBUTE_RE = re.compile(r"([A-Za-z_]\w*)\s*(.*)", re.S)
 _MACRO_RE = re.compile(r"macro\s+([A-Za-z_]\w*)\s*(!?)\s*(?:\(([^)]*)\))?[^\n]*\n?", re.S)
@@ -68,7 +68,8 @@ class DeclBuilder:
 
     def dotted(self, children: list[Any]) -> Dotted:
         names = [child for child in children if child is not None]
-        return Dotted(".".join(names), tuple(str(n) for n in names), names[0], names[-1])
+        parts = tuple(name.value for name in names)
+        return Dotted(".".join(parts), parts, names[0], names[-1])
 
     def directive(self, children: list[Any]) -> ast.Directive:
         (token,) = children

@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from lark import Token
 from lark.lexer import Lexer
 from lark.parsers.lalr_analysis import Shift
 
@@ -56,6 +55,11 @@ CLOSE_BRACKETS = {"RPAR": "(", "RSQB": "[", "RBRACE": "{"}
 BRACKET_CHARS = frozenset("([{")
 # keywords that open an `end`-closed block, tracked only inside brackets (lambda bodies)
 BLOCK_KEYWORDS = frozenset({"MATCH", "WHEN", "LOOP", "WHILE", "HANDLE", "DEFER", "DO", "ORCH"})
+# tokens that can start an expression statement written after another on the same line
+STATEMENT_STARTS = frozenset({
+    "NAME", "INT", "FLOAT", "STRING", "BYTES", "TRUE", "FALSE", "NULL", "NOT", "LBRACE",
+    "EMPTY_SET", "IF", "MATCH", "WHEN", "FOR", "WHILE", "LOOP", "RETURN", "LET", "EMIT",
+})
 # raw tokens that stand for whole lines (no NEWLINE follows them)
 LINE_TOKENS = frozenset({"NL", "DIRECTIVE", "ATTRIBUTE", "MACRO", "ON_BLOCK"})
 AUG_OPS = frozenset({"+=", "-=", "*=", "/=", "//=", "%=", "**=", "&=", "|=", "^="})
@@ -90,6 +94,37 @@ _PROCESS_HEADER_RE = re.compile(
     r"(memory|machine|pipeline|orchestration|guardrail|eval|pattern)[ \t]+([A-Za-z_]\w*)"
 )
 _INTERP_START_RE = re.compile(r"\{[ \t]*[A-Za-z_0-9(\[\-]")
+
+
+class Token:
+    """A token: its terminal name, text and 1-based span (end column exclusive)."""
+
+    __slots__ = ("type", "value", "start_pos", "line", "column", "end_line", "end_column")
+
+    def __init__(
+        self, type_: str, value: str, start_pos: int, line: int, column: int,
+        end_line: int, end_column: int,
+    ) -> None:
+        self.type = type_
+        self.value = value
+        self.start_pos = start_pos
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __repr__(self) -> str:
+        return f"Token({self.type}, {self.value!r}, {self.line}:{self.column})"
+
+    def retyped(self, type_: str, value: str | None = None) -> Token:
+        """A token of another type at the same place."""
+        return Token(
+            type_, self.value if value is None else value, self.start_pos, self.line,
+            self.column, self.end_line, self.end_column,
+        )
 
 
 class NoLexer(Lexer):
@@ -180,7 +215,7 @@ class Scanner:
         line, column = self._position(start)
         self._advance_lines(start, end)
         end_line, end_column = self._position(end)
-        token = Token(type_, value, start, line, column, end_line, end_column, end)
+        token = Token(type_, value, start, line, column, end_line, end_column)
         self.tokens.append(token)
         return token
 
@@ -201,7 +236,7 @@ class Scanner:
     def _add_nl(self, pos: int) -> None:
         if self.tokens and self.tokens[-1].type not in LINE_TOKENS:
             line, column = self._position(pos)
-            self.tokens.append(Token("NL", "\n", pos, line, column, line, column + 1, pos + 1))
+            self.tokens.append(Token("NL", "\n", pos, line, column, line, column + 1))
 
     # ------------------------------------------------------------------ main loop
 
@@ -425,6 +460,13 @@ class Scanner:
             return self._protocol(word, start, line_end, rest, indent_width(line))
         if word == "macro" and rest:
             return self._raw_block("MACRO", start, line_end, indent_width(line))
+        if word == "active" and re.match(r"active[ \t]+pattern[ \t]+[A-Z]", stripped):
+            # §16.3 `active pattern Name(x) -> T` is read as `@active_pattern cell Name...`
+            self._make("ATTRIBUTE", "active_pattern", start, start + 6)
+            keyword_start = code.index("pattern", start + 6)
+            self._make(self.tables.keywords.get("cell", "CELL"), "cell", keyword_start,
+                       keyword_start + 7)
+            return keyword_start + 7
         if word in ("on_enter", "on_event", "on_timeout"):
             return self._raw_block("ON_BLOCK", start, line_end, indent_width(line))
         if word in PROCESS_KINDS and indent_chars == 0:
@@ -728,11 +770,10 @@ class LayoutLexer:
             index += 1
         return False
 
-    def lex(self, parser_state: Any) -> Iterator[Token]:
+    def lex(self, states: Any, state_stack: list[Any]) -> Iterator[Token]:
+        """The token stream; `state_stack` is the parser's live stack (read only)."""
         tokens = self.tokens
         count = len(tokens)
-        states = parser_state.parse_conf.states
-        state_stack = parser_state.state_stack
         soft = self.tables.soft
         stack = self.open_contexts  # "(" "[" "{" or "B" (block), "F" (fn header), "I" (if)
         layout: list[int] = []  # columns of open arm / grant blocks
@@ -744,7 +785,7 @@ class LayoutLexer:
         at_line_start = True
 
         def new(type_: str, like: Token) -> Token:
-            return Token.new_borrow_pos(type_, "", like)
+            return like.retyped(type_, "")
 
         index = 0
         while index < count:
@@ -794,7 +835,8 @@ class LayoutLexer:
                 previous = token
                 continue
 
-            if at_line_start or (previous is not None and previous.type in LINE_TOKENS):
+            starts_line = at_line_start or (previous is not None and previous.type in LINE_TOKENS)
+            if starts_line:
                 at_line_start = False
                 line_first = token
                 layout_pending = type_ == "GRANT"
@@ -806,15 +848,25 @@ class LayoutLexer:
             if line_first is not None and not line_is_cell and type_ in ("CELL",):
                 line_is_cell = line_first.type in ("CELL", "PUB", "ASYNC", "EXTERN")
 
+
             if type_ == "NAME" and token.value in soft:
                 keyword = soft[token.value]
                 if accepts(states, state_stack, keyword) and self._soft_follow_ok(
                     token.value, index, stack
                 ):
-                    token = Token.new_borrow_pos(keyword, token.value, token)
+                    token = token.retyped(keyword)
                     type_ = keyword
                     if type_ == "DO" and stack:
                         stack.append(("B", token))
+            if (
+                type_ in STATEMENT_STARTS and not starts_line
+                and states[state_stack[-1]].get(type_) is None
+                and accepts(states, state_stack, "_NL")
+            ):
+                # two expressions side by side are two statements (§2.1, §10.13 `assert x`)
+                yield new("_NL", token)
+            if type_ == "DO":
+                pass
             elif type_ in OPEN_BRACKETS:
                 stack.append((OPEN_BRACKETS[type_], token))
             elif type_ in CLOSE_BRACKETS:

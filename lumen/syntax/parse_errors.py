@@ -34,7 +34,7 @@ class _Run:
     def run(
         self, code: str, start: str, line_offset: int = 0, column_offset: int = 0
     ) -> Any:
-        """Parse `code` from rule `start`; raises Lark's UnexpectedInput on a syntax error."""
+        """Parse `code` from rule `start`; raises `ParseFailure` on a syntax error."""
         from lumen.syntax.build import BuildContext
         from lumen.syntax.lexer import LayoutLexer, Scanner
 
@@ -48,7 +48,7 @@ class _Run:
         saved = builder.context
         builder.context = BuildContext(self.file, self.diagnostics, self.parse_fragment)
         try:
-            result = self.loaded.lalr.parse(lexer, start)
+            result = self.loaded.driver.parse(start, lexer.lex)
         except Exception as error:
             error.lumen_lexer = lexer  # type: ignore[attr-defined]
             error.lumen_unclosed = scanner.unclosed  # type: ignore[attr-defined]
@@ -59,7 +59,7 @@ class _Run:
 
     def parse_fragment(self, text: str, line: int, column: int) -> ast.Expr | None:
         """An interpolated expression `{text}` located at (line, column)."""
-        from lark.exceptions import UnexpectedInput
+        from lumen.syntax.lalr import ParseFailure as UnexpectedInput
 
         try:
             return self.run(text, "expr_start", line - 1, column - 1)
@@ -90,7 +90,7 @@ def parse_with_recovery(
 
 
 def _parse_program(code: str, file: str) -> tuple[ast.Program, list[Diagnostic]]:
-    from lark.exceptions import UnexpectedInput
+    from lumen.syntax.lalr import ParseFailure as UnexpectedInput
 
     seen: set[tuple[str, int, int, str]] = set()
     reported: list[Diagnostic] = []
@@ -162,7 +162,7 @@ def _blank_failed_item(lines: list[str], error_line: int) -> bool:
 def parse_single_expression(
     code: str, file: str
 ) -> tuple[ast.Expr | None, tuple[Diagnostic, ...]]:
-    from lark.exceptions import UnexpectedInput
+    from lumen.syntax.lalr import ParseFailure as UnexpectedInput
 
     try:
         run = _Run(file)

@@ -38,11 +38,7 @@ class LoadedParser:
     lark: Any
     tables: Any
     builder: Any
-
-    @property
-    def lalr(self) -> Any:
-        # Lark -> ParsingFrontend -> LALR_Parser -> _Parser (the loop that calls the lexer)
-        return self.lark.parser.parser.parser
+    driver: Any
 
 
 def _cache_dir() -> Path:
@@ -66,6 +62,7 @@ def get_parser() -> LoadedParser:
     import lark
 
     from lumen.syntax.build import AstBuilder
+    from lumen.syntax.lalr import LalrDriver
     from lumen.syntax.lexer import NoLexer, tables_from_terminals
 
     grammar = GRAMMAR_PATH.read_text(encoding="utf-8")
@@ -81,7 +78,10 @@ def get_parser() -> LoadedParser:
         transformer=builder,
         cache=str(cache_file),
     )
-    return LoadedParser(parser, tables_from_terminals(parser.terminals), builder)
+    # Lark -> ParsingFrontend -> LALR_Parser (table) / _Parser (reduction callbacks)
+    lalr = parser.parser.parser
+    driver = LalrDriver(lalr._parse_table, lalr.parser.callbacks)
+    return LoadedParser(parser, tables_from_terminals(parser.terminals), builder, driver)
 
 
 def parse(code: str, file: str = "<input>", docblocks: Sequence[DocBlock] = ()) -> ParseResult:
