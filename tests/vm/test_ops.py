@@ -251,3 +251,9 @@ def test_checked_addition(a: int, b: int) -> None:
     else:
         with pytest.raises(LumenRuntimeError):
             ops.add(a, b)
+
+
+def test_float_floor_division_and_remainder_zero_signs() -> None:
+    assert same(ops.floordiv(-0.0, 1.0), -0.0) and same(ops.floordiv(-0.5, 1.0), -1.0)
+    assert same(ops.mod(-0.0, 2.0), 0.0) and same(ops.mod(-4.0, 2.0), 0.0)
+    assert ops.pow is ops.pow_
