@@ -128,7 +128,7 @@ class StmtChecker(CallChecker, PatternChecker):
             self.expr(target)
 
     def is_constant(self, name: str) -> bool:
-        return name in self.symbols.constants and self.scope.lookup(name) is None
+        return name in self.symbols.constants and not self.scope.is_bound(name)
 
     def compound_assign(self, stmt: ast.CompoundAssign) -> None:
         target = stmt.target

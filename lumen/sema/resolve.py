@@ -91,6 +91,15 @@ class Scope:
             scope = scope.parent
         return None
 
+    def is_bound(self, name: str) -> bool:
+        """Has a binding for `name` actually been seen (ignoring `known`)?"""
+        scope: Scope | None = self
+        while scope is not None:
+            if name in scope.vars:
+                return True
+            scope = scope.parent
+        return False
+
     def define(self, name: str, type_: Type) -> None:
         self.vars[name] = type_
 

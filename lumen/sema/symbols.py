@@ -256,4 +256,13 @@ def collect_symbols(program: ast.Program, file: str) -> tuple[SymbolTable, list[
     for name, decl in table.imported.items():
         if name in collector._namespace:
             collector.duplicate(name, decl)
+    # Grants and effect bindings must name a declared tool alias (E0104, §12.1).
+    referenced = [(g.alias, g) for g in table.grants] + [(b.tool, b) for b in table.bindings]
+    for alias, node in referenced:
+        if alias not in table.tools and not table.star_import:
+            collector.diagnostics.append(
+                Diagnostic(
+                    ErrorCode.UNDEFINED_TOOL.value, messages.undefined_tool(alias), file, node.span
+                )
+            )
     return table, collector.diagnostics

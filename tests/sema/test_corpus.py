@@ -43,7 +43,9 @@ def _expected_compile_error(path: Path) -> list[str] | None:
 
 def _diagnostics(path: Path):  # type: ignore[no-untyped-def]
     from lumen.driver import collect_directives
-    from lumen.syntax import parse
+    from tests.sema.conftest import get_parse
+
+    parse = get_parse()
 
     unit = load_source(str(path))
     parsed = parse(unit.code, str(path))

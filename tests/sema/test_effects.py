@@ -124,3 +124,16 @@ def test_deterministic_mode() -> None:
         "cell 'roll' uses nondeterministic operation/effect 'random' under @deterministic "
         "(line 2)",
     )]
+
+
+def test_grant_and_binding_for_undeclared_tool() -> None:
+    assert errors_of("""
+        effect Store
+          cell get(key: String) -> String?
+        end
+        grant Nowhere
+        bind effect Store to Missing
+    """) == [
+        ("E0104", "undefined tool alias 'Nowhere'"),
+        ("E0104", "undefined tool alias 'Missing'"),
+    ]

@@ -73,12 +73,14 @@ def test_record_construction() -> None:
     """)
     assert [(d.code, d.message, d.span.line) for d in diags] == [
         (MISMATCH, "type mismatch: expected String, got Int", 7),
-        ("E0204", "unknown field 'colour' on type 'Car'", 8),
         (MISMATCH, "type mismatch: expected field 'color', got missing", 8),
+        ("E0204", "unknown field 'colour' on type 'Car'", 8),
         (MISMATCH, "type mismatch: expected field 'wheels', got missing", 9),
+        (MISMATCH, "type mismatch: expected field 'color', got missing", 10),
         (MISMATCH, "type mismatch: expected named fields for record 'Car', got a positional argument", 10),
     ]
-    assert diags[1].suggestions == ("color",)
+    assert diags[2].suggestions == ("color",)
+    assert (diags[2].span.line, diags[2].span.column) == (8, 15)
 
 
 def test_property_shorthand() -> None:
