@@ -39,7 +39,6 @@ from lumen.sema.types import (
     strip_null,
     substitute,
 )
-from lumen.sema.walk import function_binders
 from lumen.syntax import ast
 
 _FORMAT_SPEC = re.compile(r"^(?:.?[<>^])?[+-]?#?0?\d*(?:\.\d+)?([dxXobfeEs])?$")
@@ -165,7 +164,7 @@ class ExprChecker(CheckerBase):
     def local_names(self, body: ast.Node | None) -> frozenset[str]:
         """Names bound anywhere in a function body, minus enum variant names (which a bare
         pattern matches instead of binding, §8.1)."""
-        return function_binders(body) - self.symbols.variants.keys()
+        return self.symbols.scan_of(body).binders - self.symbols.variants.keys()
 
     def visible_names(self) -> set[str]:
         names: set[str] = set(BUILTIN_FUNCTIONS) | set(BUILTIN_CONSTANTS)
@@ -423,7 +422,8 @@ class ExprChecker(CheckerBase):
     def _lambda(self, node: ast.Lambda) -> Type:
         outer_scope, outer_function = self.scope, self.function
         ret = self.resolve_type(node.ret) if node.ret is not None else None
-        self.scope = Scope(outer_scope, self.local_names(node.body))
+        # The enclosing cell's scan already knows the names bound inside this lambda.
+        self.scope = Scope(outer_scope)
         self.function = FunctionContext("<lambda>", ret, outer_function.generics)
         try:
             params = []

@@ -139,17 +139,18 @@ class Checker(StmtChecker):
                 self.expr(field.default)
 
     def enter_function(
-        self, name: str, ret: Type | None, generics: frozenset[str], body: ast.Node | None,
+        self, name: str, ret: Type | None, generics: frozenset[str], known: frozenset[str],
         is_generator: bool = False,
     ) -> None:
         self.function = FunctionContext(name, ret, generics, is_generator)
-        self.scope = Scope(None, self.local_names(body))
+        self.scope = Scope(None, known - self.symbols.variants.keys())
 
     def check_cell(self, cell: CellInfo) -> None:
         decl = cell.decl
         if decl.body is None:
             return
-        self.enter_function(cell.name, cell.ret, cell.generics, decl.body, cell.is_generator)
+        known = self.symbols.scan_of(decl.body).binders
+        self.enter_function(cell.name, cell.ret, cell.generics, known, cell.is_generator)
         if cell.owner_kind in ("agent", "process"):
             self.scope.define("self", self.owner_type(cell))
         for param, info in zip(decl.params, cell.params):
@@ -163,7 +164,8 @@ class Checker(StmtChecker):
 
     def check_handler_op(self, op: ast.HandlerOp) -> None:
         ret = self.resolver.resolve(op.ret) if op.ret is not None else None
-        self.enter_function(f"{op.effect}.{op.op}", ret, frozenset(), op.body)
+        known = self.symbols.scan_of(op.body).binders
+        self.enter_function(f"{op.effect}.{op.op}", ret, frozenset(), known)
         for param in op.params:
             self.scope.define(param.name, self.resolver.resolve(param.type))
         self.block(op.body)
@@ -171,5 +173,5 @@ class Checker(StmtChecker):
     def check_top_level(self) -> None:
         statements = tuple(self.symbols.top_level_statements)
         body = ast.Block(statements)  # type: ignore[arg-type]
-        self.enter_function("main", None, frozenset(), body)
+        self.enter_function("main", None, frozenset(), self.symbols.top_level_scan.binders)
         self.block(body)

@@ -14,7 +14,7 @@ from lumen.diagnostics import Diagnostic, ErrorCode, Span
 from lumen.sema import messages
 from lumen.sema.builtin_types import BUILTIN_EFFECTS
 from lumen.sema.symbols import SymbolTable
-from lumen.sema.walk import children, function_binders
+from lumen.sema.walk import BodyScan
 from lumen.syntax import ast
 
 # Effects that never need a grant (§11.2); declared effects are added per program.
@@ -56,14 +56,9 @@ class _Collector:
     def add(self, effect: str, cause: str, node: ast.Node) -> None:
         self.info.direct.setdefault(effect.lower(), Evidence(cause, node.span))
 
-    def visit(self, node: ast.Node) -> None:
-        stack = [node]
-        while stack:
-            current = stack.pop()
-            if isinstance(current, ast.CellDecl | ast.RecordDecl | ast.EnumDecl) and current is not node:
-                continue  # hoisted declarations are cells of their own
-            self.visit_one(current)
-            stack.extend(reversed(list(children(current))))
+    def visit(self, scan: BodyScan) -> None:
+        for site in scan.effect_sites:
+            self.visit_one(site)
 
     def visit_one(self, node: ast.Node) -> None:
         if isinstance(node, ast.Emit | ast.Yield):
@@ -159,15 +154,16 @@ class EffectChecker:
         for name, cell in self.symbols.cells.items():
             info = CellEffects(name, cell.decl.span, cell.declared_effects, cell.owner)
             if cell.decl.body is not None:
-                locals_ = function_binders(cell.decl.body) | {p.name for p in cell.decl.params}
-                _Collector(self.symbols, info, frozenset(locals_)).visit(cell.decl.body)
+                scan = self.symbols.scan_of(cell.decl.body)
+                locals_ = scan.binders | {p.name for p in cell.decl.params}
+                _Collector(self.symbols, info, locals_).visit(scan)
             self.cells[name] = info
         statements = self.symbols.top_level_statements
         if statements:
             main_name = "__script_main" if "main" in self.cells else "main"
-            body = ast.Block(tuple(statements))  # type: ignore[arg-type]
+            scan = self.symbols.top_level_scan
             info = CellEffects(main_name, statements[0].span, None, None)
-            _Collector(self.symbols, info, function_binders(body)).visit(body)
+            _Collector(self.symbols, info, scan.binders).visit(scan)
             self.cells[main_name] = info
 
     def contribution(self, callee: str) -> frozenset[str]:

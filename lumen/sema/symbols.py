@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from lumen.diagnostics import Diagnostic, ErrorCode
 from lumen.sema import messages
 from lumen.sema.types import ANY, Type
-from lumen.sema.walk import walk
+from lumen.sema.walk import BodyScan, scan_body
 from lumen.syntax import ast
 
 
@@ -100,6 +100,18 @@ class SymbolTable:
     imported: dict[str, ast.ImportDecl] = field(default_factory=dict)
     star_import: bool = False
     top_level_statements: list[ast.Node] = field(default_factory=list)
+    # One scan per cell body (and one of the top-level statements), shared by the passes.
+    scans: dict[int, BodyScan] = field(default_factory=dict)
+    top_level_scan: BodyScan = field(default_factory=lambda: scan_body(None))
+
+    def scan_of(self, body: ast.Node | None) -> BodyScan:
+        if body is None:
+            return scan_body(None)
+        found = self.scans.get(id(body))
+        if found is None:
+            found = scan_body(body)
+            self.scans[id(body)] = found
+        return found
 
     @property
     def imports_types(self) -> bool:
@@ -161,31 +173,30 @@ class _Collector:
             self.duplicate(name, decl)
             return
         self.table.cells[name] = CellInfo(name, decl, owner, owner_kind)
+        self.hoist(self.table.scan_of(decl.body))
 
     def collect(self, program: ast.Program) -> None:
         for item in program.items:
             if isinstance(item, ast.Directive):
                 continue
             if ast.is_decl(item):
-                self.declaration(item, top_level=True)
+                self.declaration(item)
             else:
                 self.table.top_level_statements.append(item)
-                self.hoist_from(item)
+        statements = self.table.top_level_statements
+        if statements:
+            self.table.top_level_scan = scan_body(ast.Block(tuple(statements)))  # type: ignore[arg-type]
+            self.hoist(self.table.top_level_scan)
 
-    def hoist_from(self, node: ast.Node) -> None:
-        """Record records, enums and cells declared inside statements/bodies (§5.14)."""
-        for inner in walk(node):
-            if inner is node:
-                continue
-            if isinstance(inner, ast.CellDecl | ast.RecordDecl | ast.EnumDecl):
-                self.declaration(inner, top_level=False)
+    def hoist(self, scan: BodyScan) -> None:
+        """Record records, enums and cells declared inside bodies (§5.14)."""
+        for inner in scan.nested:
+            self.declaration(inner)
 
-    def declaration(self, decl: ast.Node, top_level: bool) -> None:
+    def declaration(self, decl: ast.Node) -> None:
         table = self.table
         if isinstance(decl, ast.CellDecl):
             self.add_cell(decl.name, decl, None, None)
-            if decl.body is not None and top_level:
-                self.hoist_from(decl.body)
         elif isinstance(decl, ast.RecordDecl):
             if self.claim(decl.name, decl):
                 table.records[decl.name] = RecordInfo(decl.name, decl)

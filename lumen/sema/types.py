@@ -108,7 +108,10 @@ BUILTIN_GENERICS: dict[str, int] = {
 
 def is_dynamic(t: Type) -> bool:
     """True for types that switch checking off at the top level (`Any`, `Json`, type vars)."""
-    return t is ANY or t == ANY or t == JSON or isinstance(t, TypeVar)
+    if t is ANY or t is JSON:
+        return True
+    cls = type(t)
+    return cls is TypeVar or (cls is Prim and t.name in ("Any", "Json"))  # type: ignore[attr-defined]
 
 
 def contains_any(t: Type) -> bool:

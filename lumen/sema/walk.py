@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from lumen.syntax import ast
 
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+_SCALAR_WORDS = frozenset({"str", "int", "bool", "float", "bytes", "None", "|", ""})
+
+
+def _may_hold_nodes(annotation: object) -> bool:
+    """False for fields annotated with scalars only (`str`, `bool`, `str | None`, ...)."""
+    words = str(annotation).replace("|", " | ").split()
+    return not all(word in _SCALAR_WORDS for word in words)
 
 
 def _child_fields(cls: type) -> tuple[str, ...]:
     names = _CHILD_FIELDS.get(cls)
     if names is None:
-        names = tuple(f.name for f in dataclasses.fields(cls) if f.name != "span")
+        names = tuple(
+            f.name for f in dataclasses.fields(cls) if f.name != "span" and _may_hold_nodes(f.type)
+        )
         _CHILD_FIELDS[cls] = names
     return names
 
@@ -39,45 +49,101 @@ def walk(node: ast.Node) -> Iterator[ast.Node]:
         stack.extend(reversed(list(children(current))))
 
 
-def pattern_names(pattern: ast.Node) -> list[str]:
-    """The names a pattern binds, in order (variant names are filtered by the caller)."""
-    names: list[str] = []
-    for node in walk(pattern):
-        if isinstance(node, ast.BindPat | ast.TypedPat):
-            names.append(node.name)
-        elif isinstance(node, ast.FieldPat) and node.pattern is None:
-            names.append(node.name)
-        elif isinstance(node, ast.ListPat) and node.rest:
-            names.append(node.rest)
-    return names
+# Annotation words of subtrees that never bind names, declare or perform anything.
+_INERT_WORDS = frozenset({"TypeExpr", "EffectRow", "Attribute", "Generic", "None", "|", ""})
+_PUSHERS: dict[type, object] = {}
 
 
-def function_binders(body: ast.Node | None) -> frozenset[str]:
-    """Every name bound anywhere inside a cell or lambda body (nested lambdas included).
+def _pusher(cls: type):  # type: ignore[no-untyped-def]
+    """A generated function that pushes the scan-relevant children of a `cls` node.
 
-    Bindings are cell-scoped (§6.1), so a name bound later in the body, or in a branch,
-    is a known local everywhere in it; the checker only types such early uses `Any`.
+    Generated once per class so the hot loop of `scan_body` does no per-field reflection.
     """
+    lines = ["def push(node, stack, node_type):"]
+    for f in dataclasses.fields(cls):
+        annotation = str(f.type)
+        words = set(annotation.replace("|", " | ").replace("[", " ").replace("]", " ")
+                    .replace(",", " ").split())
+        if f.name == "span" or not _may_hold_nodes(annotation) or words <= _INERT_WORDS | {"..."}:
+            continue
+        if annotation.startswith("tuple[") and "None" not in words:
+            if words & {"str", "int"}:
+                lines.append(f"    stack.extend(x for x in node.{f.name} if isinstance(x, node_type))")
+            else:
+                lines.append(f"    stack.extend(node.{f.name})")
+        elif "tuple[" in annotation:
+            lines.append(f"    v = node.{f.name}")
+            lines.append("    if v is not None:")
+            lines.append("        stack.extend(x for x in v if isinstance(x, node_type))")
+        else:
+            lines.append(f"    v = node.{f.name}")
+            lines.append("    if isinstance(v, node_type):")
+            lines.append("        stack.append(v)")
+    lines.append("    return None")
+    namespace: dict[str, object] = {}
+    exec("\n".join(lines), namespace)  # noqa: S102 - generated from dataclass fields only
+    push = namespace["push"]
+    _PUSHERS[cls] = push
+    return push
+
+
+_HOISTED = (ast.CellDecl, ast.RecordDecl, ast.EnumDecl)
+# Nodes the effect pass looks at (§11.2 sources).
+EFFECT_SITES = (ast.Emit, ast.Yield, ast.Await, ast.Orchestrate, ast.Perform, ast.Call)
+
+
+@dataclass(frozen=True, slots=True)
+class BodyScan:
+    """What one pass over a cell body finds.
+
+    `binders`: every name bound anywhere inside (lambdas included). Bindings are
+    cell-scoped (§6.1), so such a name is a known local everywhere in the body; the checker
+    only types an early use `Any`.  `nested`: record/enum/cell declarations to hoist (the
+    scan does not enter them).  `effect_sites`: the nodes that may carry an effect, in
+    source order.
+    """
+
+    binders: frozenset[str]
+    nested: tuple[ast.Node, ...]
+    effect_sites: tuple[ast.Node, ...]
+
+
+def scan_body(body: ast.Node | None) -> BodyScan:
     if body is None:
-        return frozenset()
+        return BodyScan(frozenset(), (), ())
     names: set[str] = set()
-    for node in walk(body):
-        if isinstance(node, ast.Let):
-            names.update(pattern_names(node.target))
-        elif isinstance(node, ast.Assign | ast.CompoundAssign):
-            if isinstance(node.target, ast.Name):
-                names.add(node.target.id)
-        elif isinstance(node, ast.For | ast.CompFor):
-            names.update(pattern_names(node.target))
-        elif isinstance(node, ast.MatchArm):
-            for pattern in node.patterns:
-                names.update(pattern_names(pattern))
-        elif isinstance(node, ast.IfLet | ast.WhileLet):
-            names.update(pattern_names(node.pattern))
-        elif isinstance(node, ast.Lambda | ast.HandlerArm):
-            names.update(p.name for p in node.params)
-        elif isinstance(node, ast.TryElse):
-            names.add(node.name or "_err")
-        elif isinstance(node, ast.Orchestrate) and node.for_target:
-            names.add(node.for_target)
-    return frozenset(names)
+    nested: list[ast.Node] = []
+    sites: list[ast.Node] = []
+    stack: list[ast.Node] = [body]
+    node_type = ast.Node
+    pushers = _PUSHERS
+    while stack:
+        node = stack.pop()
+        cls = type(node)
+        if cls in _HOISTED and node is not body:
+            nested.append(node)
+            continue
+        if cls in EFFECT_SITES:
+            sites.append(node)
+        if cls is ast.BindPat or cls is ast.TypedPat or cls is ast.Param:
+            names.add(node.name)  # type: ignore[attr-defined]
+        elif cls is ast.FieldPat:
+            if node.pattern is None:  # type: ignore[attr-defined]
+                names.add(node.name)  # type: ignore[attr-defined]
+        elif cls is ast.ListPat:
+            if node.rest:  # type: ignore[attr-defined]
+                names.add(node.rest)  # type: ignore[attr-defined]
+        elif cls is ast.Assign or cls is ast.CompoundAssign:
+            target = node.target  # type: ignore[attr-defined]
+            if type(target) is ast.Name:
+                names.add(target.id)
+        elif cls is ast.TryElse:
+            names.add(node.name or "_err")  # type: ignore[attr-defined]
+        elif cls is ast.Orchestrate:
+            if node.for_target:  # type: ignore[attr-defined]
+                names.add(node.for_target)  # type: ignore[attr-defined]
+        push = pushers.get(cls) or _pusher(cls)
+        push(node, stack, node_type)  # type: ignore[operator]
+    sites.sort(key=lambda n: (n.span.line, n.span.column))
+    nested.sort(key=lambda n: (n.span.line, n.span.column))
+    return BodyScan(frozenset(names), tuple(nested), tuple(sites))
