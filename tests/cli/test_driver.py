@@ -3,6 +3,7 @@ directive merging. (The real stages are exercised end to end in test_cli_contrac
 
 from __future__ import annotations
 
+import json
 import sys
 import types
 from dataclasses import dataclass, field
@@ -181,3 +182,81 @@ def test_stack_entries_in_any_reasonable_shape_become_frames() -> None:
     assert [(f.cell, f.file, f.line) for f in frames] == [
         ("main", "a.lm", 9), ("inner", "a.lm", 3), ("bare", None, None),
     ]
+
+
+# ----------------------------------------------------------------------------- CLI boundary
+
+
+def test_cli_reports_a_stage_crash_without_traceback(
+    stages: Recorder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from lumen.cli.main import run_cli
+
+    program = tmp_path / "p.lm"
+    program.write_text("let x = 1\n", encoding="utf-8")
+    stages.crash_in = "parse"
+    status = run_cli(["run", str(program), "--json"])
+    captured = capsys.readouterr()
+    assert status == 1
+    assert "Traceback" not in captured.err
+    assert "internal compiler error while parsing" in captured.err
+    result = json.loads(captured.out.strip().split("\n")[-1])
+    assert result["error"]["kind"] == "compile" and result["error"]["code"] == "E0903"
+
+
+class CrashingVM:
+    def __init__(self, module: object, options: object) -> None:
+        self.options = options
+
+    def run(self, entry: str) -> object:
+        raise IndexError("list index out of range")
+
+
+def test_a_vm_crash_is_a_runtime_error_of_kind_internal(
+    stages: Recorder, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lumen.cli.main import run_cli
+
+    fake = sys.modules["fake_lumen_stages"]
+    fake.VM = CrashingVM  # type: ignore[attr-defined]
+    monkeypatch.setattr(driver, "_VM", ("fake_lumen_stages", "VM"))
+    program = tmp_path / "p.lm"
+    program.write_text("let x = 1\n", encoding="utf-8")
+    status = run_cli(["run", str(program), "--json"])
+    captured = capsys.readouterr()
+    assert status == 2
+    assert "Traceback" not in captured.err
+    assert "runtime error[internal]: internal error in the VM (IndexError" in captured.err
+    error = json.loads(captured.out.strip().split("\n")[-1])["error"]
+    assert (error["kind"], error["code"]) == ("runtime", "internal")
+    assert list((tmp_path / "cache" / "lumen").glob("crash-*.txt"))
+
+
+class RecordingVM:
+    seen: list[tuple[object, str]] = []
+
+    def __init__(self, module: object, options: object) -> None:
+        self.options = options
+
+    def run(self, entry: str) -> object:
+        RecordingVM.seen.append((self.options, entry))
+        return None
+
+
+def test_run_options_reach_the_vm(
+    stages: Recorder, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lumen.cli.main import run_cli
+
+    sys.modules["fake_lumen_stages"].VM = RecordingVM  # type: ignore[attr-defined]
+    monkeypatch.setattr(driver, "_VM", ("fake_lumen_stages", "VM"))
+    program = tmp_path / "p.lm"
+    program.write_text("let x = 1\n", encoding="utf-8")
+    RecordingVM.seen.clear()
+    status = run_cli(["run", str(program), "--cell", "start", "--no-jit", "--max-steps", "10",
+                      "--max-depth", "5000", "--jit-threshold", "3", "--", "a", "-b"])
+    assert status == 0 and capsys.readouterr().out == ""
+    ((options, entry),) = RecordingVM.seen
+    assert entry == "start"
+    assert (options.max_steps, options.max_depth, options.jit, options.jit_threshold) == (10, 5000, False, 3)
+    assert options.program_args == ["a", "-b"]
