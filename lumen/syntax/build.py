@@ -13,12 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-
 from lumen.diagnostics import Diagnostic, ErrorCode, Span
 from lumen.diagnostics.diagnostic import NO_SPAN
 from lumen.syntax import ast
-from lumen.syntax.lexer import Token
 from lumen.syntax.build_decls import DeclBuilder, Dotted
+from lumen.syntax.lexer import Token
 from lumen.syntax.strings import InterpolationText, split_string
 
 FragmentParser = Callable[[str, int, int], "ast.Expr | None"]

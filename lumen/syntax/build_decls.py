@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-
 from lumen.diagnostics import Span
 from lumen.syntax import ast
 from lumen.syntax.lexer import Token

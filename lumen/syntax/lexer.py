@@ -50,6 +50,11 @@ CONTINUATION_TYPES = frozenset({
     "DSLASH", "PERCENT", "EQEQ", "NOTEQ", "LT", "LE", "GT", "GE", "SHL", "SHR", "AND", "OR",
     "IN", "BAR", "AMP", "CARET", "POW", "PLUSPLUS",
 })
+# A line ending with one of these binary operators continues on the next line. (`|` ends
+# `do |x|` parameter lists, `*` ends `import m: *`, and `in` at a line end is no operator.)
+TRAILING_CONTINUATION_TYPES = (CONTINUATION_TYPES - {"BAR", "STAR", "IN", "DOT"}) | {
+    "EQUAL", "AUG_ASSIGN", "FAT_ARROW", "DOTDOT", "DOTDOTEQ", "NOT",
+}
 OPEN_BRACKETS = {"LPAR": "(", "LSQB": "[", "LBRACE": "{", "SAFE_INDEX": "["}
 CLOSE_BRACKETS = {"RPAR": "(", "RSQB": "[", "RBRACE": "{"}
 BRACKET_CHARS = frozenset("([{")
@@ -803,6 +808,8 @@ class LayoutLexer:
                     break
                 following = tokens[index]
                 if following.type in CONTINUATION_TYPES and not self._line_has_arrow(index):
+                    continue
+                if previous.type in TRAILING_CONTINUATION_TYPES:
                     continue
                 if following.value == "do" and following.type == "NAME" and (
                     previous.type == "RPAR"

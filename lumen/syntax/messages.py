@@ -133,17 +133,26 @@ def describe_syntax_error(
             ErrorCode.UNEXPECTED.value, f"unexpected input{where}", file,
             Span(line, column, line, column + 1),
         )
+    previous = _previous_token(state)
+    if previous is not None and previous.type in _BINARY_OPERATORS and "NAME" in expected:
+        return Diagnostic(
+            ErrorCode.INCOMPLETE_EXPRESSION.value,
+            f"expected an expression after '{previous}'{where}", file,
+            Span(previous.line, previous.column, previous.end_line or previous.line,
+                 previous.end_column or previous.column + 1),
+        )
+    bracket = _open_bracket(error)
+    if bracket is not None and (
+        token.type in ("$END", "_NL", "_SIGNL", "_DEDENT") or (token.line or 0) > bracket.line
+    ):
+        return Diagnostic(
+            ErrorCode.UNCLOSED_BRACKET.value,
+            f"'{bracket}' opened at line {bracket.line}, col {bracket.column} is never closed",
+            file, Span(bracket.line, bracket.column, bracket.line, bracket.column + 1),
+        )
     if token.type == "$END" or token.type == "_NL" and not token.line:
         line, column = _last_code_position(code)
         span = Span(line, column, line, column + 1)
-        unclosed = getattr(error, "lumen_unclosed", None)
-        if unclosed:
-            bracket = unclosed[-1]
-            return Diagnostic(
-                ErrorCode.UNCLOSED_BRACKET.value,
-                f"'{bracket}' opened at line {bracket.line}, col {bracket.column} is never closed",
-                file, Span(bracket.line, bracket.column, bracket.line, bracket.column + 1),
-            )
         block = _innermost_open_block(state)
         if block is not None and (not expected or "END" in expected or "_DEDENT" in expected):
             kind, opener = block
@@ -161,20 +170,11 @@ def describe_syntax_error(
     line, column = token.line or 1, token.column or 1
     end_column = (token.end_column if token.end_line == line and token.end_column else column + 1)
     span = Span(line, column, line, max(end_column, column + 1))
-    previous = _previous_token(state)
     if token.type in ("_NL", "_SIGNL", "_DEDENT") and previous is not None:
         if previous.type == "COLON" and expected & _TYPE_ONLY_STARTERS and "INT" not in expected:
             return Diagnostic(
                 ErrorCode.MISSING_TYPE.value, f"expected a type after ':'{where}", file,
                 Span(previous.line, previous.column, previous.line, previous.column + 1),
-            )
-        if previous.type in _BINARY_OPERATORS and "NAME" in expected:
-            spelling = str(previous)
-            return Diagnostic(
-                ErrorCode.INCOMPLETE_EXPRESSION.value,
-                f"expected an expression after '{spelling}'{where}", file,
-                Span(previous.line, previous.column, previous.end_line or previous.line,
-                     previous.end_column or previous.column + 1),
             )
         if previous.type in _BRACKETS:
             return Diagnostic(
@@ -192,6 +192,15 @@ def describe_syntax_error(
             if expected else f"unexpected {_token_text(token)}{where}"
         )
     return Diagnostic(ErrorCode.UNEXPECTED.value, message, file, span)
+
+
+def _open_bracket(error: Any) -> Any:
+    """The innermost bracket still open when the error happened, if any."""
+    lexer = getattr(error, "lumen_lexer", None)
+    for kind, token in reversed(getattr(lexer, "open_contexts", None) or []):
+        if kind in "([{":
+            return token
+    return None
 
 
 def _previous_token(state: Any) -> Any:
