@@ -32,9 +32,7 @@ RANK = {name: index for index, name in enumerate(STAGES)}
 # Stages that may be reached from an earlier one because they plug in at run time:
 # the VM hands hot cells to the JIT and tool calls to the runtime through imports made
 # inside functions, so the interpreter stays independent of llvmlite and providers.
-# The source stage builds the parser's `DocBlock` records (lumen.syntax.docblocks) from the
-# ``` blocks it cuts out of the code, so that the parser can attach them as docstrings.
-ALLOWED_FORWARD = {("vm", "jit"), ("vm", "runtime"), ("source", "syntax")}
+ALLOWED_FORWARD = {("vm", "jit"), ("vm", "runtime")}
 
 
 def _stage_of(module: str) -> str | None:

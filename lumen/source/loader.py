@@ -9,7 +9,7 @@ from lumen.diagnostics.diagnostic import NO_SPAN, Span
 from lumen.source.directives import SourceDirective
 from lumen.source.markdown import extract_markdown, looks_like_source, split_header_directives
 from lumen.source.plain import MarkdownBlock, scan_markdown_blocks
-from lumen.source.unit import SourceError, SourceKind, SourceUnit
+from lumen.source.unit import DocBlock, SourceError, SourceKind, SourceUnit
 
 MARKDOWN_SUFFIXES = (".lm.md", ".lumen.md", ".md", ".markdown")
 
@@ -81,10 +81,6 @@ def source_from_text(text: str, path: str) -> SourceUnit:
 def _docblocks(blocks: tuple[MarkdownBlock, ...]) -> tuple:
     if not blocks:
         return ()
-    # The parser owns the DocBlock type (it attaches docstrings); imported here, lazily, so
-    # that loading a file without docblocks never pulls in the parser.
-    from lumen.syntax.docblocks import DocBlock
-
     return tuple(DocBlock(b.start_line, b.end_line, b.text) for b in blocks)
 
 

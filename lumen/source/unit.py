@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from lumen.diagnostics import Diagnostic
 from lumen.source.directives import SourceDirective
 
-if TYPE_CHECKING:
-    from lumen.syntax.docblocks import DocBlock
-
 SourceKind = Literal["markdown", "plain"]
+
+
+@dataclass(frozen=True, slots=True)
+class DocBlock:
+    """A ``` block of a plain `.lm` file (§1.2) at lines `start_line`..`end_line` (1-based,
+    fences included); `text` is its content without the fences. The parser attaches it as
+    the docstring of the declaration that follows."""
+
+    start_line: int
+    end_line: int
+    text: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,15 +1,6 @@
-"""Markdown blocks of plain `.lm` files (§1.2), found by the source stage."""
+"""Markdown blocks of plain `.lm` files (§1.2): the source stage finds them; the parser
+attaches each as the docstring of the declaration that follows."""
 
-from __future__ import annotations
+from lumen.source.unit import DocBlock
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True, slots=True)
-class DocBlock:
-    """A ``` block at lines `start_line`..`end_line` (1-based, fences included);
-    `text` is its content without the fences."""
-
-    start_line: int
-    end_line: int
-    text: str
+__all__ = ["DocBlock"]
