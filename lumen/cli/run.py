@@ -68,7 +68,14 @@ def run_command(
         program_args=args,
         trace_dir=trace_dir,
     )
-    outcome = run_compilation(compilation, options)
+    tracker = _OutputTracker(sys.stdout)
+    sys.stdout = tracker  # type: ignore[assignment]
+    try:
+        outcome = run_compilation(compilation, options)
+    finally:
+        sys.stdout = tracker.stream
+    if not tracker.at_line_start:  # the result must be on a line of its own
+        sys.stdout.write("\n")
     if not outcome.compilation.ok:  # e.g. this build cannot run at all
         errors = outcome.compilation.errors
         print_diagnostics(errors, outcome.compilation.unit)
@@ -104,6 +111,22 @@ def _report_value(value: Any, as_json: bool, file: str) -> int:
             write_json_line(runtime_failure_json(failure))
         return EXIT_RUNTIME_ERROR
     return EXIT_OK
+
+
+class _OutputTracker:
+    """Wraps stdout while the program runs to learn whether its output ended mid-line."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.at_line_start = True
+
+    def write(self, text: str) -> int:
+        if text:
+            self.at_line_start = text.endswith("\n")
+        return self.stream.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
 
 
 def _line_buffer_stdout() -> None:

@@ -260,3 +260,22 @@ def test_run_options_reach_the_vm(
     assert entry == "start"
     assert (options.max_steps, options.max_depth, options.jit, options.jit_threshold) == (10, 5000, False, 3)
     assert options.program_args == ["a", "-b"]
+
+
+class PartialLineVM(RecordingVM):
+    def run(self, entry: str) -> object:
+        sys.stdout.write("no newline here")
+        return 7
+
+
+def test_the_result_line_starts_on_a_new_line(
+    stages: Recorder, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lumen.cli.main import run_cli
+
+    sys.modules["fake_lumen_stages"].VM = PartialLineVM  # type: ignore[attr-defined]
+    monkeypatch.setattr(driver, "_VM", ("fake_lumen_stages", "VM"))
+    program = tmp_path / "p.lm"
+    program.write_text("let x = 1\n", encoding="utf-8")
+    assert run_cli(["run", str(program), "--json"]) == 0
+    assert capsys.readouterr().out == 'no newline here\n{"ok": true, "type": "Int", "value": 7}\n'
