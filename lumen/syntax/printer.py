@@ -318,10 +318,8 @@ class _ExprPrinter:
 
     def _Unary(self, e: A.Unary, tail: bool) -> str:
         operand = self.sub(e.operand, PREFIX_PRECEDENCE, tail)
-        if e.op == "-" and (
-            operand.startswith("-") or isinstance(e.operand, (A.IntLit, A.FloatLit))
-        ):
-            operand = f"({operand})"  # `-5` would fold into a literal, `--` is not a token
+        if e.op == "-" and (operand.startswith("-") or isinstance(e.operand, A.IntLit)):
+            operand = f"({operand})"  # `-5` folds into an Int literal; `--` is not a token
         if e.op == "not":
             return "not " + operand
         return e.op + operand
@@ -466,7 +464,11 @@ class _ExprPrinter:
         return text + "\n" + _ind(self.indent) + "end"
 
     def _match_arm(self, arm: A.MatchArm) -> str:
-        head = " | ".join(print_pattern(p) for p in arm.patterns)
+        alternatives = [print_pattern(p) for p in arm.patterns]
+        for n, p in enumerate(arm.patterns[:-1]):
+            if isinstance(p, A.TypedPat):
+                alternatives[n] = f"({alternatives[n]})"  # its type would swallow the `|`
+        head = " | ".join(alternatives)
         if arm.guard is not None:
             head += " if " + self.sub(arm.guard, 0, False)
         if len(arm.body.stmts) == 1:

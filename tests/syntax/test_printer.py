@@ -50,6 +50,7 @@ PRECEDENCE_CASES = [
     (A.Binary("..", i(1), i(10)), "1..10"),
     (A.Binary("..=", x, A.Binary("+", y, i(1))), "x ..= y + 1"),
     (A.Unary("-", i(5)), "-(5)"),
+    (A.Unary("-", A.FloatLit(1.5)), "-1.5"),
     (A.Unary("-", A.Unary("-", x)), "-(-x)"),
     (A.Unary("~", x), "~x"),
     (A.Binary("-", x, i(-5)), "x - -5"),
