@@ -2,7 +2,7 @@
 
 `lower_program(program, analysis=None, file="")` collects the declarations it needs from
 the AST itself (cells, records, enums and their variants, constants, impl/enum methods,
-agents), hoists local declarations (§5.14), and lowers every cell plus the synthetic
+agents, processes), hoists local declarations (§5.14), and lowers every cell plus the synthetic
 `main` that holds the top-level statements (§1.4). The optional `analysis` is accepted for
 later optimisations; correctness never depends on it.
 """
@@ -15,6 +15,11 @@ from lumen.lir.lower_builder import FunctionBuilder, Label
 from lumen.lir.lower_calls import CallLowering
 from lumen.lir.lower_expr import ExprLowering
 from lumen.lir.lower_pattern import PatternLowering
+from lumen.lir.lower_process import (
+    collect_instance_type,
+    lower_instance_types,
+    reserve_constructors,
+)
 from lumen.lir.lower_scan import bound_names, children, nested_declarations
 from lumen.lir.lower_stmt import StmtLowering
 from lumen.lir.module import (
@@ -45,6 +50,9 @@ class ModuleContext:
         self.consts: dict[str, ast.Node] = {}
         self.pending: list[tuple[int, ast.CellDecl, str, bool]] = []
         self.agents: dict[str, ast.AgentDecl] = {}
+        self.processes: dict[str, ast.ProcessDecl] = {}
+        self.process_builtins: dict[int, tuple[str, str]] = {}  # index -> (process, method)
+        self.machine_specs: dict[str, object] = {}
         self._lambda_ids = count(1)
 
     # ---------------------------------------------------------------- queries
@@ -101,11 +109,10 @@ class ModuleContext:
                     self.add_cell(f"{item.target}.{method.name}", method)
             elif isinstance(item, ast.ConstDecl):
                 self.consts.setdefault(item.name, item.value)
-            elif isinstance(item, ast.AgentDecl):
-                self.agents.setdefault(item.name, item)
-                for method in item.cells:
-                    self.add_cell(f"{item.name}.{method.name}", method, implicit_self=True)
-            if isinstance(item, (ast.CellDecl, ast.EnumDecl, ast.ImplDecl, ast.AgentDecl)):
+            elif isinstance(item, (ast.AgentDecl, ast.ProcessDecl)):
+                collect_instance_type(self, item)  # also hoists its cells' local declarations
+                continue
+            if isinstance(item, (ast.CellDecl, ast.EnumDecl, ast.ImplDecl)):
                 self.collect(tuple(nested_declarations(item)))
             elif not isinstance(item, (ast.RecordDecl, ast.ConstDecl)) and \
                     not ast.is_decl(item):
@@ -226,19 +233,6 @@ def _lower_constructor(mod: ModuleContext, decl: ast.RecordDecl) -> Function:
     return b.finish()
 
 
-def _lower_agent_constructor(mod: ModuleContext, decl: ast.AgentDecl) -> Function:
-    """`Agent()`: an instance record whose fields are its methods (§5.9)."""
-    b = FunctionBuilder(decl.name, (), display_name=decl.name)
-    names = tuple(cell.name for cell in decl.cells)
-    base = b.alloc(len(names))
-    for offset, method in enumerate(names):
-        b.emit(Op.FUNCREF, base + offset, mod.cells[f"{decl.name}.{method}"])
-    result = b.alloc()
-    b.emit(Op.RECORD, result, b.const((decl.name, names)), base)
-    b.emit(Op.RETURN, result)
-    return b.finish()
-
-
 def _lower_main(mod: ModuleContext, name: str, stmts: tuple[ast.Node, ...]) -> Function:
     b = FunctionBuilder(name, (), display_name=name)
     lowerer = CellLowerer(mod, b)
@@ -260,8 +254,7 @@ def lower_program(program: ast.Program, analysis: object | None = None,
     mod.collect(program.items)
     for record in mod.records.values():
         mod.constructors[record.name] = mod.reserve()
-    for agent in mod.agents.values():
-        mod.constructors[agent.name] = mod.reserve()
+    reserve_constructors(mod)  # agents and processes
     statements = tuple(item for item in program.items
                        if not ast.is_decl(item) and not isinstance(item, ast.Directive))
     main_name = "__script_main" if "main" in mod.cells else "main"
@@ -273,8 +266,7 @@ def lower_program(program: ast.Program, analysis: object | None = None,
         mod.functions[index] = _lower_cell(mod, index, decl, name, implicit_self)
     for record in mod.records.values():
         mod.functions[mod.constructors[record.name]] = _lower_constructor(mod, record)
-    for agent in mod.agents.values():
-        mod.functions[mod.constructors[agent.name]] = _lower_agent_constructor(mod, agent)
+    lower_instance_types(mod)
     if main_index is not None:
         mod.functions[main_index] = _lower_main(mod, main_name, statements)
     entry_points = dict(mod.cells)

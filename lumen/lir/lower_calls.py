@@ -41,8 +41,12 @@ class CallLowering:
                 qualified = f"{owner.id}.{callee.name}"
                 if owner.id in mod.enums and callee.name in mod.variants_of(owner.id):
                     return self.variant(owner.id, callee.name, e.args, dest)
-                if qualified in mod.cells and owner.id in mod.agents:
-                    # `Agent.m(args)` on the type name: a fresh instance is the receiver.
+                if owner.id in mod.agents or owner.id in mod.processes:
+                    if qualified not in mod.cells:
+                        self.at(callee)
+                        b.emit(Op.UNDEFINED, b.const(qualified))  # §13.1 unknown method
+                        return self.target(dest)
+                    # `P.m(args)` on the type name: a fresh instance is the receiver (§7.6).
                     instance = ast.Arg(ast.Call(owner, (), span=owner.span), span=owner.span)
                     return self.finish_call(
                         self.static_call(mod.cells[qualified], (instance, *e.args)), dest)

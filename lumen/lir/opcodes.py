@@ -135,6 +135,9 @@ class Op(IntEnum):
     EMIT = 100
     UNDEFINED = 101
     NOP = 102
+    # --- processes and agents (§13) -----------------------------------------------------
+    INSTANCE = 103
+    PROCESS = 104
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +298,14 @@ _ROWS: tuple[OpInfo, ...] = (
     OpInfo(Op.EMIT, "R--", "write the display form of R[A] and a newline to stdout", True),
     OpInfo(Op.UNDEFINED, "K--", "raise `undefined cell: K[A]`", True, True),
     OpInfo(Op.NOP, "---", "no operation"),
+    OpInfo(Op.INSTANCE, "RKR",
+           "K[B] = (type, method names): R[A] := a new agent/process instance: "
+           "Record(type, __instance_id: fresh Int, __process_name: type, methods from "
+           "R[C..]) (§13.1)"),
+    OpInfo(Op.PROCESS, "RKR",
+           "K[B] = (process, kind, method, spec): R[A] := built-in process method applied "
+           "to this function's parameters R[C..] (receiver first, variadic rest last) "
+           "against the instance's run-time state (§13)", True),
 )
 
 OP_INFO: dict[Op, OpInfo] = {row.op: row for row in _ROWS}

@@ -28,6 +28,7 @@ from lumen.vm import errors, ops
 from lumen.vm.errors import LumenRuntimeError
 from lumen.vm.frames import Code, Frame, bind_arguments
 from lumen.vm.options import VMOptions
+from lumen.vm.processes import ProcessRuntime
 from lumen.vm.render import display, plain
 from lumen.vm.values import (
     INT_MAX,
@@ -76,6 +77,7 @@ class VM:
         self.rng = random.Random(self.options.seed)
         self.budget = self.options.max_steps if self.options.max_steps is not None else -1
         self.max_depth = self.options.max_depth
+        self.processes = ProcessRuntime()  # process state by instance id (§13)
 
     # ------------------------------------------------------------------ BuiltinContext
 
@@ -160,6 +162,8 @@ class VM:
             return Closure(code, (), code.name), True
         if name in self.builtins:
             return BuiltinRef(name), True
+        if t is Record and "__process_name" in receiver.fields:
+            raise errors.undefined_cell(f"{receiver.type_name}.{name}")  # §13.1
         raise errors.undefined_cell(name)
 
     def _global(self, name: str) -> Any:

@@ -501,6 +501,22 @@ def _undefined(vm: VM, frame: Frame, regs: list[Any], a: int, b: int, c: int,
     raise errors.undefined_cell(frame.code.constants[a])
 
 
+@handles(Op.INSTANCE)
+def _instance(vm: VM, frame: Frame, regs: list[Any], a: int, b: int, c: int, pc: int) -> int:
+    type_name, names = frame.code.constants[b]
+    regs[a] = vm.processes.new_instance(type_name, names, regs[c:c + len(names)])
+    return pc
+
+
+@handles(Op.PROCESS)
+def _process(vm: VM, frame: Frame, regs: list[Any], a: int, b: int, c: int, pc: int) -> int:
+    from lumen.vm.processes import call_method
+
+    code = frame.code
+    regs[a] = call_method(vm, code.constants[b], regs[c:c + code.nparams], code.variadic)
+    return pc
+
+
 @handles(Op.NOP)
 def _nop(vm: VM, frame: Frame, regs: list[Any], a: int, b: int, c: int, pc: int) -> int:
     return pc
