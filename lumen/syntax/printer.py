@@ -218,18 +218,7 @@ class _ExprPrinter:
     def sub(self, e: A.Expr, min_prec: int, tail: bool) -> str:
         """`e` in a context that needs binding level `min_prec`; `tail` says nothing follows
         it before the end of the line or a closing delimiter/comma."""
-        if is_open_ended(e):
-            needs_parens = min_prec > 0 or not tail
-        elif _is_block_construct(e):
-            needs_parens = min_prec > 0
-        elif isinstance(e, (A.IsExpr, A.AsExpr)):
-            # A type swallows a following `|`, `&` or `?`: close it off unless at the end.
-            needs_parens = min_prec > 5 or not tail
-        elif isinstance(e, A.ChainCompare):
-            needs_parens = min_prec >= 5
-        else:
-            needs_parens = precedence(e) < min_prec
-        if needs_parens:
+        if _needs_parens(e, min_prec, tail):
             return "(" + self.raw(e, True) + ")"
         return self.raw(e, tail)
 
@@ -356,11 +345,16 @@ class _ExprPrinter:
 
     # ---------------------------------------------------------------- postfix
 
-    def _target(self, e: A.Expr) -> str:
-        """The operand of a postfix operator."""
-        text = self.sub(e, POSTFIX_PRECEDENCE, False)
-        if isinstance(e, (A.IntLit, A.FloatLit, A.PosAccess)) and not text.startswith("("):
-            text = f"({text})"  # `5.x`, `1.5.x` and `t.0.1` would lex as floats
+    def _target(self, e: A.Expr, glues_to_question: bool = False) -> str:
+        """The operand of a postfix operator; `glues_to_question` says the operator starts
+        with `.`, `[` or `?`, which would merge with a postfix `?` into `?.`, `?[`, `??`."""
+        if _needs_parens(e, POSTFIX_PRECEDENCE, False):
+            return "(" + self.raw(e, True) + ")"
+        text = self.raw(e, False)
+        if isinstance(e, (A.IntLit, A.FloatLit, A.PosAccess)):
+            return f"({text})"  # `5.x`, `1.5.x` and `t.0.1` would lex as floats
+        if glues_to_question and isinstance(e, A.TryOp):
+            return f"({text})"
         return text
 
     def _arg(self, arg: A.Arg) -> str:
@@ -388,18 +382,19 @@ class _ExprPrinter:
         return text
 
     def _Attr(self, e: A.Attr, tail: bool) -> str:
-        return self._target(e.value) + ("?." if e.safe else ".") + e.name
+        return self._target(e.value, True) + ("?." if e.safe else ".") + e.name
 
     def _PosAccess(self, e: A.PosAccess, tail: bool) -> str:
-        return f"{self._target(e.value)}.{e.index}"
+        return f"{self._target(e.value, True)}.{e.index}"
 
     def _Index(self, e: A.Index, tail: bool) -> str:
-        return self._target(e.value) + ("?[" if e.safe else "[") + self._item(e.index) + "]"
+        target = self._target(e.value, True)
+        return target + ("?[" if e.safe else "[") + self._item(e.index) + "]"
 
     def _TryOp(self, e: A.TryOp, tail: bool) -> str:
         if e.prefix:
             return "try " + self.sub(e.value, POSTFIX_PRECEDENCE, False)
-        return self._target(e.value) + "?"
+        return self._target(e.value, True) + "?"
 
     def _TryElse(self, e: A.TryElse, tail: bool) -> str:
         value = self.sub(e.value, POSTFIX_PRECEDENCE, False)
@@ -549,6 +544,21 @@ class _ExprPrinter:
             "\n" + (_ind(self.indent + 1) + line if line else "") for line in text.split("\n")
         )
         return f"role {e.role}:{body}\n{_ind(self.indent)}end"
+
+
+def _needs_parens(e: A.Expr, min_prec: int, tail: bool) -> bool:
+    """Whether `e` must be parenthesised where binding level `min_prec` is needed (`tail`:
+    nothing follows it before the end of the line, a comma or a closing bracket)."""
+    if is_open_ended(e):
+        return min_prec > 0 or not tail
+    if _is_block_construct(e):
+        return min_prec > 0
+    if isinstance(e, (A.IsExpr, A.AsExpr)):
+        # A type swallows a following `|`, `&` or `?`: close it off unless at the end.
+        return min_prec > 5 or not tail
+    if isinstance(e, A.ChainCompare):
+        return min_prec >= 5
+    return precedence(e) < min_prec
 
 
 def _is_simple(e: A.Expr) -> bool:

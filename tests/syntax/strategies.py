@@ -399,7 +399,7 @@ def _block_expressions(
     return st.one_of(
         st.builds(A.If, e, block, else_part),
         st.builds(lambda c, t, c2, t2, f: A.If(c, t, A.If(c2, t2, f)), e, block, e, block, else_part),
-        st.builds(A.IfLet, let_patterns(), e, block, else_part),
+        st.builds(A.IfLet, patterns(), e, block, else_part),
         st.builds(lambda s, arms: A.Match(s, tuple(arms)), e, st.lists(arm, min_size=1, max_size=3)),
         st.builds(lambda arms: A.When(tuple(arms)),
                   st.lists(st.builds(A.WhenArm, st.none() | e, e), min_size=1, max_size=3)),
@@ -407,7 +407,7 @@ def _block_expressions(
             lambda ns: A.TuplePat(tuple(A.BindPat(n) for n in ns)), st.lists(lower_names, min_size=2, max_size=2)),
             e, block, st.none() | e, labels),
         st.builds(A.While, e, block, labels),
-        st.builds(A.WhileLet, let_patterns(), e, block, labels),
+        st.builds(A.WhileLet, patterns(), e, block, labels),
         st.builds(A.Loop, block, labels),
         st.builds(lambda b, arms: A.Handle(b, tuple(arms)), block, st.lists(handler_arm, min_size=1, max_size=2)),
         st.builds(lambda ps, body: A.Lambda(ps, body), _params(e), block),
