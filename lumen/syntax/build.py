@@ -74,7 +74,7 @@ class AstBuilder(DeclBuilder):
         return children[0]
 
     def program(self, children: list[Any]) -> ast.Program:
-        items = tuple(child for child in children if child is not None)
+        items = tuple(_as_stmt(child) for child in children if child is not None)
         if items:
             return ast.Program(items, span=span_of(items[0], items[-1]))
         return ast.Program(())
@@ -760,7 +760,10 @@ class AstBuilder(DeclBuilder):
         dotted: Dotted = children[0]
         args = tuple(nodes(children[1:]))
         last = children[-1] if children[-1] is not None else dotted.last
-        return ast.NamedType(dotted.text, args, span=span_of(dotted.first, last))
+        span = span_of(dotted.first, last)
+        if dotted.text == "tuple" and args:
+            return ast.TupleType(args, spelled_tuple=True, span=span)
+        return ast.NamedType(dotted.text, args, span=span)
 
     def tuple_type(self, children: list[Any]) -> ast.TupleType:
         return ast.TupleType(tuple(nodes(children)), span=span_of(children[0], children[-1]))
@@ -822,7 +825,8 @@ def _if_node(
 
 _STATEMENT_TYPES = (
     ast.Let, ast.Assign, ast.CompoundAssign, ast.Return, ast.Halt, ast.Break, ast.Continue,
-    ast.Emit, ast.Yield, ast.Defer, ast.ExprStmt, ast.ProtocolStmt, *ast.DECL_TYPES,
+    ast.Emit, ast.Yield, ast.Defer, ast.ExprStmt, ast.ProtocolStmt, ast.Directive,
+    *ast.DECL_TYPES,
 )
 
 __all__ = ["AstBuilder", "BuildContext", "NO_SPAN", "replace", "span_of", "token_span"]

@@ -807,9 +807,13 @@ class LayoutLexer:
                 if index >= count or previous is None:
                     break
                 following = tokens[index]
-                if following.type in CONTINUATION_TYPES and not self._line_has_arrow(index):
-                    continue
-                if previous.type in TRAILING_CONTINUATION_TYPES:
+                if (
+                    following.type in CONTINUATION_TYPES and not self._line_has_arrow(index)
+                ) or previous.type in TRAILING_CONTINUATION_TYPES:
+                    # a continuation line: no separator, but its indentation is a level
+                    continued_indent = self._indent(following)
+                    if continued_indent > indents[-1]:
+                        indents.append(continued_indent)
                     continue
                 if following.value == "do" and following.type == "NAME" and (
                     previous.type == "RPAR"

@@ -171,12 +171,11 @@ def _split_spec(inner: str) -> tuple[str, str | None]:
         elif ch in ")]}":
             depth -= 1
         elif ch == '"':
-            end = inner.find('"', index + 1)
-            while end > 0 and inner[end - 1] == "\\":
-                end = inner.find('"', end + 1)
-            if end < 0:
+            index += 1
+            while index < length and inner[index] != '"':
+                index += 2 if inner[index] == "\\" else 1
+            if index >= length:
                 break
-            index = end
         elif ch == ":" and depth == 0 and SPEC_RE.match(inner, index + 1):
             return inner[:index], inner[index + 1:]
         index += 1

@@ -18,7 +18,7 @@ def N(name: str) -> ast.Name:
     return ast.Name(name)
 
 
-def I(value: int) -> ast.IntLit:
+def Int(value: int) -> ast.IntLit:
     return ast.IntLit(value)
 
 
@@ -29,23 +29,23 @@ def B(op: str, left: ast.Expr, right: ast.Expr) -> ast.Binary:
 @pytest.mark.parametrize(
     "code,tree",
     [
-        ("-2 ** 2 == 4", B("==", B("**", I(-2), I(2)), I(4))),
-        ("-x ** 2", B("**", ast.Unary("-", N("x")), I(2))),
+        ("-2 ** 2 == 4", B("==", B("**", Int(-2), Int(2)), Int(4))),
+        ("-x ** 2", B("**", ast.Unary("-", N("x")), Int(2))),
         ("not a == b", B("==", ast.Unary("not", N("a")), N("b"))),
         ("a | b == c", B("==", B("|", N("a"), N("b")), N("c"))),
         ("x |> f & y", B("&", B("|>", N("x"), N("f")), N("y"))),
         ("a ?? b or c", B("??", N("a"), B("or", N("b"), N("c")))),
         ("a or b and c", B("or", N("a"), B("and", N("b"), N("c")))),
-        ("1 + 2 * 3", B("+", I(1), B("*", I(2), I(3)))),
-        ("2 ** 3 ** 2", B("**", I(2), B("**", I(3), I(2)))),
+        ("1 + 2 * 3", B("+", Int(1), B("*", Int(2), Int(3)))),
+        ("2 ** 3 ** 2", B("**", Int(2), B("**", Int(3), Int(2)))),
         ("a - b - c", B("-", B("-", N("a"), N("b")), N("c"))),
         ("a ++ b .. c", B("++", N("a"), B("..", N("b"), N("c")))),
-        ("1 << 2 + 3", B("<<", I(1), B("+", I(2), I(3)))),
+        ("1 << 2 + 3", B("<<", Int(1), B("+", Int(2), Int(3)))),
         ("a ^ b & c", B("^", N("a"), B("&", N("b"), N("c")))),
         ("x in xs and y", B("and", B("in", N("x"), N("xs")), N("y"))),
         ("a <=> b", B("<=>", N("a"), N("b"))),
         ("f ~> g ~> h", B("~>", B("~>", N("f"), N("g")), N("h"))),
-        ("x // 2 % 3", B("%", B("//", N("x"), I(2)), I(3))),
+        ("x // 2 % 3", B("%", B("//", N("x"), Int(2)), Int(3))),
         ("~x", ast.Unary("~", N("x"))),
     ],
 )
@@ -60,9 +60,9 @@ def test_comparison_chain() -> None:
 
 
 def test_negative_literals_fold() -> None:
-    assert expr("-9223372036854775808") == I(-9223372036854775808)
-    assert expr("- (5)") == ast.Unary("-", I(5))
-    assert expr("x - 1") == B("-", N("x"), I(1))
+    assert expr("-9223372036854775808") == Int(-9223372036854775808)
+    assert expr("- (5)") == ast.Unary("-", Int(5))
+    assert expr("x - 1") == B("-", N("x"), Int(1))
 
 
 @pytest.mark.parametrize(
@@ -71,7 +71,7 @@ def test_negative_literals_fold() -> None:
      ("123456789012345678901234567890", 123456789012345678901234567890)],
 )
 def test_integer_forms(code: str, value: int) -> None:
-    assert expr(code) == I(value)
+    assert expr(code) == Int(value)
 
 
 @pytest.mark.parametrize("code,value", [("3.14", 3.14), ("1e10", 1e10), ("2.5E-3", 2.5e-3), ("6.02e+23", 6.02e23)])
@@ -80,7 +80,7 @@ def test_float_forms(code: str, value: float) -> None:
 
 
 def test_number_edge_lexing() -> None:
-    assert expr("1..5") == B("..", I(1), I(5))
+    assert expr("1..5") == B("..", Int(1), Int(5))
     assert expr("x.0.1") == ast.PosAccess(ast.PosAccess(N("x"), 0), 1)
     assert expr("t.1") == ast.PosAccess(N("t"), 1)
 
@@ -95,7 +95,7 @@ def test_strings_and_interpolation() -> None:
     interps = [p for p in node.parts if isinstance(p, ast.Interpolation)]
     assert [i.spec for i in interps] == [None, ".2f", ">4", None, None]
     assert interps[3].expr == ast.Index(N("m"), ast.StringLit("k"))
-    assert interps[4].expr == ast.Call(N("f"), (ast.Arg(I(1), "a"),))
+    assert interps[4].expr == ast.Call(N("f"), (ast.Arg(Int(1), "a"),))
     assert node.parts[0] == "hi "
 
 
@@ -116,20 +116,20 @@ def test_raw_triple_and_bytes() -> None:
 
 
 def test_collections() -> None:
-    assert expr("[1, ...rest, 9]") == ast.ListLit((I(1), ast.Spread(N("rest")), I(9)))
+    assert expr("[1, ...rest, 9]") == ast.ListLit((Int(1), ast.Spread(N("rest")), Int(9)))
     assert expr("{}") == ast.MapLit(())
     assert expr("set[]") == ast.SetLit(())
-    assert expr("{1, 2}") == ast.SetLit((I(1), I(2)))
-    assert expr("(1,)") == ast.TupleLit((I(1),))
+    assert expr("{1, 2}") == ast.SetLit((Int(1), Int(2)))
+    assert expr("(1,)") == ast.TupleLit((Int(1),))
     assert expr("()") == ast.TupleLit(())
-    assert expr("(1)") == I(1)
-    assert expr('{...d, "b": 3}') == ast.MapLit((ast.Spread(N("d")), ast.MapEntry(ast.StringLit("b"), I(3))))
+    assert expr("(1)") == Int(1)
+    assert expr('{...d, "b": 3}') == ast.MapLit((ast.Spread(N("d")), ast.MapEntry(ast.StringLit("b"), Int(3))))
 
 
 def test_map_key_rule() -> None:
     node = expr("{a: 1, b: 2}")
     assert node == ast.MapLit((
-        ast.MapEntry(N("a"), I(1)), ast.MapEntry(ast.StringLit("b"), I(2), bare=True)
+        ast.MapEntry(N("a"), Int(1)), ast.MapEntry(ast.StringLit("b"), Int(2), bare=True)
     ))
     assert isinstance(node, ast.MapLit) and node.entries[1].bare  # type: ignore[union-attr]
 
@@ -145,7 +145,7 @@ def test_comprehensions() -> None:
 
 
 def test_postfix_and_null_safety() -> None:
-    assert expr("x?.y?[0]!") == ast.Unwrap(ast.Index(ast.Attr(N("x"), "y", True), I(0), True))
+    assert expr("x?.y?[0]!") == ast.Unwrap(ast.Index(ast.Attr(N("x"), "y", True), Int(0), True))
     assert expr("f(x)?") == ast.TryOp(ast.Call(N("f"), (ast.Arg(N("x")),)))
     assert expr("try f()") == ast.TryOp(ast.Call(N("f"), ()), prefix=True)
     assert expr("try f() else |e| g(e)") == ast.TryElse(
@@ -158,7 +158,7 @@ def test_postfix_and_null_safety() -> None:
 def test_calls_and_arguments() -> None:
     node = expr("f(a, name: 1, ...rest, type: 2)")
     assert node == ast.Call(N("f"), (
-        ast.Arg(N("a")), ast.Arg(I(1), "name"), ast.Arg(N("rest"), spread=True), ast.Arg(I(2), "type"),
+        ast.Arg(N("a")), ast.Arg(Int(1), "name"), ast.Arg(N("rest"), spread=True), ast.Arg(Int(2), "type"),
     ))
     role = expr("Chat(role user: hello {q}, max_tokens: 5)")
     assert isinstance(role, ast.Call)
@@ -168,7 +168,7 @@ def test_calls_and_arguments() -> None:
 def test_lambdas_types_and_misc() -> None:
     node = expr("fn(x: Int, y: Int = 2) -> Int / {emit} => x + y")
     assert isinstance(node, ast.Lambda)
-    assert node.params[1].default == I(2) and node.effects == ast.EffectRow(("emit",))
+    assert node.params[1].default == Int(2) and node.effects == ast.EffectRow(("emit",))
     assert expr("x is Int | String?") == ast.IsExpr(N("x"), ast.UnionType((
         ast.NamedType("Int"), ast.OptionalType(ast.NamedType("String")),
     )))
@@ -177,13 +177,13 @@ def test_lambdas_types_and_misc() -> None:
     ))
     assert expr("r expect schema Invoice") == ast.ExpectSchema(N("r"), "Invoice")
     assert expr("perform Store.get(k)") == ast.Perform("Store", "get", (N("k"),))
-    assert expr("resume(1)") == ast.Resume(I(1))
+    assert expr("resume(1)") == ast.Resume(Int(1))
     assert expr("await f(x)") == ast.Await(ast.Call(N("f"), (ast.Arg(N("x")),)))
     assert expr("comptime { 1 << 20 }") == ast.Comptime(
-        ast.Block((ast.ExprStmt(B("<<", I(1), I(20))),)), braced=True
+        ast.Block((ast.ExprStmt(B("<<", Int(1), Int(20))),)), braced=True
     )
     assert expr("if a then 1 else 2") == ast.If(
-        N("a"), ast.Block((ast.ExprStmt(I(1)),)), ast.Block((ast.ExprStmt(I(2)),)), inline=True
+        N("a"), ast.Block((ast.ExprStmt(Int(1)),)), ast.Block((ast.ExprStmt(Int(2)),)), inline=True
     )
 
 
