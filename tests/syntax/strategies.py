@@ -516,6 +516,82 @@ def declarations() -> st.SearchStrategy[A.Decl]:
     )
 
 
+def _signatures() -> st.SearchStrategy[A.CellDecl]:
+    return st.builds(
+        lambda n, ps, r: A.CellDecl(n, ps, None, r),
+        lower_names, _params(expressions(2), allow_defaults=False), st.none() | simple_types(),
+    )
+
+
+def _grants() -> st.SearchStrategy[A.GrantDecl]:
+    value = st.one_of(
+        st.builds(A.StringLit, text_values), st.builds(A.IntLit, st.integers(-(10**6), 10**6)),
+        st.builds(A.BoolLit, st.booleans()),
+        st.builds(lambda n: A.StringLit(n, form="bare"), lower_names),
+        st.builds(lambda xs: A.ListLit(tuple(A.StringLit(x) for x in xs)),
+                  st.lists(lower_names, max_size=2)),
+    )
+    constraint = st.builds(A.GrantConstraint, lower_names, value)
+    return st.builds(lambda a, cs: A.GrantDecl(a, tuple(cs)), upper_names,
+                     st.lists(constraint, max_size=3))
+
+
+def module_declarations() -> st.SearchStrategy[A.Decl]:
+    """Traits, impls, effects, handlers, agents, processes, imports, tools and macros."""
+    e = expressions(4)
+    block = blocks(3)
+    handler_op = st.builds(
+        lambda eff, op, ps, body, r: A.HandlerOp(eff, op, ps, body, r),
+        upper_names, lower_names, _params(e, allow_defaults=False), block,
+        st.none() | simple_types(),
+    )
+    state = st.builds(
+        lambda n, ps, term, guard, tr, args: A.StateDecl(
+            n, ps, term, guard, tr, tuple(args) if tr else ()),
+        upper_names, _params(e, allow_defaults=False), st.none() | st.booleans(),
+        st.none() | e, st.none() | upper_names, st.lists(e, max_size=2),
+    )
+    plain_cells = cells(blocks(2), attributes=False)
+    return st.one_of(
+        st.builds(lambda n, ms, ps, p: A.TraitDecl(n, tuple(ms), tuple(ps), p), upper_names,
+                  st.lists(_signatures(), max_size=2), st.lists(upper_names, max_size=2),
+                  st.booleans()),
+        st.builds(lambda t, tg, ms, args, g: A.ImplDecl(t, tg, tuple(ms), tuple(args), g),
+                  upper_names, upper_names | dotted_upper, st.lists(plain_cells, max_size=2),
+                  st.lists(simple_types(), max_size=2), _generics()),
+        st.builds(lambda n, ops: A.EffectDecl(n, tuple(ops)), upper_names,
+                  st.lists(_signatures(), max_size=2)),
+        st.builds(lambda n, ops: A.HandlerDecl(n, tuple(ops)), upper_names,
+                  st.lists(handler_op, max_size=2)),
+        st.builds(lambda n, cs, gs: A.AgentDecl(n, tuple(cs), tuple(gs)), upper_names,
+                  st.lists(plain_cells, max_size=2), st.lists(_grants(), max_size=2)),
+        st.builds(
+            lambda kind, n, cs, config, init, states: A.ProcessDecl(
+                kind, n, tuple(cs), (), None, init, tuple(states), tuple(config)),
+            st.sampled_from(["memory", "machine", "guardrail", "eval", "pattern"]), upper_names,
+            st.lists(plain_cells, max_size=1),
+            st.lists(st.builds(A.ConfigEntry, lower_names, e), max_size=2),
+            st.none() | upper_names, st.lists(state, max_size=2)),
+        st.builds(lambda kind, n, stages: A.ProcessDecl(kind, n, stages=tuple(stages)),
+                  st.sampled_from(["pipeline", "orchestration"]), upper_names,
+                  st.lists(lower_names | dotted_upper, max_size=3)),
+        st.builds(
+            lambda mod, names, pub: A.ImportDecl(tuple(mod), names, pub), st.lists(lower_names, min_size=1, max_size=3),
+            st.none() | st.lists(st.builds(A.ImportName, lower_names | upper_names, st.none() | lower_names),
+                                 min_size=1, max_size=3).map(tuple),
+            st.booleans()),
+        st.builds(lambda alias, ident, version: A.UseTool(alias, ident, version), upper_names,
+                  st.lists(lower_names, min_size=1, max_size=3).map(".".join),
+                  st.none() | st.sampled_from(["1", "2.1", "1.0.3"])),
+        st.builds(lambda alias, uri: A.UseTool(alias, mcp_uri=uri), upper_names,
+                  st.sampled_from(["https://mcp.example.org/sse", "stdio:tool"])),
+        _grants(),
+        st.builds(A.BindEffect, upper_names | dotted_upper, upper_names),
+        st.builds(lambda n, ps: A.MacroDecl(n, tuple(ps), "  swap(a, b)\n  a + 1"), lower_names,
+                  st.lists(lower_names, max_size=2)),
+    )
+
+
 # ============================================================================ program families
 
 
@@ -557,5 +633,5 @@ def type_programs() -> st.SearchStrategy[A.Program]:
 
 def declaration_programs() -> st.SearchStrategy[A.Program]:
     e = expressions(4)
-    item = st.one_of(declarations(), st.builds(A.ExprStmt, e))
+    item = st.one_of(declarations(), module_declarations(), st.builds(A.ExprStmt, e))
     return _program(st.lists(item, min_size=1, max_size=3))

@@ -14,10 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lumen.source import source_from_text
 from lumen.syntax import ast as A
 from lumen.syntax import parse
 from lumen.syntax.printer import print_program
 from tests.syntax import strategies as S
+from tests.syntax import test_printer as golden
 
 CONFORMANCE = Path("/work/shared/conformance/cases")
 EXAMPLES = 300
@@ -62,6 +64,39 @@ def test_random_trees_survive_print_and_parse(family: str) -> None:
 def test_round_trip_of_single_literals(data: st.DataObject) -> None:
     literal = data.draw(S.simple_literals)
     assert_roundtrip(A.Program((A.Let(A.BindPat("v"), literal),)))
+
+
+GOLDEN_EXPRESSIONS = [
+    tree for tree, _ in golden.PRECEDENCE_CASES + golden.LITERAL_CASES + golden.POSTFIX_CASES
+    # A negative Float literal has no spelling: `-0.0` reads as `-(0.0)`.
+    if not (isinstance(tree, A.FloatLit) and str(tree.value).startswith("-"))
+]
+
+
+@pytest.mark.parametrize("tree", GOLDEN_EXPRESSIONS, ids=repr)
+def test_golden_expressions_round_trip(tree: A.Expr) -> None:
+    assert_roundtrip(A.Program((A.Let(A.BindPat("v"), tree),)))
+
+
+@pytest.mark.parametrize("pattern", [p for p, _ in golden.PATTERN_CASES], ids=repr)
+def test_golden_patterns_round_trip(pattern: A.Pattern) -> None:
+    if isinstance(pattern, A.RecordPat) and pattern.type_name is None:
+        assert_roundtrip(A.Program((A.Let(pattern, A.Name("s")),)))
+        return
+    arm = A.MatchArm((pattern, A.LiteralPat(A.FloatLit(-2.5))), A.Block((A.ExprStmt(A.NullLit()),)))
+    assert_roundtrip(A.Program((A.ExprStmt(A.Match(A.Name("s"), (arm,))),)))
+
+
+def test_docstrings_round_trip_through_the_source_stage() -> None:
+    cell = A.CellDecl("f", (), A.IntLit(1), expr_body=True, attributes=(A.Attribute("must_use"),),
+                      doc="Returns one.\n\nSecond paragraph.")
+    record = A.RecordDecl("R", (A.FieldDecl("a", A.NamedType("Int")),), doc="A record.")
+    text = print_program(A.Program((cell, record)))
+    unit = source_from_text(text, "doc.lm")
+    result = parse(unit.code, "doc.lm", unit.docblocks)
+    assert not unit.diagnostics and not result.diagnostics
+    assert result.program == A.Program((cell, record))
+    assert [item.doc for item in result.program.items] == [cell.doc, record.doc]
 
 
 def _conformance_files() -> list[Path]:
