@@ -237,10 +237,10 @@ class _ExprPrinter:
         return print_float(e.value, e.text)
 
     def _StringLit(self, e: A.StringLit, tail: bool) -> str:
-        return print_string_value(e.value, e.form)
+        return print_string_value(e.value, e.form, self.indent)
 
     def _InterpString(self, e: A.InterpString, tail: bool) -> str:
-        return print_interp_string(e.parts, e.form, self._interpolation)
+        return print_interp_string(e.parts, e.form, self._interpolation, self.indent)
 
     def _interpolation(self, part: A.Interpolation) -> str:
         inner = _ExprPrinter(0).sub(part.expr, 0, part.spec is None)

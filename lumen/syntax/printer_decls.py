@@ -185,7 +185,7 @@ def print_import(imp: A.ImportDecl, indent: int) -> str:
         names = ", ".join(n.name + ("" if n.alias is None else " as " + n.alias) for n in imp.names)
     text = f"{_pub(imp.is_pub)}import {'.'.join(imp.module)}: {names}"
     if imp.granting is not None:
-        text += " granting " + imp.granting
+        text += " granting {" + imp.granting + "}"
     return _ind(indent) + text
 
 

@@ -84,29 +84,35 @@ def _escape_piece(piece: str, followed_by_interpolation: bool) -> str:
 
 
 def _triple_representable(shape: str) -> bool:
-    """Whether a triple-quoted literal can spell `shape` exactly, given its dedent and trim
-    rules: the text after the first line must already have no common indentation."""
+    """Whether a triple-quoted literal in block layout can spell `shape` exactly: the
+    dedent removes the common indentation, so some line must start without whitespace,
+    and the trim removes leading/trailing newlines, so there must be none."""
     if "\n" not in shape or shape.startswith("\n") or shape.endswith(("\n", '"')):
         return False
-    if '"""' in shape or "\r" in shape:
+    if '"""' in shape or any(not ch.isprintable() and ch != "\n" for ch in shape):
         return False
-    if any(not ch.isprintable() and ch not in "\n" for ch in shape):
-        return False
-    rest = shape.split("\n")[1:]
-    if any(line and not line.strip() for line in rest):
-        return False  # whitespace-only lines: their treatment by the dedent is not spelled out
-    non_blank = [line for line in rest if line]
-    return any(not line[0].isspace() for line in non_blank) if non_blank else True
+    lines = shape.split("\n")
+    if any(line != line.rstrip() for line in lines):
+        return False  # trailing (or whitespace-only) lines: not kept by every editor, or dedent
+    return any(line and not line[0].isspace() for line in lines)
 
 
-def print_string_value(value: str, form: str = "plain") -> str:
-    """A string literal with this exact value, in the hinted form when possible."""
+def _triple_layout(body: str, indent: int, prefix: str = "") -> str:
+    """`body` as the lines of a triple-quoted literal, indented one level past `indent`."""
+    inner = "  " * (indent + 1)
+    lines = "\n".join(inner + line if line else "" for line in body.split("\n"))
+    return f'{prefix}"""\n{lines}\n{"  " * indent}"""'
+
+
+def print_string_value(value: str, form: str = "plain", indent: int = 0) -> str:
+    """A string literal with this exact value, in the hinted form when possible
+    (multi-line forms are laid out for a line at `indent`)."""
     if form == "raw" and _raw_representable(value):
         return 'r"' + value + '"'
     if form == "raw_triple" and _triple_representable(value):
-        return 'r"""' + value + '"""'
+        return _triple_layout(value, indent, "r")
     if form in ("triple", "raw_triple") and _triple_representable(value):
-        return '"""' + _escape_triple(value, False) + '"""'
+        return _triple_layout(_escape_triple(value, False), indent)
     return '"' + _escape_piece(value, False) + '"'
 
 
@@ -135,6 +141,7 @@ def print_interp_string(
     parts: tuple[str | A.Interpolation, ...],
     form: str,
     interpolation: Callable[[A.Interpolation], str],
+    indent: int = 0,
 ) -> str:
     """An interpolated string; `interpolation` prints one `{expr[:spec]}` part."""
     printed = [interpolation(p) if isinstance(p, A.Interpolation) else None for p in parts]
@@ -150,5 +157,6 @@ def print_interp_string(
             out.append(escape(part, nxt_is_interp))
         else:
             out.append(printed[i] or "")
-    quote = '"""' if triple else '"'
-    return quote + "".join(out) + quote
+    if triple:
+        return _triple_layout("".join(out), indent)
+    return '"' + "".join(out) + '"'

@@ -88,8 +88,9 @@ LITERAL_CASES = [
     (A.StringLit("{(1)} {-1} {_}"), r'"\{(1)} \{-1} \{_}"'),
     (A.StringLit(r"C:\dir", form="raw"), r'r"C:\dir"'),
     (A.StringLit('has "quote"', form="raw"), r'"has \"quote\""'),
-    (A.StringLit("line one\nline two", form="triple"), '"""line one\nline two"""'),
-    (A.StringLit("one\n  indented only", form="triple"), r'"one\n  indented only"'),
+    (A.StringLit("line one\n  line two", form="triple"), '"""\n  line one\n    line two\n"""'),
+    (A.StringLit("  all\n  indented", form="triple"), r'"  all\n  indented"'),
+    (A.StringLit("trailing \nspace", form="triple"), r'"trailing \nspace"'),
     (A.BytesLit(b"Hello"), 'b"48656c6c6f"'),
     (A.BoolLit(False), "false"),
     (A.NullLit(), "null"),
@@ -303,7 +304,7 @@ def test_types(tree: A.TypeExpr, text: str) -> None:
 # ============================================================================ declarations and programs
 
 
-def test_program_layout_and_declarations() -> None:
+def _declarations_program() -> A.Program:
     cell = A.CellDecl(
         "scale", (A.Param("items", A.NamedType("list", (A.NamedType("T"),))),
                   A.Param("factor", A.NamedType("Int"), i(2))),
@@ -322,13 +323,20 @@ def test_program_layout_and_declarations() -> None:
         A.VariantDecl("Rect", (A.VariantField(A.NamedType("Float"), "w"), A.VariantField(A.NamedType("Float")))),
     ), methods=(A.CellDecl("area", (A.Param("self", A.NamedType("Shape")),), A.FloatLit(0.0),
                            ret=A.NamedType("Float"), expr_body=True),))
-    program = A.Program((
+    return A.Program((
         A.Directive("strict", "false"), A.Directive("lumen", "1"),
         cell, twice, record, enum,
         A.ConstDecl("LIMIT", i(100), A.NamedType("Int")),
         A.TypeAlias("Id", A.UnionType((A.NamedType("Int"), A.NamedType("String")))),
         A.Let(A.BindPat("a"), i(1)), A.ExprStmt(call("print", A.Name("a"))),
     ))
+
+
+DECLARATIONS_PROGRAM = _declarations_program()
+
+
+def test_program_layout_and_declarations() -> None:
+    program = DECLARATIONS_PROGRAM
     assert print_program(program) == """\
 @strict false
 @lumen 1
@@ -364,8 +372,8 @@ print(a)
 """
 
 
-def test_effects_tools_agents_and_processes() -> None:
-    program = A.Program((
+def _effects_program() -> A.Program:
+    return A.Program((
         A.UseTool("Fetch", tool_id="http.get", version="2.1"),
         A.UseTool("Remote", mcp_uri="https://mcp.example.org/sse"),
         A.GrantDecl("Fetch", (A.GrantConstraint("domain", A.StringLit("*.example.com")),
@@ -385,7 +393,15 @@ def test_effects_tools_agents_and_processes() -> None:
         A.ProcessDecl("pipeline", "Ingest", stages=("clean", "Ingest.count")),
         A.MacroDecl("twice", ("e",), "  e\n  e"),
         A.ImportDecl(("geometry", "shapes"), (A.ImportName("Circle"), A.ImportName("area", "a"))),
+        A.ImportDecl(("util",), None, is_pub=True, granting="fs"),
     ))
+
+
+EFFECTS_PROGRAM = _effects_program()
+
+
+def test_effects_tools_agents_and_processes() -> None:
+    program = EFFECTS_PROGRAM
     assert print_program(program) == """\
 use tool http.get@2.1 as Fetch
 
@@ -439,6 +455,8 @@ macro twice!(e)
 end
 
 import geometry.shapes: Circle, area as a
+
+pub import util: * granting {fs}
 """
 
 

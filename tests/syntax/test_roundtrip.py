@@ -87,6 +87,15 @@ def test_golden_patterns_round_trip(pattern: A.Pattern) -> None:
     assert_roundtrip(A.Program((A.ExprStmt(A.Match(A.Name("s"), (arm,))),)))
 
 
+def test_golden_programs_round_trip() -> None:
+    assert_roundtrip(golden.EFFECTS_PROGRAM)
+    text = print_program(golden.DECLARATIONS_PROGRAM)
+    unit = source_from_text(text, "golden.lm")  # it has a docstring: needs the source stage
+    result = parse(unit.code, "golden.lm", unit.docblocks)
+    assert not unit.diagnostics and not result.diagnostics
+    assert result.program == golden.DECLARATIONS_PROGRAM
+
+
 def test_docstrings_round_trip_through_the_source_stage() -> None:
     cell = A.CellDecl("f", (), A.IntLit(1), expr_body=True, attributes=(A.Attribute("must_use"),),
                       doc="Returns one.\n\nSecond paragraph.")
