@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 from lumen.vm import errors
 from lumen.vm.errors import LumenRuntimeError
@@ -323,12 +324,7 @@ def _eval(vm: VM, source: str | None, args: list[Any]) -> Any:
     from lumen.vm.values import Closure
 
     if source is not None:
-        module = compile_eval_source(source)
-        if isinstance(module, str):
-            raise LumenRuntimeError("type", f"eval compilation failed: {module}")
-        child = type(vm)(module, vm.options)
-        child.write_stdout = vm.write_stdout  # type: ignore[method-assign]
-        return child.run(EVAL_CELL, [_arg(args, 0)])
+        return _eval_vm(vm, source).run(EVAL_CELL, [_arg(args, 0)])
     name = _arg(args, 0)
     if name is None:
         raise errors.undefined_cell("")
@@ -336,6 +332,26 @@ def _eval(vm: VM, source: str | None, args: list[Any]) -> Any:
     code = vm.cell_codes.get(name)
     target = Closure(code, (), code.name) if code is not None else vm._global(name)
     return vm.call(target, args[1:])
+
+
+_EVAL_VMS: WeakKeyDictionary[Any, dict[str, Any]] = WeakKeyDictionary()
+
+
+def _eval_vm(vm: VM, source: str) -> VM:
+    """A VM running the program linked with the compiled `source`, sharing the program's
+    process state and output (one per program VM and source text)."""
+    cache = _EVAL_VMS.setdefault(vm, {})
+    child = cache.get(source)
+    if child is None:
+        compiled = compile_eval_source(source)
+        if isinstance(compiled, str):
+            raise LumenRuntimeError("type", f"eval compilation failed: {compiled}")
+        child = type(vm)(link_eval_module(vm.module, compiled), vm.options)
+        child.processes = vm.processes
+        child.rng = vm.rng
+        child.write_stdout = vm.write_stdout  # type: ignore[method-assign]
+        cache[source] = child
+    return child
 
 
 @lru_cache(maxsize=64)
@@ -353,6 +369,38 @@ def compile_eval_source(source: str) -> Module | str:
     if problems:
         return problems[0].message
     return lower_program(parsed.program, None, file="<eval>")
+
+
+def link_eval_module(program: Module, snippet: Module) -> Module:
+    """Append the snippet's functions to the program's, so the eval body sees the
+    program's cells: function operands shift, and names the snippet could only treat as
+    builtins (`CALLBUILTIN`/`GLOBAL`) bind to program cells first, as in the program."""
+    from dataclasses import replace
+
+    from lumen.lir.module import Instr
+    from lumen.lir.opcodes import OP_INFO, Op
+
+    offset = len(program.functions)
+    cells = program.entry_points
+    linked = []
+    for function in snippet.functions:
+        code = []
+        for instr in function.code:
+            op, operands = instr.op, [instr.a, instr.b, instr.c]
+            for position, letter in enumerate(OP_INFO[op].format):
+                if letter == "F":
+                    operands[position] += offset
+            if op in (Op.CALLBUILTIN, Op.GLOBAL):
+                target = cells.get(function.constants[instr.b])
+                if target is not None:
+                    op = Op.CALLCELL if op == Op.CALLBUILTIN else Op.FUNCREF
+                    operands[1] = target
+            code.append(Instr(op, *operands))
+        linked.append(replace(function, code=tuple(code)))
+    entry_points = dict(cells)
+    entry_points[EVAL_CELL] = offset + snippet.entry_points[EVAL_CELL]
+    return replace(program, functions=(*program.functions, *linked),
+                   entry_points=entry_points)
 
 
 def match_template(template: str, text: str) -> dict[str, Any] | None:

@@ -311,6 +311,26 @@ def test_eval_source_compiles_a_cell_body() -> None:
     ''') == [42, 3.0, 20]
 
 
+def test_eval_source_sees_program_cells_and_shares_process_state() -> None:
+    assert value_of("""
+        cell triple(x: Int) -> Int = x * 3
+        record Box
+          v: Int
+        end
+        memory Log
+        end
+        eval Use
+          source: "[triple(input.v), map([1, 2], triple), Box(v: 1).v, input.log.append(7)]"
+        end
+        cell main() -> Any
+          let log = Log()
+          let r = Use().run({"v": 2, "log": log})
+          let again = Use().run({"v": 5, "log": log})
+          return [r, again[0], log.recent()]
+        end
+    """) == [[6, [3, 6], 1, None], 15, [7, 7]]
+
+
 def test_eval_compilation_failure() -> None:
     error = error_of("""
         eval Bad
