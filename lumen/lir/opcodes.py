@@ -138,6 +138,13 @@ class Op(IntEnum):
     # --- processes and agents (§13) -----------------------------------------------------
     INSTANCE = 103
     PROCESS = 104
+    # --- effects and async (slow path; lumen/vm/effects.py, lumen/vm/scheduler.py) -------
+    HANDLE = 110
+    HANDLEARM = 111
+    UNHANDLE = 112
+    PERFORM = 113
+    RESUME = 114
+    AWAIT = 115
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,6 +313,26 @@ _ROWS: tuple[OpInfo, ...] = (
            "K[B] = (process, kind, method, spec): R[A] := built-in process method applied "
            "to this function's parameters R[C..] (receiver first, variadic rest last) "
            "against the instance's run-time state (§13)", True),
+    OpInfo(Op.HANDLE, "I--",
+           "push a handler frame whose arms are the A HANDLEARM rows that follow (pc skips "
+           "them); the handle body follows (§11.5)"),
+    OpInfo(Op.HANDLEARM, "KRJ",
+           "arm row of the preceding HANDLE (never executed): K[A] = ('E.op', nparams), "
+           "arm parameters in R[B..], arm code at C", ends_block=True),
+    OpInfo(Op.UNHANDLE, "I--",
+           "leave the A innermost handle scopes of this frame: a handler frame, or a running "
+           "arm whose continuation is discarded (its deferred blocks run)", True),
+    OpInfo(Op.PERFORM, "RKI",
+           "K[B] = ('E.op', dynamic, handler function or -1, bound tool or ''): R[A] := "
+           "perform with arguments R[A+1..A+C]; dynamic: the innermost matching handler "
+           "frame captures the continuation and runs its arm; else the top-level handler, "
+           "the bound tool, or `unhandled effect` (§11.5, §11.6)", True),
+    OpInfo(Op.RESUME, "R--",
+           "resume the continuation of this frame's running arm with R[A] (its perform "
+           "returns it); the rest of the arm is not executed", True, True),
+    OpInfo(Op.AWAIT, "RR-",
+           "R[A] := await R[B] (§14.4): futures resolved, collections copied with their "
+           "futures resolved; a pending future parks this fiber", True),
 )
 
 OP_INFO: dict[Op, OpInfo] = {row.op: row for row in _ROWS}
