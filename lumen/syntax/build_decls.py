@@ -8,7 +8,8 @@ from typing import Any
 
 from lumen.diagnostics import Span
 from lumen.syntax import ast
-from lumen.syntax.lexer import Token
+from lumen.syntax.build_support import int_value, span_of
+from lumen.syntax.scanner import Token
 
 _ATTRIBUTE_RE = re.compile(r"([A-Za-z_]\w*)\s*(.*)", re.S)
 _MACRO_RE = re.compile(r"macro\s+([A-Za-z_]\w*)\s*(!?)\s*(?:\(([^)]*)\))?[^\n]*\n?", re.S)
@@ -41,8 +42,6 @@ class CellHeader:
 
 
 def _span(first: Any, last: Any) -> Span:
-    from lumen.syntax.build import span_of
-
     return span_of(first, last)
 
 
@@ -287,10 +286,8 @@ class DeclBuilder:
         return ast.StringLit(str(token), "bare", span=_tok_span(token))
 
     def neg_int(self, children: list[Any]) -> ast.IntLit:
-        from lumen.syntax.build import _int_value
-
         minus, token = children
-        return ast.IntLit(-_int_value(str(token)), "-" + str(token), span=_span(minus, token))
+        return ast.IntLit(-int_value(str(token)), "-" + str(token), span=_span(minus, token))
 
     def neg_float(self, children: list[Any]) -> ast.FloatLit:
         minus, token = children

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from lark.parsers.lalr_analysis import Shift
+from lark.lexer import Lexer
 
 
 class ParseFailure(Exception):
@@ -43,40 +43,63 @@ class EndToken:
 
 
 class LalrDriver:
-    """Runs one start rule of a Lark LALR table, calling Lark's callbacks on reductions."""
+    """Runs one start rule of a Lark LALR table, calling Lark's callbacks on reductions.
 
-    def __init__(self, parse_table: Any, callbacks: dict[Any, Callable[[list[Any]], Any]]) -> None:
-        self.states = parse_table.states
-        self.start_states = parse_table.start_states
-        self.end_states = parse_table.end_states
-        # per rule: (number of symbols, name of the produced nonterminal, callback)
-        self.reductions: dict[int, tuple[int, str, Callable[[list[Any]], Any]]] = {}
+    The table is kept in a compact, picklable form: `states[state][terminal]` is
+    `(True, next_state)` for a shift or `(False, rule_index)` for a reduction, and
+    `reductions[rule_index]` is (number of symbols, produced nonterminal, callback).
+    """
+
+    def __init__(
+        self, states: dict[Any, dict[str, tuple[bool, Any]]], start_states: dict[str, Any],
+        end_states: dict[str, Any], reductions: list[tuple[int, str, Callable[[list[Any]], Any]]],
+    ) -> None:
+        self.states = states
+        self.start_states = start_states
+        self.end_states = end_states
+        self.reductions = reductions
+
+    @classmethod
+    def from_lark(cls, parse_table: Any, callbacks: dict[Any, Any]) -> LalrDriver:
+        from lark.parsers.lalr_analysis import Shift
+
+        rule_index: dict[int, int] = {}
+        reductions: list[tuple[int, str, Callable[[list[Any]], Any]]] = []
         for rule, callback in callbacks.items():
             if hasattr(rule, "expansion"):
-                self.reductions[id(rule)] = (len(rule.expansion), rule.origin.name, callback)
+                rule_index[id(rule)] = len(reductions)
+                reductions.append((len(rule.expansion), str(rule.origin.name), callback))
+        # plain `str` keys: Lark's symbol names are `Token`s, whose `__eq__` is Python code
+        states = {
+            state: {
+                str(symbol): (True, arg) if kind is Shift else (False, rule_index[id(arg)])
+                for symbol, (kind, arg) in actions.items()
+            }
+            for state, actions in parse_table.states.items()
+        }
+        return cls(states, dict(parse_table.start_states), dict(parse_table.end_states), reductions)
 
     def parse(
-        self, start: str, make_tokens: Callable[[Any, list[Any]], Iterable[Any]]
+        self, start: str, make_tokens: Callable[[Any, list[Any], Any], Iterable[Any]]
     ) -> Any:
-        """`make_tokens(states, state_stack)` yields the tokens; it may inspect the live
+        """`make_tokens(states, state_stack, reductions)` yields the tokens; it may inspect the live
         state stack to decide what to yield next."""
         states = self.states
         reductions = self.reductions
-        shift = Shift
         state_stack: list[Any] = [self.start_states[start]]
         value_stack: list[Any] = []
-        for token in make_tokens(states, state_stack):
+        for token in make_tokens(states, state_stack, reductions):
             type_ = token.type
             while True:
                 action = states[state_stack[-1]].get(type_)
                 if action is None:
                     raise ParseFailure(token, _expected(states[state_stack[-1]]), value_stack)
-                kind, arg = action
-                if kind is shift:
+                is_shift, arg = action
+                if is_shift:
                     state_stack.append(arg)
                     value_stack.append(token)
                     break
-                size, origin, callback = reductions[id(arg)]
+                size, origin, callback = reductions[arg]
                 if size:
                     children = value_stack[-size:]
                     del state_stack[-size:]
@@ -91,8 +114,8 @@ class LalrDriver:
             action = states[state_stack[-1]].get("$END")
             if action is None:
                 raise ParseFailure(end, _expected(states[state_stack[-1]]), value_stack)
-            kind, arg = action
-            size, origin, callback = reductions[id(arg)]
+            _, arg = action
+            size, origin, callback = reductions[arg]
             if size:
                 children = value_stack[-size:]
                 del state_stack[-size:]
@@ -107,3 +130,17 @@ class LalrDriver:
 
 def _expected(actions: dict[str, Any]) -> set[str]:
     return {name for name in actions if name.isupper() or name.startswith("_") and name[1:].isupper()}
+
+
+
+class NoLexer(Lexer):
+    """Lark wants a lexer class; this one is never run (`LayoutLexer` feeds the parser).
+    Module-level so that Lark's cache can pickle a reference to it."""
+
+    __future_interface__ = 2
+
+    def __init__(self, lexer_conf: Any) -> None:
+        pass
+
+    def lex(self, lexer_state: Any, parser_state: Any) -> Any:
+        raise NotImplementedError("tokens come from LayoutLexer")

@@ -10,7 +10,7 @@ from lumen.diagnostics import Diagnostic, ErrorCode, Span
 _DESCRIPTIONS = {
     "NAME": "a name", "INT": "a number", "FLOAT": "a number", "STRING": "a string",
     "BYTES": "a bytes literal", "_NL": "a new line", "_SIGNL": "a new line",
-    "_INDENT": "an indented block", "_DEDENT": "the end of the indented block",
+    "_INDENT": "an indented block", "_DEDENT": "end of the indented block",
     "_ARM": "a handler arm (Effect.op(...) =>)", "$END": "the end of the file",
     "LABEL": "a loop label", "VERSION": "a version", "ATTRIBUTE": "an attribute",
     "DIRECTIVE": "a directive", "PROTOCOL": "a protocol statement", "ROLE": "a role block",
@@ -66,9 +66,9 @@ def _spelling(name: str) -> str | None:
 
 def _token_text(token: Any) -> str:
     if token.type == "$END":
-        return "the end of the file"
+        return "end of file"
     if token.type in ("_NL", "_SIGNL"):
-        return "the end of the line"
+        return "end of line"
     if token.type in ("_INDENT", "_DEDENT", "_ARM"):
         return _DESCRIPTIONS[token.type]
     text = str(token)

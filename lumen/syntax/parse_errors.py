@@ -36,7 +36,8 @@ class _Run:
     ) -> Any:
         """Parse `code` from rule `start`; raises `ParseFailure` on a syntax error."""
         from lumen.syntax.build import BuildContext
-        from lumen.syntax.lexer import LayoutLexer, Scanner
+        from lumen.syntax.lexer import LayoutLexer
+        from lumen.syntax.scanner import Scanner
 
         tables = self.loaded.tables
         scanner = Scanner(code, self.file, tables, self.diagnostics, line_offset, column_offset)

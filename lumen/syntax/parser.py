@@ -1,15 +1,18 @@
-"""Builds (once, with on-disk cached tables) the Lark LALR parser and runs it.
+"""Builds (once, with on-disk cached tables) the LALR parser and runs it.
 
 `parse` and `parse_expression` are the stage entry points (re-exported by
-`lumen.syntax`). Tokens come from `lexer.py`; the parser's reductions call the AST
-builder of `build.py` directly (no intermediate parse tree); failures become
-diagnostics through `parse_errors.py`.
+`lumen.syntax`). Lark compiles `lumen.lark` into an LALR table; the table, the token
+tables and the reduction callbacks (which call the AST builder of `build.py` directly, no
+parse tree) are then pickled into the user cache folder, keyed by a hash of the grammar
+and of the Lark version, so a warm start only unpickles them. Tokens come from
+`lexer.py`; failures become diagnostics through `parse_errors.py`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +26,7 @@ from lumen.syntax.docblocks import DocBlock
 
 GRAMMAR_PATH = Path(__file__).with_name("lumen.lark")
 START_RULES = ["start", "expr_start"]
+CACHE_FORMAT = 2  # bump when the pickled layout below changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,55 +37,87 @@ class ParseResult:
 
 @dataclass(slots=True)
 class LoadedParser:
-    """The LALR machinery plus the token tables the lexer needs."""
+    """The LALR driver, the AST builder its callbacks call, and the lexer's token tables."""
 
-    lark: Any
-    tables: Any
-    builder: Any
     driver: Any
+    builder: Any
+    tables: Any
 
 
-def _cache_dir() -> Path:
+def cache_dir() -> Path:
+    """`$XDG_CACHE_HOME/lumen` or `~/.cache/lumen`; a temp folder if not writable."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     folder = Path(base) / "lumen"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / ".write-probe"
-        probe.touch()
-        probe.unlink()
-        return folder
+        if os.access(folder, os.W_OK):
+            return folder
     except OSError:
-        fallback = Path(tempfile.gettempdir()) / "lumen-cache"
-        fallback.mkdir(parents=True, exist_ok=True)
-        return fallback
+        pass
+    fallback = Path(tempfile.gettempdir()) / f"lumen-cache-{os.getuid() if hasattr(os, 'getuid') else 0}"
+    fallback.mkdir(parents=True, exist_ok=True)
+    return fallback
+
+
+def _cache_key(grammar: str) -> str:
+    from importlib.metadata import version
+
+    try:
+        lark_version = version("lark")
+    except Exception:  # pragma: no cover - unusual installs
+        lark_version = "unknown"
+    # the pickle holds builder callbacks and token tables: key on their code too
+    sources = "".join(
+        (Path(__file__).with_name(name)).read_text(encoding="utf-8")
+        for name in ("build.py", "build_decls.py", "build_patterns.py", "lalr.py", "scanner.py")
+    )
+    text = f"{CACHE_FORMAT}\n{lark_version}\n{grammar}\n{sources}"
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 @lru_cache(maxsize=1)
 def get_parser() -> LoadedParser:
-    """The parser, built on first use (tables loaded from the cache when present)."""
+    """The parser: unpickled from the cache when present, else built and cached."""
+    grammar = GRAMMAR_PATH.read_text(encoding="utf-8")
+    folder = cache_dir()
+    path = folder / f"parser-{_cache_key(grammar)}.pickle"
+    try:
+        with path.open("rb") as handle:
+            loaded = pickle.load(handle)
+        if isinstance(loaded, LoadedParser):
+            return loaded
+    except Exception:  # missing or stale cache: rebuild below
+        pass
+    loaded = _build(grammar)
+    try:
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(loaded, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+        for stale in folder.glob("parser-*.pickle"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
+    except Exception:  # a read-only cache only costs start-up time
+        pass
+    return loaded
+
+
+def _build(grammar: str) -> LoadedParser:
     import lark
 
     from lumen.syntax.build import AstBuilder
-    from lumen.syntax.lalr import LalrDriver
-    from lumen.syntax.lexer import NoLexer, tables_from_terminals
+    from lumen.syntax.lalr import LalrDriver, NoLexer
+    from lumen.syntax.scanner import tables_from_terminals
 
-    grammar = GRAMMAR_PATH.read_text(encoding="utf-8")
-    digest = hashlib.sha256((grammar + lark.__version__).encode()).hexdigest()[:20]
-    cache_file = _cache_dir() / f"grammar-{digest}.lark-cache"
     builder = AstBuilder()
     parser = lark.Lark(
-        grammar,
-        parser="lalr",
-        lexer=NoLexer,
-        start=START_RULES,
-        maybe_placeholders=True,
+        grammar, parser="lalr", lexer=NoLexer, start=START_RULES, maybe_placeholders=True,
         transformer=builder,
-        cache=str(cache_file),
     )
     # Lark -> ParsingFrontend -> LALR_Parser (table) / _Parser (reduction callbacks)
     lalr = parser.parser.parser
-    driver = LalrDriver(lalr._parse_table, lalr.parser.callbacks)
-    return LoadedParser(parser, tables_from_terminals(parser.terminals), builder, driver)
+    driver = LalrDriver.from_lark(lalr._parse_table, lalr.parser.callbacks)
+    return LoadedParser(driver, builder, tables_from_terminals(parser.terminals))
 
 
 def parse(code: str, file: str = "<input>", docblocks: Sequence[DocBlock] = ()) -> ParseResult:
@@ -91,7 +127,9 @@ def parse(code: str, file: str = "<input>", docblocks: Sequence[DocBlock] = ()) 
     return parse_with_recovery(code, file, docblocks)
 
 
-def parse_expression(code: str, file: str = "<input>") -> tuple[ast.Expr | None, tuple[Diagnostic, ...]]:
+def parse_expression(
+    code: str, file: str = "<input>"
+) -> tuple[ast.Expr | None, tuple[Diagnostic, ...]]:
     """Parse one expression (the REPL). Never raises."""
     from lumen.syntax.parse_errors import parse_single_expression
 

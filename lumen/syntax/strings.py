@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from lumen.syntax.lexer import _INTERP_START_RE, _scan_interpolation, _skip_escape
+from lumen.syntax.scanner import _INTERP_START_RE, _scan_interpolation, _skip_escape
 
 # [[fill] align] [sign] ['#'] ['0'] [width] ['.' precision] [type]
 SPEC_RE = re.compile(r"(?:.?[<>^])?[+-]?#?0?\d*(?:\.\d+)?[dxXobfeEs]?\Z", re.S)
@@ -55,6 +55,11 @@ def split_string(raw: str, line: int, column: int) -> SplitString:
     prefix = 3 if triple else 1
     body = raw[prefix:-prefix] if len(raw) >= 2 * prefix else raw[prefix:]
     return _split_body(body, line, column + prefix, triple)
+
+
+def split_text(text: str, line: int, column: int) -> SplitString:
+    """Unquoted text with escapes and `{expr}` interpolation (role blocks, §6.11)."""
+    return _split_body(text, line, column, triple=False)
 
 
 def _split_body(body: str, line: int, column: int, triple: bool) -> SplitString:
