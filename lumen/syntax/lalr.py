@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from lark.lexer import Lexer
-
 
 class ParseFailure(Exception):
     """The parser met `token` where only `expected` terminals could follow."""
@@ -60,7 +58,9 @@ class LalrDriver:
         self.reductions = reductions
 
     @classmethod
-    def from_lark(cls, parse_table: Any, callbacks: dict[Any, Any]) -> LalrDriver:
+    def from_lark(cls, parse_table: Any, callbacks: dict[Any, Any], builder: Any) -> LalrDriver:
+        """Convert Lark's table and callbacks (built with `builder` as inline transformer)
+        into the compact form; the result no longer refers to Lark at all."""
         from lark.parsers.lalr_analysis import Shift
 
         rule_index: dict[int, int] = {}
@@ -68,7 +68,8 @@ class LalrDriver:
         for rule, callback in callbacks.items():
             if hasattr(rule, "expansion"):
                 rule_index[id(rule)] = len(reductions)
-                reductions.append((len(rule.expansion), str(rule.origin.name), callback))
+                reduction = Reduction.from_lark(callback, builder, str(rule.origin.name))
+                reductions.append((len(rule.expansion), str(rule.origin.name), reduction))
         # plain `str` keys: Lark's symbol names are `Token`s, whose `__eq__` is Python code
         states = {
             state: {
@@ -133,14 +134,95 @@ def _expected(actions: dict[str, Any]) -> set[str]:
 
 
 
-class NoLexer(Lexer):
-    """Lark wants a lexer class; this one is never run (`LayoutLexer` feeds the parser).
-    Module-level so that Lark's cache can pickle a reference to it."""
 
-    __future_interface__ = 2
+class Spliced:
+    """The value of a helper rule (`_name`, or the `x*` / `[x]` helpers Lark generates):
+    its children are spliced into the parent's children."""
 
-    def __init__(self, lexer_conf: Any) -> None:
-        pass
+    __slots__ = ("name", "children")
 
-    def lex(self, lexer_state: Any, parser_state: Any) -> Any:
-        raise NotImplementedError("tokens come from LayoutLexer")
+    def __init__(self, name: str, children: list[Any]) -> None:
+        self.name = name
+        self.children = children
+
+
+class Reduction:
+    """One rule's reduction callback, equivalent to Lark's wrapper chain (child filter,
+    optional single-child expansion, then the builder method) in one call."""
+
+    __slots__ = (
+        "to_include", "append_none", "expand_single", "builder", "method", "name", "bound",
+    )
+
+    def __init__(
+        self, to_include: list[tuple[int, bool, int]] | None, append_none: int,
+        expand_single: bool, builder: Any, method: str | None, name: str,
+    ) -> None:
+        self.to_include = to_include
+        self.append_none = append_none
+        self.expand_single = expand_single
+        self.builder = builder
+        self.method = method
+        self.name = name
+        self.bound = getattr(builder, method) if method is not None else None
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return (self.to_include, self.append_none, self.expand_single, self.builder,
+                self.method, self.name)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        (self.to_include, self.append_none, self.expand_single, self.builder,
+         self.method, self.name) = state
+        self.bound = getattr(self.builder, self.method) if self.method is not None else None
+
+    @classmethod
+    def from_lark(cls, callback: Any, builder: Any, name: str) -> Reduction:
+        from lark.parse_tree_builder import (
+            ChildFilterLALR,
+            ChildFilterLALR_NoPlaceholders,
+            ExpandSingleChild,
+        )
+
+        to_include: list[tuple[int, bool, int]] | None = None
+        append_none = 0
+        expand_single = False
+        layer = callback
+        while True:
+            if isinstance(layer, ChildFilterLALR):
+                to_include = [tuple(item) for item in layer.to_include]  # type: ignore[misc]
+                append_none = layer.append_none
+                layer = layer.node_builder
+            elif isinstance(layer, ChildFilterLALR_NoPlaceholders):
+                to_include = [(i, expand, 0) for i, expand in layer.to_include]
+                layer = layer.node_builder
+            elif isinstance(layer, ExpandSingleChild):
+                expand_single = True
+                layer = layer.node_builder
+            else:
+                break
+        method = getattr(layer, "__name__", None) if getattr(layer, "__self__", None) is builder else None
+        return cls(to_include, append_none, expand_single, builder, method, name)
+
+    def __call__(self, children: list[Any]) -> Any:
+        to_include = self.to_include
+        if to_include is not None:
+            filtered: list[Any] = []
+            for index, to_expand, add_none in to_include:
+                if add_none:
+                    filtered += [None] * add_none
+                if to_expand:
+                    if filtered:
+                        filtered += children[index].children
+                    else:
+                        filtered = children[index].children
+                else:
+                    filtered.append(children[index])
+            if self.append_none:
+                filtered += [None] * self.append_none
+            children = filtered
+        if self.expand_single and len(children) == 1:
+            return children[0]
+        bound = self.bound
+        if bound is None:
+            return Spliced(self.name, children)
+        return bound(children)

@@ -26,7 +26,7 @@ from lumen.syntax.docblocks import DocBlock
 
 GRAMMAR_PATH = Path(__file__).with_name("lumen.lark")
 START_RULES = ["start", "expr_start"]
-CACHE_FORMAT = 2  # bump when the pickled layout below changes
+CACHE_FORMAT = 3  # bump when the pickled layout below changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,10 +104,22 @@ def get_parser() -> LoadedParser:
 
 def _build(grammar: str) -> LoadedParser:
     import lark
+    from lark.lexer import Lexer
 
     from lumen.syntax.build import AstBuilder
-    from lumen.syntax.lalr import LalrDriver, NoLexer
+    from lumen.syntax.lalr import LalrDriver
     from lumen.syntax.scanner import tables_from_terminals
+
+    class NoLexer(Lexer):
+        """Lark wants a lexer class; this one never runs (`LayoutLexer` feeds the parser)."""
+
+        __future_interface__ = 2
+
+        def __init__(self, lexer_conf: Any) -> None:
+            pass
+
+        def lex(self, lexer_state: Any, parser_state: Any) -> Any:
+            raise NotImplementedError
 
     builder = AstBuilder()
     parser = lark.Lark(
@@ -116,7 +128,7 @@ def _build(grammar: str) -> LoadedParser:
     )
     # Lark -> ParsingFrontend -> LALR_Parser (table) / _Parser (reduction callbacks)
     lalr = parser.parser.parser
-    driver = LalrDriver.from_lark(lalr._parse_table, lalr.parser.callbacks)
+    driver = LalrDriver.from_lark(lalr._parse_table, lalr.parser.callbacks, builder)
     return LoadedParser(driver, builder, tables_from_terminals(parser.terminals))
 
 
