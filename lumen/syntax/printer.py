@@ -476,7 +476,7 @@ class _ExprPrinter:
         text = "when"
         inner = _ExprPrinter(self.indent + 1)
         for arm in e.arms:
-            cond = "_" if arm.condition is None else inner.sub(arm.condition, 0, False)
+            cond = "_" if arm.condition is None else _line_start(inner.sub(arm.condition, 0, False))
             text += f"\n{_ind(self.indent + 1)}{cond} -> {inner.sub(arm.value, 0, True)}"
         return text + "\n" + _ind(self.indent) + "end"
 
@@ -528,7 +528,7 @@ class _ExprPrinter:
             text += f" for {e.for_target} in {self.sub(e.for_iterable, 0, False)}"
         inner = _ExprPrinter(self.indent + 1)
         for item in e.body:
-            text += "\n" + _ind(self.indent + 1) + inner.top(item)
+            text += "\n" + _ind(self.indent + 1) + _line_start(inner.top(item))
         return text + "\n" + _ind(self.indent) + "end"
 
     def _Comptime(self, e: A.Comptime, tail: bool) -> str:
@@ -559,6 +559,11 @@ def _needs_parens(e: A.Expr, min_prec: int, tail: bool) -> bool:
     if isinstance(e, A.ChainCompare):
         return min_prec >= 5
     return precedence(e) < min_prec
+
+
+def _line_start(text: str) -> str:
+    """Text that begins a line: a leading operator would continue the previous line (§2.1)."""
+    return f"({text})" if text.startswith(("-", "+", ".")) else text
 
 
 def _is_simple(e: A.Expr) -> bool:
@@ -662,11 +667,7 @@ def _value(e: A.Expr, indent: int) -> str:
 
 def _stmt_text(s: A.Stmt, indent: int) -> str:
     if isinstance(s, A.ExprStmt):
-        text = _value(s.expr, indent)
-        if text.startswith(("-", ".", "+")):
-            # A line starting with an operator continues the previous one (§2.1).
-            text = f"({text})"
-        return text
+        return _line_start(_value(s.expr, indent))
     if isinstance(s, A.Let):
         head = "let mut " if s.mutable else "let "
         head += print_pattern(s.target)

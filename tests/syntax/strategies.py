@@ -162,18 +162,19 @@ def interp_strings(exprs: st.SearchStrategy[A.Expr]) -> st.SearchStrategy[A.Inte
     interpolation = st.builds(A.Interpolation, exprs, st.none() | _FORMAT_SPECS)
     piece = st.one_of(st.text(_string_chars, min_size=1, max_size=6), interpolation)
 
-    def merge(parts: list[str | A.Interpolation]) -> A.InterpString:
+    def merge(parts: list[str | A.Interpolation], form: str) -> A.InterpString:
         merged: list[str | A.Interpolation] = []
         for p in parts:
             if isinstance(p, str) and merged and isinstance(merged[-1], str):
                 merged[-1] += p
             else:
                 merged.append(p)
-        return A.InterpString(tuple(merged))
+        return A.InterpString(tuple(merged), form=form)
 
-    return st.lists(piece, min_size=1, max_size=4).filter(
+    parts = st.lists(piece, min_size=1, max_size=4).filter(
         lambda ps: any(isinstance(p, A.Interpolation) for p in ps)
-    ).map(merge)
+    )
+    return st.builds(merge, parts, st.sampled_from(["plain", "triple"]))
 
 
 # ============================================================================ expressions
@@ -273,6 +274,17 @@ def _comprehensions(e: st.SearchStrategy[A.Expr]) -> st.SearchStrategy[A.Compreh
         st.builds(A.Comprehension, st.just("set"), not_pair, clauses, cond),
         st.builds(A.Comprehension, st.just("map"), pair, clauses, cond),
     )
+
+
+def role_texts(exprs: st.SearchStrategy[A.Expr]) -> st.SearchStrategy[A.Expr]:
+    """The text of a one-line `role NAME: text`: unquoted, trimmed, may interpolate."""
+    words = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 ,.!?'-]{0,10}[A-Za-z0-9.!?]", fullmatch=True)
+    plain = st.builds(A.StringLit, words)
+    with_interpolation = st.builds(
+        lambda a, x, b: A.InterpString((a + " ", A.Interpolation(x), " " + b)),
+        words, exprs, words,
+    )
+    return plain | with_interpolation
 
 
 def leaf_exprs() -> st.SearchStrategy[A.Expr]:
@@ -413,6 +425,14 @@ def _block_expressions(
         st.builds(lambda ps, body: A.Lambda(ps, body), _params(e), block),
         st.builds(lambda f, args, body: A.Call(f, (*args, A.Arg(A.Lambda((), body, trailing=True)))),
                   st.builds(A.Name, lower_names), _args(e), block),
+        st.builds(lambda b: A.Comptime(b), block),
+        st.builds(lambda x: A.Comptime(A.Block((A.ExprStmt(x),)), braced=True), e),
+        st.builds(lambda kind, args, body: A.Orchestrate(kind, tuple(body), args),
+                  st.sampled_from(["parallel", "race", "vote", "select"]), _args(e),
+                  st.lists(e, min_size=1, max_size=3)),
+        st.builds(lambda target, it, body, args: A.Orchestrate("parallel", (body,), args, target, it),
+                  lower_names, e, e, _args(e)),
+        st.builds(A.RoleBlock, lower_names, role_texts(e)),
     )
 
 
@@ -451,6 +471,10 @@ def blocks(max_leaves: int = 6) -> st.SearchStrategy[A.Block]:
             st.builds(A.Let, st.builds(A.BindPat, lower_names), big),
             st.builds(A.Return, big),
             st.builds(A.Defer, inner_block),
+            st.builds(A.ProtocolStmt, st.sampled_from(["approve", "checkpoint", "escalate", "observe"]),
+                      st.sampled_from(['"deploy" by admin', "step 3", "risk high"])),
+            st.builds(A.ProtocolStmt, st.just("with"), st.sampled_from(["budget 3", "timeout 10"]),
+                      inner_block),
         ))
 
     return st.recursive(as_block(simple), extend, max_leaves=max_leaves)

@@ -38,6 +38,7 @@ def assert_roundtrip(program: A.Program) -> None:
     messages = [f"{d.code} {d.line}:{d.column} {d.message}" for d in result.diagnostics]
     assert not messages, f"printed text does not parse:\n{text}\n{messages}"
     assert result.program == program, f"re-parsed tree differs; printed text:\n{text}"
+    assert print_program(result.program) == text, f"printing is not idempotent:\n{text}"
 
 
 FAMILIES = {
