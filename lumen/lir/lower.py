@@ -13,6 +13,7 @@ from itertools import count
 
 from lumen.lir.lower_builder import FunctionBuilder, Label
 from lumen.lir.lower_calls import CallLowering
+from lumen.lir.lower_effects import EffectLowering, collect_effect_item, is_deterministic
 from lumen.lir.lower_expr import ExprLowering
 from lumen.lir.lower_pattern import PatternLowering
 from lumen.lir.lower_process import (
@@ -53,6 +54,11 @@ class ModuleContext:
         self.processes: dict[str, ast.ProcessDecl] = {}
         self.process_builtins: dict[int, tuple[str, str]] = {}  # index -> (process, method)
         self.machine_specs: dict[str, object] = {}
+        # §11: declared effects, top-level handler arms ("E.op" -> cell name), and
+        # `bind effect` routes ("E.op" or "E" -> tool alias).
+        self.effects: dict[str, ast.EffectDecl] = {}
+        self.effect_handlers: dict[str, str] = {}
+        self.effect_bindings: dict[str, str] = {}
         self._lambda_ids = count(1)
 
     # ---------------------------------------------------------------- queries
@@ -109,6 +115,9 @@ class ModuleContext:
                     self.add_cell(f"{item.target}.{method.name}", method)
             elif isinstance(item, ast.ConstDecl):
                 self.consts.setdefault(item.name, item.value)
+            elif isinstance(item, (ast.EffectDecl, ast.HandlerDecl, ast.BindEffect)):
+                collect_effect_item(self, item)
+                continue
             elif isinstance(item, (ast.AgentDecl, ast.ProcessDecl)):
                 collect_instance_type(self, item)  # also hoists its cells' local declarations
                 continue
@@ -143,13 +152,14 @@ class ModuleContext:
         return index
 
 
-class CellLowerer(ExprLowering, CallLowering, StmtLowering, PatternLowering):
+class CellLowerer(ExprLowering, CallLowering, EffectLowering, StmtLowering, PatternLowering):
     """Lowers the body of one function into a `FunctionBuilder`."""
 
     def __init__(self, mod: ModuleContext, builder: FunctionBuilder) -> None:
         self.mod = mod
         self.b = builder
         self.const_stack: list[str] = []
+        self.handle_scopes: list[tuple[object, ...]] = []  # loops enclosing each `handle`
 
     def cell_body(self, stmts: tuple[ast.Node, ...], tail_value: bool) -> None:
         b = self.b
@@ -249,7 +259,6 @@ def _lower_main(mod: ModuleContext, name: str, stmts: tuple[ast.Node, ...]) -> F
 def lower_program(program: ast.Program, analysis: object | None = None,
                   file: str = "") -> Module:
     """Lower a parsed program to an LIR module (see the module docstring)."""
-    del analysis  # reserved for type-directed optimisations
     mod = ModuleContext(file)
     mod.collect(program.items)
     for record in mod.records.values():
@@ -287,4 +296,5 @@ def lower_program(program: ast.Program, analysis: object | None = None,
                                                                      for f in v.fields))
             for v in e.variants))
         for e in mod.enums.values())
-    return Module(FORMAT_VERSION, file, functions, records, enums, entry_points)
+    return Module(FORMAT_VERSION, file, functions, records, enums, entry_points,
+                  deterministic=is_deterministic(program, analysis))

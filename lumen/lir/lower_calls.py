@@ -20,6 +20,7 @@ class CallLowering:
     def call(self: CellLowerer, e: ast.Call, dest: int | None) -> int:
         b = self.b
         mod = self.mod
+        e = self.spawn_sugar(e)
         callee = e.callee
         if isinstance(callee, ast.Name) and b.lookup(callee.id) is None:
             name = callee.id
@@ -41,6 +42,8 @@ class CallLowering:
                 qualified = f"{owner.id}.{callee.name}"
                 if owner.id in mod.enums and callee.name in mod.variants_of(owner.id):
                     return self.variant(owner.id, callee.name, e.args, dest)
+                if owner.id in mod.effects and qualified not in mod.cells:
+                    return self.effect_call(owner.id, callee.name, e.args, dest, e)  # §11.6
                 if owner.id in mod.agents or owner.id in mod.processes:
                     if qualified not in mod.cells:
                         self.at(callee)

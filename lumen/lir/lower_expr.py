@@ -138,17 +138,21 @@ class ExprLowering:
             self.block(e.body.stmts, out)
             return out
         if isinstance(e, ast.Handle):
-            out = self.target(dest)
-            self.block(e.body.stmts, out)
-            return out
+            return self.handle_expr(e, dest)
+        if isinstance(e, ast.Perform):
+            return self.perform_expr(e.effect, e.op, list(e.args), dest, e)
+        if isinstance(e, ast.Resume):
+            return self.resume_expr(e, dest)
         if isinstance(e, ast.Await):
-            return self.expr(e.value, dest)
+            return self.await_expr(e.value, dest, e)
+        if isinstance(e, ast.Orchestrate):
+            return self.orchestrate(e, dest)
         if isinstance(e, ast.RoleBlock):
             joined = ast.InterpString((f"{e.role}: ", ast.Interpolation(e.text)), span=e.span)
             return self.expr(joined, dest)
         if isinstance(e, ast.Spread):
             return self.expr(e.value, dest)
-        # Effects (perform/resume), orchestration: not lowered yet; fail cleanly at run time.
+        # Anything else has no run-time meaning here; fail cleanly at run time.
         out = self.target(dest)
         b.emit(Op.UNDEFINED, b.const(type(e).__name__.lower()))
         return out

@@ -90,6 +90,8 @@ class Module:
     enums: tuple[EnumInfo, ...] = ()
     # Every named cell (including `Type.method` cells and `main`) -> function index.
     entry_points: dict[str, int] = field(default_factory=dict)
+    # `@deterministic true` (§11.4): futures are scheduled deferred-FIFO (§14.3).
+    deterministic: bool = False
 
     def function_named(self, name: str) -> Function | None:
         index = self.entry_points.get(name)

@@ -75,6 +75,7 @@ def dumps(module: Module) -> bytes:
         [[e.name, [[v.name, None if v.fields is None else list(v.fields)]
                    for v in e.variants]] for e in module.enums],
         dict(module.entry_points),
+        module.deterministic,
     ]
     return msgpack.packb(payload, default=_default, use_bin_type=True)
 
@@ -85,14 +86,14 @@ def loads(data: bytes) -> Module:
                                   strict_map_key=False)
     except Exception as exc:  # msgpack raises several unrelated types
         raise LIRFormatError(f"not an LIR module: {exc}") from exc
-    if not isinstance(payload, list) or len(payload) != 7 or payload[0] != "LIR":
+    if not isinstance(payload, list) or len(payload) != 8 or payload[0] != "LIR":
         raise LIRFormatError("not an LIR module")
     version = payload[1]
     if version != FORMAT_VERSION:
         raise LIRFormatError(
             f"LIR format version {version} is not supported (this compiler reads version "
             f"{FORMAT_VERSION}); recompile the program")
-    _, _, file, functions, records, enums, entry_points = payload
+    _, _, file, functions, records, enums, entry_points, deterministic = payload
     return Module(
         version, file, tuple(_unfunction(f) for f in functions),
         tuple(RecordInfo(n, tuple(fs), tuple(ds), tuple(cs), ctor)
@@ -100,4 +101,5 @@ def loads(data: bytes) -> Module:
         tuple(EnumInfo(n, tuple(VariantInfo(vn, None if vf is None else tuple(vf))
                                 for vn, vf in vs)) for n, vs in enums),
         dict(entry_points),
+        bool(deterministic),
     )

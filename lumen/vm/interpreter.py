@@ -25,11 +25,13 @@ from typing import Any
 from lumen.lir.module import Module
 from lumen.lir.opcodes import Op
 from lumen.vm import errors, ops
+from lumen.vm.effects import EffectAbort, abort_to
 from lumen.vm.errors import LumenRuntimeError
 from lumen.vm.frames import Code, Frame, bind_arguments
 from lumen.vm.options import VMOptions
 from lumen.vm.processes import ProcessRuntime
 from lumen.vm.render import display, plain
+from lumen.vm.scheduler import Scheduler
 from lumen.vm.values import (
     INT_MAX,
     INT_MIN,
@@ -78,6 +80,14 @@ class VM:
         self.budget = self.options.max_steps if self.options.max_steps is not None else -1
         self.max_depth = self.options.max_depth
         self.processes = ProcessRuntime()  # process state by instance id (§13)
+        # Effects and async (lumen/vm/effects.py, lumen/vm/scheduler.py): the running
+        # fiber's handle scopes, how many run loops of this fiber are active (a fiber can
+        # park only from its outermost one) and the base of the innermost one.
+        self.handlers: list[Any] = []
+        self.nesting = 0
+        self.exec_base = 0
+        self.arm_tables: dict[tuple[int, int], dict[str, Any]] = {}
+        self.scheduler = Scheduler(self, module.deterministic)
 
     # ------------------------------------------------------------------ BuiltinContext
 
@@ -110,16 +120,32 @@ class VM:
         if code is None:
             raise errors.undefined_cell(entry)
         try:
-            return self._run_frame(code, bind_arguments(code, list(args), None))
+            return self.scheduler.run_main(Frame(code, bind_arguments(code, list(args), None),
+                                                 0))
         finally:
             sys.stdout.flush()
 
     def _run_frame(self, code: Code, regs: list[Any]) -> Any:
+        return self._run_pushed(Frame(code, regs, 0))
+
+    def _run_pushed(self, frame: Frame) -> Any:
+        """Push `frame` and run it to its return in a nested run loop."""
         base = len(self.frames)
         if base >= self.max_depth:
             raise errors.stack_overflow(self.max_depth)
-        self.frames.append(Frame(code, regs, 0))
-        return self._execute(base)
+        self.frames.append(frame)
+        return self._enter(base)
+
+    def _enter(self, base: int) -> Any:
+        """Run the frames above `base` (resuming at their saved pcs) until they return."""
+        saved_base = self.exec_base
+        self.exec_base = base
+        self.nesting += 1
+        try:
+            return self._execute(base)
+        finally:
+            self.nesting -= 1
+            self.exec_base = saved_base
 
     # ------------------------------------------------------------------ helpers
 
@@ -495,6 +521,11 @@ class VM:
                         pc = frame.pc
             except LumenRuntimeError as exc:
                 frame, pc = self._unwind(exc, frame, pc, base)
+            except EffectAbort as abort:  # a nested effect arm ended without resume
+                if abort.depth < base:
+                    raise
+                frame = abort_to(self, abort, base)
+                pc = frame.pc
             except RecursionError:
                 frame, pc = self._unwind(errors.stack_overflow(self.max_depth), frame, pc,
                                          base)

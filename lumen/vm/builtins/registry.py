@@ -134,6 +134,7 @@ def _ensure_loaded() -> None:
     _loaded = True
     from lumen.vm.builtins import (  # noqa: F401
         assertions,
+        async_ops,
         core,
         data_formats,
         encoding,
