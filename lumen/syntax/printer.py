@@ -17,6 +17,14 @@ they are operands.
 
 Docstrings (`doc=`) are printed as a ``` block before the declaration; that form is only
 valid in plain `.lm` source (in `.lm.md` files the fence would end the code block).
+Modules: this one holds types, patterns, expressions and statements; `printer_text.py`
+spells literals (escapes, the `{` rule, triple-quoted layout); `printer_decls.py` prints
+declarations and whole programs.
+
+Trees the parser never produces have no exact spelling: a negative `FloatLit` in an
+expression (the lexer folds `-` only into Int literals, so it prints as `-1.5`, which
+reads back as `Unary("-", FloatLit(1.5))`), `Optional`/`Union` around a function type,
+nested unions, and a `RecordPat` with neither fields nor `..`.
 Float values with no literal form: infinity is written `1e999` (which the lexer reads back
 as infinity); NaN is written as the builtin name `NAN`, which re-parses as a `Name` — the
 parser never produces a NaN literal, so this only matters for synthesised trees.
