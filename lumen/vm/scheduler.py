@@ -187,7 +187,8 @@ class Scheduler:
         except FiberParked:
             return
         except LumenRuntimeError as exc:
-            self._settle(fiber, "error", None, exc.message)
+            # `await failed for future N: MESSAGE` already says "runtime error".
+            self._settle(fiber, "error", None, exc.message.removeprefix("runtime error: "))
             return
         finally:
             self._switch_out(saved)

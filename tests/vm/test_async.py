@@ -230,3 +230,20 @@ end
 """)
     assert value == [1, 2, 3]
 
+
+
+def test_futures_have_their_own_handler_stack() -> None:
+    error = fails("""
+effect Ask
+  cell q() -> Int
+end
+cell main() -> Any
+  return handle
+    await spawn(fn() => perform Ask.q())
+  with
+    Ask.q() =>
+      resume(1)
+  end
+end
+""")
+    assert error.message == "runtime error: await failed for future 1: unhandled effect: Ask.q"
