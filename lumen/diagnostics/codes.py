@@ -7,7 +7,7 @@ so that the table below is the single source of truth (and of SPEC.md's appendix
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,7 +17,7 @@ class CodeInfo:
     summary: str
 
 
-class ErrorCode(str, Enum):
+class ErrorCode(StrEnum):
     # Lexical
     UNEXPECTED_CHAR = "E0001"
     UNTERMINATED_STRING = "E0002"

@@ -82,7 +82,9 @@ class YieldType(Node):
     inner: TypeExpr
 
 
-TypeExpr = Union[NamedType, TupleType, FnType, OptionalType, UnionType, YieldType]
+TypeExpr = Union[  # noqa: UP007 (forward references need typing.Union)
+    NamedType, TupleType, FnType, OptionalType, UnionType, YieldType
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +175,7 @@ class ListPat(Node):
     rest: str | None = None
 
 
-Pattern = Union[
+Pattern = Union[  # noqa: UP007 (forward references need typing.Union)
     WildcardPat, BindPat, LiteralPat, RangePat, TypedPat, VariantPat, RecordPat, TuplePat, ListPat
 ]
 
@@ -590,7 +592,7 @@ class RoleBlock(Node):
     block: bool = field(default=False, compare=False)
 
 
-Expr = Union[
+Expr = Union[  # noqa: UP007 (forward references need typing.Union)
     IntLit, FloatLit, StringLit, InterpString, BytesLit, BoolLit, NullLit, Name,
     ListLit, TupleLit, SetLit, MapLit, Comprehension, Unary, Binary, ChainCompare,
     IsExpr, AsExpr, ExpectSchema, Call, Attr, PosAccess, Index, TryOp, TryElse, Unwrap,
@@ -685,7 +687,7 @@ class ProtocolStmt(Node):
     body: Block | None = None
 
 
-Stmt = Union[
+Stmt = Union[  # noqa: UP007 (forward references need typing.Union)
     Let, Assign, CompoundAssign, Return, Halt, Break, Continue, Emit, Yield, Defer,
     ExprStmt, ProtocolStmt, "Decl",
 ]
@@ -962,13 +964,13 @@ class MacroDecl(Node):
     bang: bool = field(default=True, compare=False)
 
 
-Decl = Union[
+Decl = Union[  # noqa: UP007 (forward references need typing.Union)
     CellDecl, RecordDecl, EnumDecl, TypeAlias, ConstDecl, TraitDecl, ImplDecl, ImportDecl,
     UseTool, GrantDecl, BindEffect, EffectDecl, HandlerDecl, AgentDecl, ProcessDecl,
     MacroDecl,
 ]
 
-Item = Union[Decl, Directive, Stmt]
+Item = Union[Decl, Directive, Stmt]  # noqa: UP007
 
 
 @dataclass(frozen=True, slots=True)

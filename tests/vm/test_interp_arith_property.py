@@ -53,7 +53,9 @@ def reference(e: ast.Node) -> object:
             return x * y
         assert op == "/"
         if y == 0.0:
-            return math.nan if x == 0.0 else math.copysign(math.inf, x) * math.copysign(1, y)
+            if x == 0.0 or math.isnan(x):
+                return math.nan
+            return math.copysign(math.inf, x) * math.copysign(1, y)
         return x / y
     if op == "+":
         return _fit(a + b, "addition")
