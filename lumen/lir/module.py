@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from lumen.lir.opcodes import Op
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: modules carry the @deterministic flag
 
 Constant = object  # None | bool | int | float | str | bytes | tuple[Constant, ...]
 

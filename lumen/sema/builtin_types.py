@@ -20,7 +20,7 @@ __format_spec abs add all any append args assert assert_contains assert_eq asser
 base64_decode base64_encode binary_search bytes_concat bytes_from_ascii bytes_len bytes_slice
 bytes_to_ascii camel_case capitalize ceil chars chunk clamp clone confirm contains cos count
 csv_encode csv_parse debug diff drop emit ends_with entries enumerate env_vars eprint eprintln
-err eval exec exists exit exp filter find first flat_map flatten float floor format
+err exec exists exit exp filter find first flat_map flatten float floor format
 format_time freeze get_env glob group_by has has_key hash hex_decode hex_encode hrtime
 http_delete http_get http_post http_put http_request index_of int is_empty is_err is_infinite
 is_nan is_ok join json_encode json_get json_parse json_pretty json_stringify keys last len
@@ -31,13 +31,12 @@ read_dir read_file read_line read_lines read_stdin redact reduce regex_find_all 
 regex_replace remove replace reverse round set_env sha256 sha512 sin size sizeof slice
 snake_case sort sort_asc sort_by sort_desc split sqrt starts_with str string string_concat
 substring sum take tan tcp_close tcp_connect tcp_listen tcp_recv tcp_send timestamp
-title_case to_float to_int to_json to_list to_set to_string toml_encode toml_parse trace_ref
+title_case to_float to_int to_json to_list to_set to_string toml_encode toml_parse
 trim trim_end trim_start type type_of udp_bind udp_recv udp_send unique unwrap unwrap_or upper
 url_decode url_encode uuid uuid_v4 validate values walk_dir window wrapping_add wrapping_mul
 wrapping_sub write_file zip
-spawn parallel race vote select timeout
+spawn parallel race vote select timeout sleep
 is_valid_email halt resume
-bernoulli uniform normal categorical given sample expectation probability
 """.split())
 
 BUILTIN_CONSTANTS: dict[str, Type] = {
@@ -49,7 +48,7 @@ BUILTIN_CONSTANTS: dict[str, Type] = {
 BUILTIN_EFFECTS: dict[str, str] = {
     "print": "emit", "emit": "emit",
     "spawn": "async", "parallel": "async", "race": "async", "vote": "async",
-    "select": "async", "timeout": "async",
+    "select": "async", "timeout": "async", "sleep": "async",
     "random": "random", "random_int": "random", "uuid": "random", "uuid_v4": "random",
     "timestamp": "time", "hrtime": "time",
 }

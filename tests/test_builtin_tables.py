@@ -1,0 +1,22 @@
+"""The checker's table of builtin names and the VM's builtin library must agree, so a
+program never compiles a call that can only fail at run time with `undefined cell`."""
+
+from lumen.sema.builtin_types import BUILTIN_EFFECTS, BUILTIN_FUNCTIONS
+from lumen.vm.builtins.registry import all_builtins
+
+# Names the checker knows that the VM implements as instructions, not library functions.
+VM_INSTRUCTIONS = {"resume"}
+
+
+def test_every_checked_builtin_is_implemented() -> None:
+    missing = BUILTIN_FUNCTIONS - set(all_builtins()) - VM_INSTRUCTIONS
+    assert not missing, f"known to the checker but not implemented: {sorted(missing)}"
+
+
+def test_every_implemented_builtin_is_known_to_the_checker() -> None:
+    unknown = set(all_builtins()) - BUILTIN_FUNCTIONS
+    assert not unknown, f"implemented but rejected by the checker: {sorted(unknown)}"
+
+
+def test_effectful_builtins_exist() -> None:
+    assert set(BUILTIN_EFFECTS) <= BUILTIN_FUNCTIONS
