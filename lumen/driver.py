@@ -43,6 +43,7 @@ _LOWER = ("lumen.lir.lower", "lower_program")
 _VM = ("lumen.vm.interpreter", "VM")
 _VM_OPTIONS = ("lumen.vm.options", "VMOptions")
 _RUNTIME_ERROR = ("lumen.vm.errors", "LumenRuntimeError")
+_PROGRAM_EXIT = ("lumen.vm.errors", "ProgramExit")
 
 
 # ------------------------------------------------------------------------------ options
@@ -113,12 +114,13 @@ class RuntimeFailure:
 @dataclass(frozen=True, slots=True)
 class RunOutcome:
     """The result of `run_file`: compile errors (then nothing ran), a runtime failure, or
-    the entry cell's value."""
+    the entry cell's value. `exit_status` is set when the program called `exit(code)`."""
 
     compilation: Compilation
     value: Any = None
     error: RuntimeFailure | None = None
     ran: bool = False
+    exit_status: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -313,6 +315,7 @@ def run_compilation(compilation: Compilation, options: RunOptions) -> RunOutcome
     try:
         vm_class = _load_stage(_VM)
         runtime_error = _load_stage(_RUNTIME_ERROR)
+        program_exit = _load_stage(_PROGRAM_EXIT)
         vm = vm_class(compilation.module, _vm_options(options))
     except _StageUnavailable as missing:
         return RunOutcome(_with_error(compilation, _unavailable_diagnostic(compilation, [str(missing)])))
@@ -323,6 +326,8 @@ def run_compilation(compilation: Compilation, options: RunOptions) -> RunOutcome
         value = vm.run(options.entry)
     except runtime_error as exc:
         return RunOutcome(compilation, error=_runtime_failure(exc), ran=True)
+    except program_exit as exc:  # `exit(code)`: the user's own choice, not a failure
+        return RunOutcome(compilation, ran=True, exit_status=exc.status)
     except Exception as exc:  # includes RecursionError: VM frames must not use the C stack
         return RunOutcome(compilation, error=internal_runtime_failure(exc, compilation.path), ran=True)
     return RunOutcome(compilation, value=value, ran=True)

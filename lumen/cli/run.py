@@ -82,6 +82,8 @@ def run_command(
         if as_json:
             write_json_line(compile_failure_json(errors[0]))
         return EXIT_COMPILE_ERROR
+    if outcome.exit_status is not None:  # the program called exit(code)
+        return outcome.exit_status
     if outcome.error is not None:
         print_runtime_failure(outcome.error, compilation.unit)
         if as_json:

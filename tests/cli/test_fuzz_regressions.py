@@ -1,0 +1,31 @@
+"""Crashes the no-traceback fuzzer (test_no_traceback_fuzz.py) found in the driver and CLI,
+each pinned by its minimal program."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lumen.cli.main import run_cli
+from lumen.driver import RunOptions, run_file
+
+EXIT_PROGRAM = "cell main() -> Int\n  exit({status})\n  return 0\nend\n"
+
+
+def test_exit_is_an_outcome_not_an_internal_error(tmp_path: Path) -> None:
+    program = tmp_path / "exit.lm"
+    program.write_text(EXIT_PROGRAM.format(status=3), encoding="utf-8")
+    outcome = run_file(program, RunOptions(max_steps=10_000))
+    assert outcome.error is None
+    assert outcome.ran and outcome.exit_status == 3
+
+
+@pytest.mark.parametrize("status", [0, 3])
+def test_lumen_run_exits_with_the_programs_status(
+    status: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    program = tmp_path / "exit.lm"
+    program.write_text(EXIT_PROGRAM.format(status=status), encoding="utf-8")
+    assert run_cli(["run", str(program)]) == status
+    assert "internal" not in capsys.readouterr().err
