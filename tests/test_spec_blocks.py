@@ -32,3 +32,12 @@ def test_spec_block_compiles(line: int, code: str) -> None:
     assert compilation.program is not None, [d.message for d in compilation.diagnostics]
     errors = [render_diagnostic(d, unit.line_text(d.line), color=False) for d in compilation.errors]
     assert not errors, "\n".join(errors)
+
+
+def test_spec_appendix_lists_every_diagnostic_code() -> None:
+    from lumen.diagnostics.codes import markdown_table
+
+    text = SPEC.read_text(encoding="utf-8")
+    begin, end = "<!-- codes:begin -->\n", "\n<!-- codes:end -->"
+    table = text[text.index(begin) + len(begin) : text.index(end)]
+    assert table == markdown_table(), "regenerate with: python3 -m lumen.diagnostics.codes"

@@ -160,3 +160,14 @@ def kind_of(code: str) -> str:
     """The kind name of a code (`E0201` -> `UndefinedVar`)."""
     info = CODES.get(code)
     return info.kind if info else "Error"
+
+
+def markdown_table() -> str:
+    """The appendix table of SPEC.md: one row per code."""
+    rows = ["| code | kind | meaning |", "| --- | --- | --- |"]
+    rows += [f"| {info.code} | {info.kind} | {info.summary} |" for info in CODES.values()]
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(markdown_table())
