@@ -599,10 +599,10 @@ class AstBuilder(PatternTypeBuilder, DeclBuilder):
         )
 
     def comptime_braced(self, children: list[Any]) -> ast.Comptime:
-        keyword, value, close = children
-        stmt = ast.ExprStmt(value, span=value.span)
-        return ast.Comptime(ast.Block((stmt,), span=value.span), braced=True,
-                            span=span_of(keyword, close))
+        keyword, _, body, close = children
+        return ast.Comptime(body, braced=True, span=span_of(keyword, close))
+
+    comptime_body = block
 
     def comptime_block(self, children: list[Any]) -> ast.Comptime:
         keyword, body, end = children

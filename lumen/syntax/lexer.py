@@ -41,6 +41,8 @@ TRAILING_CONTINUATION_TYPES = (CONTINUATION_TYPES - {"BAR", "STAR", "IN", "DOT"}
     "EQUAL", "AUG_ASSIGN", "FAT_ARROW", "DOTDOT", "DOTDOTEQ", "NOT",
 }
 BRACKET_CHARS = frozenset("([{")
+# the context of a `comptime {` block: closed by `}`, but its line ends are separators
+COMPTIME_CONTEXT = "c"
 # keywords that open an `end`-closed block, tracked only inside brackets (lambda bodies)
 BLOCK_KEYWORDS = frozenset({"MATCH", "WHEN", "LOOP", "WHILE", "HANDLE", "DEFER", "DO", "ORCH"})
 # tokens that can start an expression statement written after another on the same line
@@ -212,15 +214,25 @@ class LayoutLexer:
             ):
                 # two expressions side by side are two statements (§2.1, §10.13 `assert x`)
                 yield new("_NL", token)
-            if type_ == "DO":
+            if type_ == "LBRACE" and previous is not None and previous.type == "COMPTIME" and (
+                self._comptime_block_brace(index)
+            ):
+                token = token.retyped("COMPTIME_BRACE")
+                type_ = token.type
+                stack.append((COMPTIME_CONTEXT, token))
+            elif type_ == "DO":
                 pass
             elif type_ in OPEN_BRACKETS:
                 stack.append((OPEN_BRACKETS[type_], token))
             elif type_ in CLOSE_BRACKETS:
                 want = CLOSE_BRACKETS[type_]
-                while stack and stack[-1][0] not in BRACKET_CHARS:
+                while stack and stack[-1][0] not in BRACKET_CHARS and (
+                    stack[-1][0] != COMPTIME_CONTEXT
+                ):
                     stack.pop()
-                if stack and stack[-1][0] == want:
+                if stack and (
+                    stack[-1][0] == want or stack[-1][0] == COMPTIME_CONTEXT and want == "{"
+                ):
                     stack.pop()
             elif stack:
                 self._track_block(type_, previous, stack, token)
@@ -238,6 +250,22 @@ class LayoutLexer:
                 yield new("_NL", previous)
             for _ in layout:
                 yield new("_DEDENT", previous)
+
+    def _comptime_block_brace(self, index: int) -> bool:
+        """Is the `{` at `index` (after `comptime`) the braced block form, rather than a map
+        or set literal of the inline form `comptime {…} end`?"""
+        tokens = self.tokens
+        depth = 0
+        for position in range(index, len(tokens)):
+            type_ = tokens[position].type
+            if type_ in OPEN_BRACKETS:
+                depth += 1
+            elif type_ in CLOSE_BRACKETS:
+                depth -= 1
+                if depth == 0:
+                    following = tokens[position + 1] if position + 1 < len(tokens) else None
+                    return following is None or following.type != "END"
+        return True
 
     def _soft_follow_ok(self, word: str, index: int, stack: list[tuple[str, Token]]) -> bool:
         need = SOFT_KEYWORDS[word]
@@ -276,7 +304,7 @@ class LayoutLexer:
         elif type_ in BLOCK_KEYWORDS:
             stack.append(("B", token))
         elif type_ == "FOR":
-            if top == "B":
+            if top == "B" or top == COMPTIME_CONTEXT:
                 stack.append(("B", token))
         elif type_ == "END":
             if top == "B":

@@ -16,7 +16,7 @@ _DESCRIPTIONS = {
     "DIRECTIVE": "a directive", "PROTOCOL": "a protocol statement", "ROLE": "a role block",
     "MACRO": "a macro", "ON_BLOCK": "an on_* block", "HEADER_REST": "header text",
     "GRANTING": "a granting clause", "ORCH": "an orchestration block",
-    "EMPTY_SET": "set[]", "AUG_ASSIGN": "a compound assignment",
+    "EMPTY_SET": "set[]", "AUG_ASSIGN": "a compound assignment", "COMPTIME_BRACE": "'{'",
 }
 
 # Expected-token sets that mean "an expression goes here" / "a type goes here".
@@ -41,7 +41,7 @@ _BLOCK_OPENERS = {
     "MATCH": "match", "WHEN": "when", "HANDLE": "handle", "DEFER": "defer", "FN": "fn",
     "DO": "do", "COMPTIME": "comptime", "ORCH": "await", "PROTOCOL": "protocol block",
 }
-_BRACKETS = {"LPAR": "(", "LSQB": "[", "LBRACE": "{", "SAFE_INDEX": "?["}
+_BRACKETS = {"LPAR": "(", "LSQB": "[", "LBRACE": "{", "SAFE_INDEX": "?[", "COMPTIME_BRACE": "{"}
 
 
 def describe_terminal(name: str, tables: Any = None) -> str:
@@ -106,6 +106,8 @@ def _innermost_open_block(state: Any) -> tuple[str, Any] | None:
         if type(value) is tuple and value and getattr(value[0], "type", None) in _BLOCK_OPENERS:
             return _BLOCK_OPENERS[value[0].type], value[0]
         token_type = getattr(value, "type", None)
+        if token_type == "COMPTIME_BRACE":
+            return "{", value
         if isinstance(token_type, str) and token_type in _BLOCK_OPENERS and hasattr(value, "line"):
             return _BLOCK_OPENERS[token_type], value
     return None
@@ -154,6 +156,13 @@ def describe_syntax_error(
         line, column = _last_code_position(code)
         span = Span(line, column, line, column + 1)
         block = _innermost_open_block(state)
+        if block is not None and block[0] == "{":  # a `comptime {` block
+            opener = block[1]
+            return Diagnostic(
+                ErrorCode.UNCLOSED_BRACKET.value,
+                f"'{{' opened at line {opener.line}, col {opener.column} is never closed",
+                file, Span(opener.line, opener.column, opener.line, opener.column + 1),
+            )
         if block is not None and (not expected or "END" in expected or "_DEDENT" in expected):
             kind, opener = block
             return Diagnostic(
@@ -198,7 +207,7 @@ def _open_bracket(error: Any) -> Any:
     """The innermost bracket still open when the error happened, if any."""
     lexer = getattr(error, "lumen_lexer", None)
     for kind, token in reversed(getattr(lexer, "open_contexts", None) or []):
-        if kind in "([{":
+        if kind in "([{":  # not a `comptime {` block: its lines are statements
             return token
     return None
 

@@ -538,16 +538,16 @@ class Scanner:
 
 def _strip_comment(text: str) -> str:
     """`text` without a trailing `# comment` (a `#` inside a string does not count)."""
-    in_string = False
     index = 0
-    while index < len(text):
+    length = len(text)
+    while index < length:
         ch = text[index]
-        if ch == "\\" and in_string:
-            index += 2
+        if ch == '"' or ch in "rb" and _starts_prefixed_string(text, index):
+            index = string_end(text, index)
+            if index < 0:
+                return text
             continue
-        if ch == '"':
-            in_string = not in_string
-        elif ch == "#" and not in_string:
+        if ch == "#":
             return text[:index]
         index += 1
     return text
@@ -614,11 +614,8 @@ def _scan_interpolation(code: str, pos: int, multiline: bool) -> int:
             depth -= 1
             if depth == 0:
                 return pos + 1
-        elif ch == '"':
-            if code.startswith('"""', pos):
-                pos = _scan_triple(code, pos + 3, raw=False)
-            else:
-                pos = _scan_plain(code, pos + 1)
+        elif ch == '"' or ch in "rb" and _starts_prefixed_string(code, pos):
+            pos = string_end(code, pos)
             if pos < 0:
                 return -1
             continue
@@ -626,6 +623,28 @@ def _scan_interpolation(code: str, pos: int, multiline: bool) -> int:
             return -1
         pos += 1
     return -1
+
+
+def _starts_prefixed_string(code: str, pos: int) -> bool:
+    """Is `code[pos]` the `r`/`b` prefix of a string literal (not the end of a name)?"""
+    if not code.startswith('"', pos + 1):
+        return False
+    return pos == 0 or not (code[pos - 1].isalnum() or code[pos - 1] == "_")
+
+
+def string_end(code: str, pos: int) -> int:
+    """Offset after the string literal (any form of §2.5) that starts at `pos` (its quote
+    or `r`/`b` prefix), or -1 when it is not closed. Raw and bytes literals have no escapes
+    and no interpolation, so a `{`, `(` or `\\` inside them is plain text."""
+    if code.startswith('r"""', pos):
+        return _scan_triple(code, pos + 4, raw=True)
+    if code.startswith('"""', pos):
+        return _scan_triple(code, pos + 3, raw=False)
+    if code[pos] in "rb":
+        line_end = code.find("\n", pos)
+        close = code.find('"', pos + 2, len(code) if line_end < 0 else line_end)
+        return close + 1 if close >= 0 else -1
+    return _scan_plain(code, pos + 1)
 
 
 def _matching_brace(code: str, pos: int) -> int:
@@ -655,8 +674,8 @@ def _scan_role_argument(code: str, pos: int) -> int:
             depth -= 1
         elif ch == "," and depth == 0:
             return pos
-        elif ch == '"':
-            end = _scan_plain(code, pos + 1)
+        elif ch == '"' or ch in "rb" and _starts_prefixed_string(code, pos):
+            end = string_end(code, pos)
             if end < 0:
                 return pos
             pos = end
@@ -672,15 +691,30 @@ def _is_orchestration_block(code: str, pos: int) -> bool:
     rest_end = code.find("\n", pos)
     rest = _strip_comment(code[pos:rest_end if rest_end >= 0 else len(code)]).strip()
     if rest.startswith("("):
-        depth = 0
-        for index, ch in enumerate(rest):
-            if ch == "(":
-                depth += 1
-            elif ch == ")":
-                depth -= 1
-                if depth == 0:
-                    rest = rest[index + 1:].strip()
-                    break
-        else:
+        close = _matching_paren(rest, 0)
+        if close < 0:
             return False
+        rest = rest[close:].strip()
     return rest == "" or rest.startswith("for ")
+
+
+def _matching_paren(text: str, pos: int) -> int:
+    """Offset after the `)` matching the `(` at `pos`, skipping string literals (whose
+    brackets do not count), or -1."""
+    depth = 0
+    length = len(text)
+    while pos < length:
+        ch = text[pos]
+        if ch == '"' or ch in "rb" and _starts_prefixed_string(text, pos):
+            pos = string_end(text, pos)
+            if pos < 0:
+                return -1
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return pos + 1
+        pos += 1
+    return -1

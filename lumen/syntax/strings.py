@@ -10,7 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from lumen.syntax.scanner import _INTERP_START_RE, _scan_interpolation, _skip_escape
+from lumen.syntax.scanner import (
+    _INTERP_START_RE,
+    _scan_interpolation,
+    _skip_escape,
+    _starts_prefixed_string,
+    string_end,
+)
 
 # [[fill] align] [sign] ['#'] ['0'] [width] ['.' precision] [type]
 SPEC_RE = re.compile(r"(?:.?[<>^])?[+-]?#?0?\d*(?:\.\d+)?[dxXobfeEs]?\Z", re.S)
@@ -175,12 +181,11 @@ def _split_spec(inner: str) -> tuple[str, str | None]:
             depth += 1
         elif ch in ")]}":
             depth -= 1
-        elif ch == '"':
-            index += 1
-            while index < length and inner[index] != '"':
-                index += 2 if inner[index] == "\\" else 1
-            if index >= length:
+        elif ch == '"' or ch in "rb" and _starts_prefixed_string(inner, index):
+            index = string_end(inner, index)
+            if index < 0:
                 break
+            continue
         elif ch == ":" and depth == 0 and SPEC_RE.match(inner, index + 1):
             return inner[:index], inner[index + 1:]
         index += 1

@@ -533,7 +533,7 @@ def declarations() -> st.SearchStrategy[A.Decl]:
         st.builds(lambda n, fs, g, p, a: A.RecordDecl(n, tuple(fs), g, p, a), upper_names,
                   st.lists(field, max_size=3), _generics(), st.booleans(), _attributes()),
         st.builds(lambda n, vs, ms, g, p: A.EnumDecl(n, tuple(vs), tuple(ms), g, p), upper_names,
-                  st.lists(variant, min_size=1, max_size=3), st.lists(cells(attributes=False), max_size=1),
+                  st.lists(variant, min_size=1, max_size=3), st.lists(cells(), max_size=1),
                   _generics(), st.booleans()),
         st.builds(A.ConstDecl, upper_names, e, st.none() | simple_types()),
         st.builds(A.TypeAlias, upper_names, types(6), _generics(), st.none(), st.booleans()),
