@@ -6,7 +6,6 @@ Exit statuses follow the CLI contract: 0 success, 1 compile error, 2 runtime err
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -24,6 +23,8 @@ EXIT_USAGE = 64
 
 def write_json_line(payload: Any) -> None:
     """One JSON document on its own stdout line (non-ASCII kept as is)."""
+    import json  # only with --json: keeps plain `check`/`run` start-up lean
+
     sys.stdout.write(json.dumps(payload, ensure_ascii=False, allow_nan=False) + "\n")
     sys.stdout.flush()
 

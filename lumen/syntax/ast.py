@@ -13,17 +13,59 @@ Conventions
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass, field
-from typing import Union
+from typing import TypeVar, Union, dataclass_transform
 
 from lumen.diagnostics.diagnostic import NO_SPAN, Span
+
+try:  # the C module itself: importing hashlib (OpenSSL) costs ~3 ms at every start
+    from _sha256 import sha256
+except ImportError:  # pragma: no cover - other Pythons name it differently
+    from hashlib import sha256
+
+_NodeClass = TypeVar("_NodeClass", bound=type)
+
+
+def _pregenerated_classes() -> dict[str, type] | None:
+    """The node classes of `_ast_generated.py` if it was made from exactly this file.
+
+    Running `@dataclass` on ~110 classes costs ~80 ms at every start (each class
+    exec-compiles its methods), so `python3 -m lumen.syntax.astgen` writes the same
+    classes out as plain code. They are used only when the recorded hash of this file
+    and the Python version match; otherwise the declarations below are turned into
+    dataclasses as usual. LUMEN_AST_DATACLASSES=1 forces that path (the generator uses it).
+    """
+    if os.environ.get("LUMEN_AST_DATACLASSES"):
+        return None
+    try:
+        with open(__file__, "rb") as handle:
+            digest = sha256(handle.read()).hexdigest()
+        from lumen.syntax import _ast_generated
+    except (OSError, ImportError, NameError):
+        return None
+    if _ast_generated.SOURCE_SHA256 != digest or _ast_generated.PYTHON != sys.version_info[:2]:
+        return None
+    return _ast_generated.CLASSES
+
+
+_PREGENERATED = _pregenerated_classes()
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(field,))
+def node(cls: _NodeClass) -> _NodeClass:
+    """`@dataclass(frozen=True, slots=True)`, or its pre-generated twin (see above)."""
+    if _PREGENERATED is None:
+        return dataclass(frozen=True, slots=True)(cls)
+    return _PREGENERATED[cls.__name__]  # type: ignore[return-value]
 
 
 def _span() -> Span:
     return field(default=NO_SPAN, compare=False, kw_only=True, repr=False)  # type: ignore[return-value]
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Node:
     span: Span = _span()
 
@@ -31,7 +73,7 @@ class Node:
 # ============================================================================ types
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class NamedType(Node):
     """`Int`, `list[T]`, `map[K, V]`, `result[T, E]`, `Pair[A, B]`, `a.b.T`.
 
@@ -43,7 +85,7 @@ class NamedType(Node):
     args: tuple[TypeExpr, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class TupleType(Node):
     """`(A, B)` or `tuple[A, B]` (`spelled_tuple` remembers the second form)."""
 
@@ -51,7 +93,7 @@ class TupleType(Node):
     spelled_tuple: bool = field(default=False, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class FnType(Node):
     """`fn(A, B) -> R / {e}`."""
 
@@ -60,14 +102,14 @@ class FnType(Node):
     effects: EffectRow | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class OptionalType(Node):
     """`T?` (binds tighter than `|`)."""
 
     inner: TypeExpr
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class UnionType(Node):
     """`A | B | C`; `&` is parsed the same way (`ampersand` remembers it)."""
 
@@ -75,7 +117,7 @@ class UnionType(Node):
     ampersand: bool = field(default=False, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class YieldType(Node):
     """`yield T`: the return type of a generator cell."""
 
@@ -87,7 +129,7 @@ TypeExpr = Union[  # noqa: UP007 (forward references need typing.Union)
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class EffectRow(Node):
     """`/ {a, b}` or `/ a`; `braced` remembers which form was written."""
 
@@ -98,26 +140,26 @@ class EffectRow(Node):
 # ============================================================================ patterns
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class WildcardPat(Node):
     """`_`."""
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class BindPat(Node):
     """A bare name: binds it, unless it names a payload-less enum variant (resolved later)."""
 
     name: str
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class LiteralPat(Node):
     """`42`, `-5`, `2.5`, `"s"`, `true`, `null` (`value` is a literal expression)."""
 
     value: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class RangePat(Node):
     """`1..10` / `0.0..=1.0`."""
 
@@ -126,7 +168,7 @@ class RangePat(Node):
     inclusive: bool
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class TypedPat(Node):
     """`name: Type`."""
 
@@ -134,7 +176,7 @@ class TypedPat(Node):
     type: TypeExpr
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class VariantPat(Node):
     """`Variant(p, ...)`, `Enum.Variant(...)`, `ok(p)`, `err(p)`; `Enum.Variant` without
     parentheses has `args=None`.  `Variant()` has `args=()`."""
@@ -143,7 +185,7 @@ class VariantPat(Node):
     args: tuple[Pattern, ...] | None
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class FieldPat(Node):
     """`f: p` (pattern given), `f:` (binds `f`), or `f` (binds `f`, written without colon)."""
 
@@ -152,7 +194,7 @@ class FieldPat(Node):
     colon: bool = field(default=True, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class RecordPat(Node):
     """`Rec(f: p, g:, ..)`; `type_name=None` is the anonymous `{ a, b }` let pattern."""
 
@@ -161,12 +203,12 @@ class RecordPat(Node):
     rest: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class TuplePat(Node):
     items: tuple[Pattern, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class ListPat(Node):
     """`[a, b]`, `[a, ...rest]`, `[a, ...]`: `rest` is None (no rest), "" (anonymous rest)
     or the bound name."""
@@ -183,19 +225,19 @@ Pattern = Union[  # noqa: UP007 (forward references need typing.Union)
 # ============================================================================ expressions
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class IntLit(Node):
     value: int
     text: str = field(default="", compare=False)  # original spelling (hex, `_`), for fmt
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class FloatLit(Node):
     value: float
     text: str = field(default="", compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class StringLit(Node):
     """A string without interpolation (plain, raw or triple-quoted; `form` remembers which)."""
 
@@ -203,7 +245,7 @@ class StringLit(Node):
     form: str = field(default="plain", compare=False)  # "plain" | "raw" | "triple" | "raw_triple"
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Interpolation(Node):
     """`{expr}` or `{expr:spec}` inside a string."""
 
@@ -211,7 +253,7 @@ class Interpolation(Node):
     spec: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class InterpString(Node):
     """A string with at least one interpolation: text pieces and `Interpolation`s in order."""
 
@@ -219,53 +261,53 @@ class InterpString(Node):
     form: str = field(default="plain", compare=False)  # "plain" | "triple"
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class BytesLit(Node):
     value: bytes
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class BoolLit(Node):
     value: bool
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class NullLit(Node):
     pass
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Name(Node):
     """An identifier in expression position (also `self` and type words like `map`)."""
 
     id: str
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Spread(Node):
     """`...e` inside a list, set, map literal or call arguments."""
 
     value: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class ListLit(Node):
     items: tuple[Expr | Spread, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class TupleLit(Node):
     items: tuple[Expr, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class SetLit(Node):
     """`{a, b}` or `set[]` (empty)."""
 
     items: tuple[Expr | Spread, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class MapEntry(Node):
     """`key: value` / `key = value`. A bare-identifier key that the reference reads as a
     string key is already a `StringLit` here (`bare=True` remembers how it was written)."""
@@ -275,12 +317,12 @@ class MapEntry(Node):
     bare: bool = field(default=False, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class MapLit(Node):
     entries: tuple[MapEntry | Spread, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class CompFor(Node):
     """`for target in iterable` inside a comprehension (`target` is a BindPat or TuplePat)."""
 
@@ -288,7 +330,7 @@ class CompFor(Node):
     iterable: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Comprehension(Node):
     """`[e for ...]` (kind "list"), `{e for ...}` (kind "set", or "map" when `e` is a
     2-tuple literal)."""
@@ -299,7 +341,7 @@ class Comprehension(Node):
     condition: Expr | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Unary(Node):
     """`-e`, `not e`, `~e`."""
 
@@ -307,7 +349,7 @@ class Unary(Node):
     operand: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Binary(Node):
     """Every binary operator of §2.7 except comparison chains: arithmetic, `++`,
     comparisons, `in`, `and`, `or`, `??`, bitwise, `|>`, `~>`, `..`, `..=`."""
@@ -317,7 +359,7 @@ class Binary(Node):
     right: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class ChainCompare(Node):
     """`a < b <= c`: means `a < b and b <= c` (the middle operand evaluated twice)."""
 
@@ -328,7 +370,7 @@ class ChainCompare(Node):
     right: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class IsExpr(Node):
     """`e is T`."""
 
@@ -336,7 +378,7 @@ class IsExpr(Node):
     type: TypeExpr
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class AsExpr(Node):
     """`e as T`."""
 
@@ -344,7 +386,7 @@ class AsExpr(Node):
     type: TypeExpr
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class ExpectSchema(Node):
     """`e expect schema T`."""
 
@@ -352,7 +394,7 @@ class ExpectSchema(Node):
     type_name: str
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Arg(Node):
     """A call argument: positional (`name=None`), named (`name: e`), spread (`...e`) or a
     role block argument (`role user: text`, then `name` is the role and `value` a
@@ -363,7 +405,7 @@ class Arg(Node):
     spread: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Call(Node):
     """`callee(args)`; a trailing `do ... end` block is appended to `args` as a `Lambda`
     with `trailing=True`."""
@@ -372,7 +414,7 @@ class Call(Node):
     args: tuple[Arg, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Attr(Node):
     """`e.f` (or `e?.f` when `safe`)."""
 
@@ -381,7 +423,7 @@ class Attr(Node):
     safe: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class PosAccess(Node):
     """`e.0`: positional access into a tuple, list or variant payload."""
 
@@ -389,7 +431,7 @@ class PosAccess(Node):
     index: int
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Index(Node):
     """`e[i]` (or `e?[i]` when `safe`)."""
 
@@ -398,7 +440,7 @@ class Index(Node):
     safe: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class TryOp(Node):
     """Postfix `e?` or prefix `try e` (`prefix=True`): propagate `err`, unwrap `ok`."""
 
@@ -406,7 +448,7 @@ class TryOp(Node):
     prefix: bool = field(default=False, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class TryElse(Node):
     """`try e else |x| h` (`name` defaults to `_err`)."""
 
@@ -415,14 +457,14 @@ class TryElse(Node):
     name: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Unwrap(Node):
     """Postfix `e!`."""
 
     value: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Param(Node):
     """A cell, lambda or handler parameter: `name: T = default`, `...name: T` (variadic)."""
 
@@ -432,7 +474,7 @@ class Param(Node):
     variadic: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Lambda(Node):
     """`fn(params) -> R => expr` (`body` an expression) or `fn(params) ... end` (`body` a
     `Block`); `do |x| ... end` trailing blocks have `trailing=True`."""
@@ -444,7 +486,7 @@ class Lambda(Node):
     trailing: bool = field(default=False, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class If(Node):
     """`if c then a else b` (`inline=True`) or the block form. `else_` is a `Block`, another
     `If` (an `else if` chain) or None."""
@@ -455,7 +497,7 @@ class If(Node):
     inline: bool = field(default=False, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class IfLet(Node):
     """`if let pattern = value ... else ... end`."""
 
@@ -466,7 +508,7 @@ class IfLet(Node):
     inline: bool = field(default=False, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class MatchArm(Node):
     """`p1 | p2 if guard -> body`; a one-line arm has a one-statement body."""
 
@@ -475,13 +517,13 @@ class MatchArm(Node):
     guard: Expr | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Match(Node):
     subject: Expr
     arms: tuple[MatchArm, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class WhenArm(Node):
     """`cond -> value`; `condition=None` is the `_` fallback."""
 
@@ -489,12 +531,12 @@ class WhenArm(Node):
     value: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class When(Node):
     arms: tuple[WhenArm, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class For(Node):
     """`for @label target in iterable if filter ... end`."""
 
@@ -505,14 +547,14 @@ class For(Node):
     label: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class While(Node):
     condition: Expr
     body: Block
     label: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class WhileLet(Node):
     pattern: Pattern
     value: Expr
@@ -520,13 +562,13 @@ class WhileLet(Node):
     label: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Loop(Node):
     body: Block
     label: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class HandlerArm(Node):
     """`Effect.op(params) => block` inside `handle ... with ... end`."""
 
@@ -536,13 +578,13 @@ class HandlerArm(Node):
     body: Block
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Handle(Node):
     body: Block
     arms: tuple[HandlerArm, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Perform(Node):
     """`perform Effect.op(args)`."""
 
@@ -551,17 +593,17 @@ class Perform(Node):
     args: tuple[Expr, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Resume(Node):
     value: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Await(Node):
     value: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Orchestrate(Node):
     """`await parallel for x in xs NL body NL end` (`for_target`/`for_iterable` set, one
     body expression) or `await race NL e1 NL e2 end`; `args` are call arguments written
@@ -574,7 +616,7 @@ class Orchestrate(Node):
     for_iterable: Expr | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Comptime(Node):
     """`comptime { ... }` (`braced`) or `comptime ... end`."""
 
@@ -582,7 +624,7 @@ class Comptime(Node):
     braced: bool = field(default=False, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class RoleBlock(Node):
     """`role NAME: text` (text may interpolate): value is `"NAME: " + text`. `text` is a
     `StringLit` or `InterpString`; `block=True` for the indented multi-line form."""
@@ -604,12 +646,12 @@ Expr = Union[  # noqa: UP007 (forward references need typing.Union)
 # ============================================================================ statements
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Block(Node):
     stmts: tuple[Stmt, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Let(Node):
     """`let [mut] target[: T] = value`; `target` is a `BindPat` for a plain name."""
 
@@ -619,7 +661,7 @@ class Let(Node):
     mutable: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Assign(Node):
     """`place = value`; `target` is a Name, Attr or Index chain rooted at a Name."""
 
@@ -627,7 +669,7 @@ class Assign(Node):
     value: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class CompoundAssign(Node):
     """`place op= value`; `op` is the binary operator (`+`, `//`, `**`, `&`, ...)."""
 
@@ -636,48 +678,48 @@ class CompoundAssign(Node):
     value: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Return(Node):
     value: Expr | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Halt(Node):
     message: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Break(Node):
     label: str | None = None
     value: Expr | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Continue(Node):
     label: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Emit(Node):
     value: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Yield(Node):
     value: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Defer(Node):
     body: Block
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class ExprStmt(Node):
     expr: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class ProtocolStmt(Node):
     """`approve|checkpoint|escalate|observe|with ...`: the line (and payload) is kept as
     text and ignored; an optional `in ... end` body runs."""
@@ -696,7 +738,7 @@ Stmt = Union[  # noqa: UP007 (forward references need typing.Union)
 # ============================================================================ declarations
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Attribute(Node):
     """`@name` or `@name(args)` or `@name rest-of-line` before a declaration or statement;
     `args` is the raw text inside the parentheses / after the name."""
@@ -705,7 +747,7 @@ class Attribute(Node):
     args: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Directive(Node):
     """`@name value` at the top level (§1.3); `value` is the raw text after the name."""
 
@@ -713,7 +755,7 @@ class Directive(Node):
     value: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Generic(Node):
     """`T` or `T: Show + Eq` in a generic parameter list."""
 
@@ -721,7 +763,7 @@ class Generic(Node):
     bounds: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class CellDecl(Node):
     """A cell. `body` is a `Block`, an expression (`= expr` form, `expr_body=True`), or
     None for signatures (traits, effects) and `extern` cells."""
@@ -741,7 +783,7 @@ class CellDecl(Node):
     doc: str | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class FieldDecl(Node):
     """A record field `name: T = default where constraint`."""
 
@@ -751,7 +793,7 @@ class FieldDecl(Node):
     where: Expr | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class RecordDecl(Node):
     name: str
     fields: tuple[FieldDecl, ...]
@@ -761,7 +803,7 @@ class RecordDecl(Node):
     doc: str | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class VariantField(Node):
     """A payload field of a variant: `name: T` or just `T`."""
 
@@ -769,7 +811,7 @@ class VariantField(Node):
     name: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class VariantDecl(Node):
     """`Name`, `Name(T)`, `Name(a: A, b: B)`; `fields=None` is payload-less; `result` is
     the GADT annotation `-> Expr[Int]` (§16.4)."""
@@ -779,7 +821,7 @@ class VariantDecl(Node):
     result: TypeExpr | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class EnumDecl(Node):
     name: str
     variants: tuple[VariantDecl, ...]
@@ -790,7 +832,7 @@ class EnumDecl(Node):
     doc: str | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class TypeAlias(Node):
     name: str
     type: TypeExpr
@@ -801,7 +843,7 @@ class TypeAlias(Node):
     doc: str | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class ConstDecl(Node):
     name: str
     value: Expr
@@ -809,7 +851,7 @@ class ConstDecl(Node):
     attributes: tuple[Attribute, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class TraitDecl(Node):
     name: str
     methods: tuple[CellDecl, ...]
@@ -818,7 +860,7 @@ class TraitDecl(Node):
     attributes: tuple[Attribute, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class ImplDecl(Node):
     """`impl[G] Trait for Type[args] ... end`."""
 
@@ -830,13 +872,13 @@ class ImplDecl(Node):
     attributes: tuple[Attribute, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class ImportName(Node):
     name: str
     alias: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class ImportDecl(Node):
     """`import a.b: X, Y as Z` or `import a.b: *` (`names=None`)."""
 
@@ -846,7 +888,7 @@ class ImportDecl(Node):
     granting: str | None = None  # reserved `granting { ... }` clause, kept as raw text
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class UseTool(Node):
     """`use tool a.b@1.2 as Alias` or `use tool mcp "uri" as Alias`."""
 
@@ -856,7 +898,7 @@ class UseTool(Node):
     mcp_uri: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class GrantConstraint(Node):
     """`key value`; a bare identifier value is a `StringLit` with form "bare"."""
 
@@ -864,14 +906,14 @@ class GrantConstraint(Node):
     value: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class GrantDecl(Node):
     alias: str
     constraints: tuple[GrantConstraint, ...] = ()
     block: bool = field(default=False, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class BindEffect(Node):
     """`bind effect E.op to Alias`."""
 
@@ -879,14 +921,14 @@ class BindEffect(Node):
     tool: str
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class EffectDecl(Node):
     name: str
     operations: tuple[CellDecl, ...]
     attributes: tuple[Attribute, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class HandlerOp(Node):
     """`handle E.op(params) -> R / row ... end` inside a top-level `handler`."""
 
@@ -898,7 +940,7 @@ class HandlerOp(Node):
     effects: EffectRow | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class HandlerDecl(Node):
     name: str
     ops: tuple[HandlerOp, ...]
@@ -906,7 +948,7 @@ class HandlerDecl(Node):
     doc: str | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class AgentDecl(Node):
     name: str
     cells: tuple[CellDecl, ...] = ()
@@ -915,7 +957,7 @@ class AgentDecl(Node):
     member_attributes: tuple[Attribute, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class StateDecl(Node):
     """A machine state: `state Name(params) ... end`. `handlers` keeps the raw text of
     `on_enter` / `on_event` / `on_timeout` sub-blocks (accepted and ignored)."""
@@ -929,7 +971,7 @@ class StateDecl(Node):
     handlers: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class ConfigEntry(Node):
     """`key: expr` inside a process body."""
 
@@ -937,7 +979,7 @@ class ConfigEntry(Node):
     value: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class ProcessDecl(Node):
     """`memory|machine|pipeline|orchestration|guardrail|eval|pattern Name ... end`."""
 
@@ -954,7 +996,7 @@ class ProcessDecl(Node):
     member_attributes: tuple[Attribute, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class MacroDecl(Node):
     """`macro name!(a, b) ... end`: the body is kept as raw text (§5.7)."""
 
@@ -973,7 +1015,7 @@ Decl = Union[  # noqa: UP007 (forward references need typing.Union)
 Item = Union[Decl, Directive, Stmt]  # noqa: UP007
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Program(Node):
     """A whole compilation unit: directives, declarations and top-level statements, in
     source order."""

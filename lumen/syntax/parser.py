@@ -10,7 +10,6 @@ and of the Lark version, so a warm start only unpickles them. Tokens come from
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import tempfile
@@ -23,6 +22,11 @@ from typing import Any
 from lumen.diagnostics import Diagnostic
 from lumen.syntax import ast
 from lumen.syntax.docblocks import DocBlock
+
+try:  # the C module itself: importing hashlib (OpenSSL) costs ~3 ms at every start
+    from _sha256 import sha256
+except ImportError:  # pragma: no cover - other Pythons name it differently
+    from hashlib import sha256
 
 GRAMMAR_PATH = Path(__file__).with_name("lumen.lark")
 START_RULES = ["start", "expr_start"]
@@ -59,20 +63,29 @@ def cache_dir() -> Path:
     return fallback
 
 
-def _cache_key(grammar: str) -> str:
-    from importlib.metadata import version
+def _lark_identity() -> str:
+    """Lark's `__init__.py` (it holds `__version__`), read without importing Lark or
+    `importlib.metadata`: both cost more than the whole warm parse of a small file."""
+    from importlib.util import find_spec
 
     try:
-        lark_version = version("lark")
-    except Exception:  # pragma: no cover - unusual installs
-        lark_version = "unknown"
+        spec = find_spec("lark")
+        if spec is not None and spec.origin is not None:
+            return Path(spec.origin).read_text(encoding="utf-8")
+    except (ImportError, OSError, ValueError):  # pragma: no cover - unusual installs
+        pass
+    return "unknown"
+
+
+def _cache_key(grammar: str) -> str:
+    lark_version = _lark_identity()
     # the pickle holds builder callbacks and token tables: key on their code too
     sources = "".join(
         (Path(__file__).with_name(name)).read_text(encoding="utf-8")
         for name in ("build.py", "build_decls.py", "build_patterns.py", "lalr.py", "scanner.py")
     )
     text = f"{CACHE_FORMAT}\n{lark_version}\n{grammar}\n{sources}"
-    return hashlib.sha256(text.encode()).hexdigest()[:24]
+    return sha256(text.encode()).hexdigest()[:24]
 
 
 @lru_cache(maxsize=1)
