@@ -18,6 +18,7 @@ STAGES = [
     "diagnostics",
     "source",
     "syntax",
+    "modules",
     "sema",
     "lir",
     "vm",

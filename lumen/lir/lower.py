@@ -9,7 +9,10 @@ later optimisations; correctness never depends on it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from itertools import count
+from typing import TypeVar
 
 from lumen.lir.lower_builder import FunctionBuilder, Label
 from lumen.lir.lower_calls import CallLowering
@@ -35,12 +38,19 @@ from lumen.lir.module import (
 from lumen.lir.opcodes import Op
 from lumen.syntax import ast
 
+_T = TypeVar("_T")
+
 
 class ModuleContext:
     """Module-wide declarations and the growing function table."""
 
     def __init__(self, file: str) -> None:
         self.file = file
+        # Multi-file programs (§15): the file whose declarations are being collected or
+        # lowered, and the file of each function that comes from an imported module.
+        self.current_file = file
+        self.origins: dict[int, str] = {}
+        self.record_files: dict[str, str] = {}
         self.functions: list[Function | None] = []
         self.cells: dict[str, int] = {}
         self.externs: set[str] = set()
@@ -94,6 +104,8 @@ class ModuleContext:
             self.externs.add(name)
         index = self.reserve()
         self.cells[name] = index
+        if self.current_file != self.file:
+            self.origins[index] = self.current_file
         self.pending.append((index, decl, name, implicit_self))
 
     def collect(self, items: tuple[ast.Node, ...]) -> None:
@@ -102,6 +114,7 @@ class ModuleContext:
                 self.add_cell(item.name, item)
             elif isinstance(item, ast.RecordDecl):
                 self.records.setdefault(item.name, item)
+                self.record_files.setdefault(item.name, self.current_file)
             elif isinstance(item, ast.EnumDecl):
                 if item.name in self.enums:
                     continue
@@ -132,6 +145,8 @@ class ModuleContext:
     def lower_lambda(self, e: ast.Lambda, captures: tuple[str, ...],
                      parent: CellLowerer) -> int:
         index = self.reserve()
+        if self.current_file != self.file:
+            self.origins[index] = self.current_file
         name = f"{parent.b.name}.<lambda#{next(self._lambda_ids)}>"
         b = FunctionBuilder(name, tuple(ParamInfo(p.name, p.default is not None, p.variadic)
                                         for p in e.params),
@@ -257,13 +272,26 @@ def _lower_main(mod: ModuleContext, name: str, stmts: tuple[ast.Node, ...]) -> F
 
 
 def lower_program(program: ast.Program, analysis: object | None = None,
-                  file: str = "") -> Module:
-    """Lower a parsed program to an LIR module (see the module docstring)."""
+                  file: str = "", imported: Sequence[tuple[str, Sequence[ast.Node]]] = (),
+                  aliases: Mapping[str, str] | None = None) -> Module:
+    """Lower a parsed program to an LIR module (see the module docstring).
+
+    A multi-file program (§15) passes the declarations of each imported module with its
+    file (`imported`, dependencies first; top-level statements already left out) and the
+    program-wide renamings of `import m: x as y` (`aliases`, y -> x): everything becomes
+    one LIR module whose functions remember the file they come from."""
     mod = ModuleContext(file)
+    for module_file, declarations in imported:
+        mod.current_file = module_file
+        mod.collect(tuple(declarations))
+    mod.current_file = file
     mod.collect(program.items)
     for record in mod.records.values():
         mod.constructors[record.name] = mod.reserve()
+        if mod.record_files[record.name] != file:
+            mod.origins[mod.constructors[record.name]] = mod.record_files[record.name]
     reserve_constructors(mod)  # agents and processes
+    _bind_aliases(mod, aliases or {})
     statements = tuple(item for item in program.items
                        if not ast.is_decl(item) and not isinstance(item, ast.Directive))
     main_name = "__script_main" if "main" in mod.cells else "main"
@@ -272,8 +300,10 @@ def lower_program(program: ast.Program, analysis: object | None = None,
         main_index = mod.reserve()
     while mod.pending:
         index, decl, name, implicit_self = mod.pending.pop(0)
+        mod.current_file = mod.origins.get(index, file)
         mod.functions[index] = _lower_cell(mod, index, decl, name, implicit_self)
-    for record in mod.records.values():
+    mod.current_file = file
+    for record in _unique(mod.records.values()):
         mod.functions[mod.constructors[record.name]] = _lower_constructor(mod, record)
     lower_instance_types(mod)
     if main_index is not None:
@@ -283,18 +313,43 @@ def lower_program(program: ast.Program, analysis: object | None = None,
         entry_points.setdefault(type_name_, index)
     if main_index is not None:
         entry_points[main_name] = main_index
-    functions = tuple(f for f in mod.functions if f is not None)
-    assert len(functions) == len(mod.functions), "every reserved function is lowered"
+    functions = tuple(f if f is None or index not in mod.origins
+                      else replace(f, file=mod.origins[index])
+                      for index, f in enumerate(mod.functions))
+    assert None not in functions, "every reserved function is lowered"
     records = tuple(
         RecordInfo(r.name, tuple(f.name for f in r.fields),
                    tuple(f.default is not None for f in r.fields),
                    tuple(f.where is not None for f in r.fields), mod.constructors[r.name])
-        for r in mod.records.values())
+        for r in _unique(mod.records.values()))
     enums = tuple(
         EnumInfo(e.name, tuple(
             VariantInfo(v.name, None if v.fields is None else tuple(f.name or ""
                                                                      for f in v.fields))
             for v in e.variants))
-        for e in mod.enums.values())
+        for e in _unique(mod.enums.values()))
     return Module(FORMAT_VERSION, file, functions, records, enums, entry_points,
                   deterministic=is_deterministic(program, analysis))
+
+
+def _bind_aliases(mod: ModuleContext, aliases: Mapping[str, str]) -> None:
+    """Make each `import m: x as y` name `y` denote what `x` denotes (§15.3)."""
+    for alias, original in aliases.items():
+        if alias in mod.cells or alias in mod.constructors or alias in mod.enums:
+            continue  # a clash with a declaration: reported by the checker
+        if original in mod.cells:
+            mod.cells[alias] = mod.cells[original]
+        if original in mod.constructors:
+            mod.constructors[alias] = mod.constructors[original]
+        if original in mod.records:
+            mod.records[alias] = mod.records[original]
+        if original in mod.enums:
+            mod.enums[alias] = mod.enums[original]
+            prefix = original + "."
+            for qualified in [name for name in mod.cells if name.startswith(prefix)]:
+                mod.cells[alias + qualified[len(original):]] = mod.cells[qualified]
+
+
+def _unique(items: Iterable[_T]) -> list[_T]:
+    """Distinct declarations (an alias maps a second name to the same one)."""
+    return list({id(item): item for item in items}.values())

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from lumen.lir.opcodes import Op
 
-FORMAT_VERSION = 2  # 2: modules carry the @deterministic flag
+FORMAT_VERSION = 3  # 2: modules carry the @deterministic flag; 3: functions their file
 
 Constant = object  # None | bool | int | float | str | bytes | tuple[Constant, ...]
 
@@ -54,6 +54,7 @@ class Function:
     is_lambda: bool = False
     variadic: bool = False
     display_name: str = ""  # name shown in `<closure:NAME>` and stack traces
+    file: str = ""  # the source file, when not the module's (a cell of an imported module)
 
     @property
     def shown_name(self) -> str:

@@ -53,17 +53,17 @@ def _function(f: Function) -> list[Any]:
     code = [x for instr in f.code for x in (int(instr.op), instr.a, instr.b, instr.c)]
     return [f.name, [[p.name, p.has_default, p.variadic] for p in f.params], f.nregs, code,
             [_constant(k) for k in f.constants], [list(pos) for pos in f.lines],
-            list(f.captures), f.is_generator, f.is_lambda, f.variadic, f.display_name]
+            list(f.captures), f.is_generator, f.is_lambda, f.variadic, f.display_name, f.file]
 
 
 def _unfunction(data: list[Any]) -> Function:
     (name, params, nregs, code, constants, lines, captures, is_generator, is_lambda,
-     variadic, display_name) = data
+     variadic, display_name, file) = data
     instrs = tuple(Instr(Op(code[i]), code[i + 1], code[i + 2], code[i + 3])
                    for i in range(0, len(code), 4))
     return Function(name, tuple(ParamInfo(*p) for p in params), nregs, instrs,
                     tuple(constants), tuple(tuple(pos) for pos in lines), tuple(captures),
-                    is_generator, is_lambda, variadic, display_name)
+                    is_generator, is_lambda, variadic, display_name, file)
 
 
 def dumps(module: Module) -> bytes:

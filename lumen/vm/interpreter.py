@@ -71,7 +71,7 @@ class VM:
         self.options = options or VMOptions()
         self.builtins = all_builtins()
         self.builtin_constants = BUILTIN_CONSTANTS
-        self.codes = tuple(Code(f, i, module.file, self.builtins.get)
+        self.codes = tuple(Code(f, i, f.file or module.file, self.builtins.get)
                            for i, f in enumerate(module.functions))
         self.cell_codes = {name: self.codes[i] for name, i in module.entry_points.items()}
         self.frames: list[Frame] = []

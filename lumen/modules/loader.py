@@ -1,0 +1,298 @@
+"""Load every module a program imports, once each, in dependency order (§15).
+
+The loader follows `import` declarations depth first from the entry file, parses each
+module the first time it is reached (keyed by its resolved path), and binds the imported
+names to the declarations they denote. It reports E0122 (module not found, with the paths
+tried), E0121 (circular import, with the whole chain and each importing file:line), E0123
+(a name the module does not declare) and E0105 (an imported name that clashes with a
+declaration of the importer, or two modules' top-level names that would collide once the
+program's modules are lowered into one LIR module).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lumen.diagnostics import Diagnostic, ErrorCode, Span
+from lumen.modules.resolve import resolve_module
+from lumen.source import SourceError, SourceUnit, load_source
+from lumen.syntax import ast, parse
+
+# The kinds of declaration a module exports (§15.3): not constants, not its own imports.
+_EXPORTED = (ast.CellDecl, ast.RecordDecl, ast.EnumDecl, ast.AgentDecl, ast.ProcessDecl,
+             ast.TypeAlias)
+# Top-level declarations that share the program-wide namespace once modules are merged.
+_GLOBAL = _EXPORTED + (ast.ConstDecl, ast.TraitDecl, ast.EffectDecl, ast.HandlerDecl)
+ENTRY_CELL = "main"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportBinding:
+    """A name made visible by an import: `local_name` in the importer denotes `name`
+    declared in the module at `module_file`."""
+
+    local_name: str
+    name: str
+    module: str  # the dotted module path as written
+    module_file: str
+    decl: ast.Node
+    span: Span  # the import (or the imported name) in the importer
+    via_star: bool = False  # from `import m: *`
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedModule:
+    name: str  # the dotted path it was first imported under (the file stem for the entry)
+    unit: SourceUnit
+    program: ast.Program
+    bindings: tuple[ImportBinding, ...] = ()
+
+    @property
+    def path(self) -> str:
+        return self.unit.path
+
+    def exports(self) -> dict[str, ast.Node]:
+        """The importable names (§15.3), the first declaration of a name winning."""
+        found: dict[str, ast.Node] = {}
+        for item in self.program.items:
+            if isinstance(item, _EXPORTED):
+                found.setdefault(item.name, item)
+        return found
+
+    def declarations(self) -> Iterator[ast.Node]:
+        """Its top-level declarations (imports and statements excluded)."""
+        return (item for item in self.program.items
+                if ast.is_decl(item) and not isinstance(item, ast.ImportDecl))
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramUnit:
+    """The entry module plus the modules it imports, directly or not, dependencies first."""
+
+    entry: LoadedModule
+    imported: tuple[LoadedModule, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def modules(self) -> tuple[LoadedModule, ...]:
+        return (*self.imported, self.entry)
+
+    def aliases(self) -> dict[str, str]:
+        """Program-wide `import m: x as y` renamings: `y` -> `x`."""
+        return {b.local_name: b.name for m in self.modules for b in m.bindings
+                if b.local_name != b.name}
+
+    def lowered_declarations(self, module: LoadedModule) -> tuple[ast.Node, ...]:
+        """What an imported module contributes to the program: its declarations, without
+        a `main` cell that nobody imports (its synthetic main never runs, §15.3)."""
+        wanted = {(b.module_file, b.name) for m in self.modules for b in m.bindings}
+        return tuple(
+            item for item in module.declarations()
+            if not (isinstance(item, ast.CellDecl) and item.name == ENTRY_CELL
+                    and (module.path, ENTRY_CELL) not in wanted))
+
+
+def has_imports(program: ast.Program) -> bool:
+    return any(isinstance(item, ast.ImportDecl) for item in program.items)
+
+
+def load_program(unit: SourceUnit, program: ast.Program) -> ProgramUnit:
+    """Load the modules `program` (the parsed `unit`) imports; never raises for user errors."""
+    loader = _Loader()
+    entry = loader.visit(Path(unit.path).stem, unit, program)
+    result = ProgramUnit(entry, tuple(loader.order), ())
+    diagnostics = loader.diagnostics + _namespace_clashes(result)
+    return ProgramUnit(entry, result.imported, tuple(diagnostics))
+
+
+@dataclass(slots=True)
+class _Frame:
+    name: str
+    key: Path
+    via: tuple[str, int] | None  # (importing file, line) of the import that reached it
+
+
+@dataclass(slots=True)
+class _Loader:
+    done: dict[Path, LoadedModule] = field(default_factory=dict)
+    failed: set[Path] = field(default_factory=set)
+    order: list[LoadedModule] = field(default_factory=list)
+    stack: list[_Frame] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def visit(self, name: str, unit: SourceUnit, program: ast.Program,
+              via: tuple[str, int] | None = None) -> LoadedModule:
+        key = Path(unit.path).resolve()
+        self.stack.append(_Frame(name, key, via))
+        bindings: list[ImportBinding] = []
+        for decl in program.items:
+            if isinstance(decl, ast.ImportDecl):
+                target = self.import_module(decl, unit.path)
+                if target is not None:
+                    bindings.extend(self.bind(decl, target, unit.path))
+        self.stack.pop()
+        module = LoadedModule(name, unit, program, tuple(bindings))
+        self.diagnostics.extend(_star_clashes(module))
+        self.done[key] = module
+        if via is not None:
+            self.order.append(module)
+        return module
+
+    def import_module(self, decl: ast.ImportDecl, importer: str) -> LoadedModule | None:
+        dotted = ".".join(decl.module)
+        found, tried = resolve_module(decl.module, Path(importer))
+        if found is None:
+            self.report(ErrorCode.MODULE_NOT_FOUND, _not_found_message(dotted, tried),
+                        importer, decl.span)
+            return None
+        key = found.resolve()
+        if key in self.done:
+            return self.done[key]
+        if key in self.failed:
+            return None
+        cycle_start = next((i for i, frame in enumerate(self.stack) if frame.key == key), None)
+        if cycle_start is not None:
+            self.report_cycle(cycle_start, dotted, importer, decl.span)
+            return None
+        try:
+            unit = load_source(found)
+        except SourceError as exc:
+            self.failed.add(key)
+            self.diagnostics.append(exc.diagnostic)
+            return None
+        parsed = parse(unit.code, unit.path, unit.docblocks)
+        self.diagnostics.extend(unit.diagnostics)
+        self.diagnostics.extend(parsed.diagnostics)
+        if parsed.program is None:
+            self.failed.add(key)
+            return None
+        return self.visit(dotted, unit, parsed.program, (importer, decl.span.line))
+
+    def bind(self, decl: ast.ImportDecl, target: LoadedModule, importer: str) -> list[ImportBinding]:
+        dotted = ".".join(decl.module)
+        exports = target.exports()
+        if decl.names is None:
+            return [ImportBinding(name, name, dotted, target.path, node, decl.span, via_star=True)
+                    for name, node in exports.items()]
+        bindings = []
+        for imported in decl.names:
+            node = exports.get(imported.name)
+            span = imported.span if imported.span.line else decl.span
+            if node is None:
+                self.report(ErrorCode.IMPORTED_SYMBOL_NOT_FOUND,
+                            f"imported symbol '{imported.name}' not found in module '{dotted}'",
+                            importer, span, _missing_symbol_hint(imported.name, target, exports))
+                continue
+            bindings.append(ImportBinding(imported.alias or imported.name, imported.name, dotted,
+                                          target.path, node, span))
+        return bindings
+
+    def report_cycle(self, start: int, dotted: str, importer: str, span: Span) -> None:
+        frames = self.stack[start:]
+        chain = " -> ".join([*(frame.name for frame in frames), dotted])
+        links = [f"{display_path(frame.via[0])}:{frame.via[1]} imports '{frame.name}'"
+                 for frame in self.stack[1:] if frame.via is not None]
+        links.append(f"{display_path(importer)}:{span.line} imports '{dotted}'")
+        message = (f"circular import detected: module '{dotted}' is already being compiled "
+                   f"(chain: {chain}; {', '.join(links)})")
+        self.report(ErrorCode.CIRCULAR_IMPORT, message, importer, span,
+                    "break the cycle by moving the shared declarations into a third module")
+
+    def report(self, code: ErrorCode, message: str, file: str, span: Span,
+               hint: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic(code.value, message, file, span, hint=hint))
+
+
+def display_path(path: str | Path) -> str:
+    """A path as shown to the user: relative to the working directory when below it."""
+    text = str(path)
+    try:
+        relative = os.path.relpath(text)
+    except ValueError:  # another drive (Windows)
+        return text
+    return text if relative.startswith("..") else relative
+
+
+def _not_found_message(dotted: str, tried: tuple[Path, ...]) -> str:
+    by_root: dict[Path, list[str]] = {}
+    depth = len(dotted.split("."))
+    for path in tried:
+        parts = path.parts
+        # The root is the part before the module's own relative path (`a/b/c.lm` has
+        # `depth` parts, `a/b/c/mod.lm` one more).
+        cut = depth if path.name.startswith(dotted.split(".")[-1] + ".") else depth + 1
+        root = Path(*parts[:-cut])
+        by_root.setdefault(root, []).append(str(Path(*parts[-cut:])))
+    tried_text = "; ".join(f"in {display_path(root) or '.'}: {', '.join(names)}"
+                           for root, names in by_root.items())
+    return f"module '{dotted}' not found (tried {tried_text})"
+
+
+def _missing_symbol_hint(name: str, target: LoadedModule, exports: Mapping[str, ast.Node]) -> str:
+    for item in target.program.items:
+        if isinstance(item, ast.ConstDecl) and item.name == name:
+            return f"'{name}' is a constant of '{target.name}'; constants are not importable"
+    if any(b.local_name == name for b in target.bindings):
+        return f"'{name}' is imported by '{target.name}', not declared there; import it from its own module"
+    if not exports:
+        return f"module '{target.name}' declares nothing importable"
+    return f"module '{target.name}' declares: {', '.join(sorted(exports))}"
+
+
+def _local_names(module: LoadedModule) -> dict[str, ast.Node]:
+    return {item.name: item for item in module.program.items if isinstance(item, _GLOBAL)}
+
+
+def _star_clashes(module: LoadedModule) -> list[Diagnostic]:
+    """E0105 for imported names that collide: a `*` import against a local declaration
+    (explicit names are the checker's), or one name bound to two different declarations."""
+    local = _local_names(module)
+    diagnostics = []
+    seen: dict[str, ImportBinding] = {}
+    for binding in module.bindings:
+        previous = seen.setdefault(binding.local_name, binding)
+        if previous is not binding and previous.decl is not binding.decl:
+            diagnostics.append(Diagnostic(
+                ErrorCode.DUPLICATE.value,
+                f"'{binding.local_name}' is imported from both '{previous.module}' and "
+                f"'{binding.module}'", module.path, binding.span,
+                hint="rename one of them with `as`"))
+        elif binding.via_star and binding.local_name in local:
+            diagnostics.append(Diagnostic(
+                ErrorCode.DUPLICATE.value,
+                f"'{binding.local_name}' imported from '{binding.module}' clashes with a "
+                f"declaration of this module", module.path, binding.span,
+                hint="import the names you need explicitly, renaming the clashing one with `as`"))
+    return diagnostics
+
+
+def _namespace_clashes(program: ProgramUnit) -> list[Diagnostic]:
+    """Top-level names of different modules that would collide in the one LIR module the
+    program is lowered to. This implementation keeps one program-wide namespace, so it
+    reports such programs (E0105) rather than letting one declaration shadow another."""
+    owners: dict[str, tuple[str, ast.Node]] = {}
+    diagnostics = []
+    for module in program.modules:
+        items = (program.lowered_declarations(module) if module is not program.entry
+                 else tuple(module.declarations()))
+        imported_names = {b.local_name for b in module.bindings}
+        # A module's own declaration that an import of it shadows is reported at the
+        # import (E0105 by the checker or `_star_clashes`); a renaming is always checked.
+        named = [(item.name, item, item.span) for item in items
+                 if isinstance(item, _GLOBAL) and item.name not in imported_names]
+        named += [(b.local_name, b.decl, b.span) for b in module.bindings
+                  if b.local_name != b.name]
+        for name, node, span in named:
+            previous = owners.setdefault(name, (module.path, node))
+            if previous[1] is node or previous[0] == module.path:
+                continue  # the same declaration, or a duplicate the checker reports
+            diagnostics.append(Diagnostic(
+                ErrorCode.DUPLICATE.value,
+                f"'{name}' is declared both in {display_path(previous[0])} and in "
+                f"{display_path(module.path)}; the modules of one program must not share "
+                "top-level names (not supported yet)",
+                module.path, span, hint="rename one of the declarations"))
+    return diagnostics
