@@ -29,3 +29,16 @@ def test_lumen_run_exits_with_the_programs_status(
     program.write_text(EXIT_PROGRAM.format(status=status), encoding="utf-8")
     assert run_cli(["run", str(program)]) == status
     assert "internal" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("joiner", [" + ", " * 1 + ", " - "])
+def test_long_operator_chains_compile_without_recursion_errors(joiner: str, tmp_path: Path) -> None:
+    # A left-nested chain is one tree level per operator; the checker and the lowering walk
+    # it recursively, so a few hundred terms once hit Python's recursion limit.
+    program = tmp_path / "chain.lm"
+    terms = 2_000
+    program.write_text(f"cell main() -> Int\n  return 0 + {joiner.join(['1'] * terms)}\nend\n",
+                       encoding="utf-8")
+    outcome = run_file(program, RunOptions(max_steps=1_000_000))
+    assert outcome.compilation.diagnostics == ()
+    assert outcome.error is None and isinstance(outcome.value, int)

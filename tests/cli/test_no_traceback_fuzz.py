@@ -182,7 +182,7 @@ def assert_well_formed(diagnostics: tuple[Diagnostic, ...], text: str) -> None:
     lines = text.split("\n")
     for d in diagnostics:
         assert d.code in CODES, f"unknown diagnostic code {d.code!r}: {d.message}"
-        internal = d.code in INTERNAL_CODES or "please report it" in d.message
+        internal = d.code in INTERNAL_CODES or "please report" in d.message
         assert not internal, f"{d.code}: {d.message}\n{_crash_details(d.message)}"
         if (d.line, d.column) == (0, 0):  # whole-file diagnostics carry no position
             continue
@@ -308,7 +308,7 @@ def test_cli_subprocess_never_prints_traceback(tmp_path: Path) -> None:
         rest = list(pool.map(lambda job: _run_lumen(job[1], env), jobs[1:]))
     problems: list[str] = []
     for (description, _command), done in zip(jobs, [first, *rest], strict=True):
-        if "Traceback" in done.stderr or "please report it" in done.stderr:
+        if "Traceback" in done.stderr or "please report" in done.stderr:
             problems.append(f"{description}: crashed\n{done.stderr}")
         elif done.returncode not in {0, 1, 2}:
             problems.append(f"{description}: exit status {done.returncode}\n{done.stderr}")
