@@ -16,7 +16,6 @@ import importlib
 import os
 import sys
 import time
-import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -38,6 +37,7 @@ INTERNAL_KIND = "internal"
 
 # (module, attribute) of each stage's entry point.
 _PARSE = ("lumen.syntax", "parse")
+_LOAD_MODULES = ("lumen.modules", "load_program")
 _ANALYZE = ("lumen.sema", "analyze")
 _LOWER = ("lumen.lir.lower", "lower_program")
 _VM = ("lumen.vm.interpreter", "VM")
@@ -255,10 +255,18 @@ class _CompileState:
         self.diagnostics.extend(parsed.diagnostics)
         if self.program is None or self._has_errors() or not options.analyze:
             return
+        program_unit = self._load_modules()
+        if self._has_errors():
+            return
         self.stage = "analysing"
         analyze = self._stage(_ANALYZE)
         if analyze is None:
             return
+        # Each imported module is checked on its own, with its own directives (§15.3).
+        for module in program_unit.imported if program_unit else ():
+            analysis = analyze(module.program, file=module.path,
+                               directives=collect_directives(module.unit, module.program))
+            self.diagnostics.extend(analysis.diagnostics)
         directives = collect_directives(unit, self.program)
         self.analysis = analyze(self.program, file=unit.path, directives=directives)
         self.diagnostics.extend(self.analysis.diagnostics)
@@ -268,8 +276,27 @@ class _CompileState:
         lower = self._stage(_LOWER)
         if lower is None:
             return
-        self.module = lower(self.program, self.analysis, file=unit.path)
+        if program_unit is None:
+            self.module = lower(self.program, self.analysis, file=unit.path)
+        else:
+            imported = [(m.path, program_unit.lowered_declarations(m)) for m in program_unit.imported]
+            self.module = lower(self.program, self.analysis, file=unit.path, imported=imported,
+                                aliases=program_unit.aliases())
         self.diagnostics.extend(getattr(self.module, "diagnostics", ()) or ())
+
+    def _load_modules(self) -> Any:
+        """The program's imported modules (§15), or None for a single-file program."""
+        from lumen.syntax import ast
+
+        if not any(isinstance(item, ast.ImportDecl) for item in self.program.items):
+            return None
+        self.stage = "loading imported modules"
+        load_program = self._stage(_LOAD_MODULES)
+        if load_program is None:
+            return None
+        program_unit = load_program(self.unit, self.program)
+        self.diagnostics.extend(program_unit.diagnostics)
+        return program_unit
 
     def _stage(self, entry: tuple[str, str]) -> Callable[..., Any] | None:
         try:
@@ -480,6 +507,8 @@ def crash_directory() -> Path:
 def save_crash_report(exc: BaseException, context: str) -> str | None:
     """Write the traceback to `~/.cache/lumen/crash-<timestamp>.txt` and return its path;
     with LUMEN_DEBUG=1 print it to stderr instead and return None."""
+    import traceback  # only on a crash: it pulls in textwrap and linecache
+
     report = "".join(traceback.format_exception(exc))
     header = (
         f"lumen internal error {context}\n"
