@@ -29,11 +29,16 @@ def project_root(file: Path) -> Path | None:
 
 def search_roots(importing_file: Path) -> tuple[Path, ...]:
     """The importing file's directory, then `src/` under the project root, then the root."""
-    roots = [importing_file.resolve().parent]
+    # The importing file's own directory as written, so that paths shown in diagnostics
+    # and stack traces stay as short as the user's; the project root is absolute.
+    roots = [importing_file.parent]
     root = project_root(importing_file)
     if root is not None:
         roots.extend((root / "src", root))
-    return tuple(dict.fromkeys(roots))  # a file in the root itself: search it once
+    unique: dict[Path, Path] = {}
+    for candidate in roots:  # a file in the project root itself: search it once
+        unique.setdefault(candidate.resolve(), candidate)
+    return tuple(unique.values())
 
 
 def candidate_paths(module: tuple[str, ...], importing_file: Path) -> tuple[Path, ...]:
