@@ -30,6 +30,7 @@ _STATEFUL_PROCESS_KINDS = frozenset({"memory", "machine"})
 class Evidence:
     cause: str
     span: Span
+    via: str | None = None  # the callee this effect arrives through, if it is a call
 
 
 @dataclass(slots=True)
@@ -180,7 +181,7 @@ class EffectChecker:
                 for callee, span in info.calls:
                     for effect in self.contribution(callee):
                         if effect not in info.inferred:
-                            info.inferred[effect] = Evidence(messages.cause_call(callee), span)
+                            info.inferred[effect] = Evidence(messages.cause_call(callee), span, callee)
                             changed = True
 
     # ------------------------------------------------------------------ diagnostics
@@ -223,10 +224,25 @@ class EffectChecker:
                     self.emit(
                         ErrorCode.UNDECLARED_EFFECT,
                         messages.undeclared_effect(
-                            info.name, effect, span.line, messages.cause_call(callee)
+                            info.name, effect, span.line, self.call_chain(callee, span, effect)
                         ),
                         span, messages.add_effect_hint(effect),
                     )
+
+    def call_chain(self, callee: str, span: Span, effect: str) -> str:
+        """How `effect` reaches a call of `callee`: each call on the way down to the
+        construct that performs it, for the E0107 cause hint."""
+        links = [(callee, span.line)]
+        seen = {callee}
+        info = self.cells[callee]
+        while True:
+            evidence = info.inferred.get(effect) or info.direct.get(effect)
+            if evidence is None or evidence.via is None or evidence.via in seen:
+                return messages.cause_chain(links, evidence.cause if evidence else None,
+                                            evidence.span.line if evidence else None)
+            links.append((evidence.via, evidence.span.line))
+            seen.add(evidence.via)
+            info = self.cells[evidence.via]
 
     def needs_grant(self, effect: str) -> bool:
         return effect not in GRANT_FREE and effect not in self.declared_effect_names

@@ -90,6 +90,17 @@ def cause_call(name: str) -> str:
     return f"call to '{name}'"
 
 
+def cause_chain(calls: list[tuple[str, int]], origin: str | None, origin_line: int | None) -> str:
+    """`call to 'a' (line 3) -> 'b' (line 7) -> perform Metric.count (line 12)`."""
+    text = " -> ".join(
+        f"call to '{name}' (line {line})" if index == 0 else f"'{name}' (line {line})"
+        for index, (name, line) in enumerate(calls)
+    )
+    if origin is not None:
+        text += f" -> {origin} (line {origin_line})"
+    return text
+
+
 def cause_perform(effect: str, op: str) -> str:
     return f"perform '{effect}.{op}'"
 

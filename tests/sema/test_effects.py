@@ -42,7 +42,7 @@ def test_inferred_effects_propagate_through_undeclared_cells() -> None:
     """) == [(
         "E0107",
         "cell 'quiet' performs effect 'emit' but it is not declared in its effect row "
-        "(line 5); cause: call to 'shout'",
+        "(line 5); cause: call to 'shout' (line 5) -> call to 'print' (line 2)",
     )]
 
 
@@ -137,3 +137,29 @@ def test_grant_and_binding_for_undeclared_tool() -> None:
         ("E0104", "undefined tool alias 'Nowhere'"),
         ("E0104", "undefined tool alias 'Missing'"),
     ]
+
+
+def test_undeclared_effect_cause_traces_the_call_chain_to_the_perform() -> None:
+    source = """
+effect Metric
+  cell count(name: String) -> Null
+end
+
+cell inner() -> Int
+  perform Metric.count("hits")
+  return 1
+end
+
+cell middle() -> Int
+  return inner()
+end
+
+cell outer() -> Int / {emit}
+  return middle()
+end
+"""
+    ((code, message),) = errors_of(source)
+    assert code == "E0107"
+    assert message.endswith(
+        "cause: call to 'middle' (line 15) -> 'inner' (line 11) -> perform 'Metric.count' (line 6)"
+    )
