@@ -20,7 +20,7 @@ __format_spec abs add all any append args assert assert_contains assert_eq asser
 base64_decode base64_encode binary_search bytes_concat bytes_from_ascii bytes_len bytes_slice
 bytes_to_ascii camel_case capitalize ceil chars chunk clamp clone confirm contains cos count
 csv_encode csv_parse debug diff drop emit ends_with entries enumerate env_vars eprint eprintln
-err exec exists exit exp filter find first flat_map flatten float floor format
+err eval exec exists exit exp filter find first flat_map flatten float floor format
 format_time freeze get_env glob group_by has has_key hash hex_decode hex_encode hrtime
 http_delete http_get http_post http_put http_request index_of int is_empty is_err is_infinite
 is_nan is_ok join json_encode json_get json_parse json_pretty json_stringify keys last len

@@ -138,6 +138,7 @@ def _ensure_loaded() -> None:
         core,
         data_formats,
         encoding,
+        evaluate,
         higher_order,
         integrity,
         lists,
