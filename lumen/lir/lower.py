@@ -37,6 +37,7 @@ from lumen.lir.module import (
 )
 from lumen.lir.opcodes import Op
 from lumen.syntax import ast
+from lumen.syntax.printer import print_type
 
 _T = TypeVar("_T")
 
@@ -148,9 +149,8 @@ class ModuleContext:
         if self.current_file != self.file:
             self.origins[index] = self.current_file
         name = f"{parent.b.name}.<lambda#{next(self._lambda_ids)}>"
-        b = FunctionBuilder(name, tuple(ParamInfo(p.name, p.default is not None, p.variadic)
-                                        for p in e.params),
-                            captures=captures, is_lambda=True, display_name="<lambda>")
+        b = FunctionBuilder(name, _param_infos(e.params), captures=captures, is_lambda=True,
+                            display_name="<lambda>", return_type=_type_text(e.ret))
         lowerer = CellLowerer(self, b)
         for param in e.params:
             b.declare_local(param.name)
@@ -187,6 +187,15 @@ class CellLowerer(ExprLowering, CallLowering, EffectLowering, StmtLowering, Patt
         b.emit(Op.RETURN, result)
 
 
+def _type_text(t: ast.TypeExpr | None) -> str:
+    return "" if t is None else print_type(t)
+
+
+def _param_infos(params: tuple[ast.Param, ...]) -> tuple[ParamInfo, ...]:
+    return tuple(ParamInfo(p.name, p.default is not None, p.variadic, _type_text(p.type))
+                 for p in params)
+
+
 def _contains_yield(node: object) -> bool:
     if isinstance(node, ast.Yield):
         return True
@@ -201,9 +210,9 @@ def _lower_cell(mod: ModuleContext, index: int, decl: ast.CellDecl, name: str,
         params = (ast.Param("self"), *params)
     generator = isinstance(decl.ret, ast.YieldType) or (
         decl.body is not None and _contains_yield(decl.body))
-    b = FunctionBuilder(name, tuple(ParamInfo(p.name, p.default is not None, p.variadic)
-                                    for p in params),
-                        is_generator=generator, display_name=name)
+    b = FunctionBuilder(name, _param_infos(params), is_generator=generator,
+                        display_name=name,
+                        return_type="" if generator else _type_text(decl.ret))
     lowerer = CellLowerer(mod, b)
     lowerer.at(decl)
     for param in params:

@@ -36,6 +36,7 @@ class FunctionBuilder:
     is_lambda: bool = False
     is_generator: bool = False
     display_name: str = ""
+    return_type: str = ""
     code: list[list[object]] = field(default_factory=list)
     lines: list[tuple[int, int]] = field(default_factory=list)
     constants: list[Constant] = field(default_factory=list)
@@ -141,4 +142,5 @@ class FunctionBuilder:
             is_lambda=self.is_lambda,
             variadic=any(p.variadic for p in self.params),
             display_name=self.display_name,
+            return_type=self.return_type,
         )

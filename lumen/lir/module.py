@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from lumen.lir.opcodes import Op
 
-FORMAT_VERSION = 3  # 2: modules carry the @deterministic flag; 3: functions their file
+FORMAT_VERSION = 4  # 2: @deterministic flag; 3: functions their file; 4: declared types
 
 Constant = object  # None | bool | int | float | str | bytes | tuple[Constant, ...]
 
@@ -33,6 +33,7 @@ class ParamInfo:
     name: str
     has_default: bool = False
     variadic: bool = False
+    type: str = ""  # the declared type as written (`Int`, `list[Float]`), "" when not given
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,9 @@ class Function:
     variadic: bool = False
     display_name: str = ""  # name shown in `<closure:NAME>` and stack traces
     file: str = ""  # the source file, when not the module's (a cell of an imported module)
+    # Declared return type as written ("" when not given). With ParamInfo.type these are
+    # hints for the faster tiers (lumen/jit), which still guard what they rely on.
+    return_type: str = ""
 
     @property
     def shown_name(self) -> str:

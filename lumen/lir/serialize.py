@@ -51,19 +51,20 @@ def _constant(value: Any) -> Any:
 
 def _function(f: Function) -> list[Any]:
     code = [x for instr in f.code for x in (int(instr.op), instr.a, instr.b, instr.c)]
-    return [f.name, [[p.name, p.has_default, p.variadic] for p in f.params], f.nregs, code,
+    return [f.name, [[p.name, p.has_default, p.variadic, p.type] for p in f.params], f.nregs, code,
             [_constant(k) for k in f.constants], [list(pos) for pos in f.lines],
-            list(f.captures), f.is_generator, f.is_lambda, f.variadic, f.display_name, f.file]
+            list(f.captures), f.is_generator, f.is_lambda, f.variadic, f.display_name, f.file,
+            f.return_type]
 
 
 def _unfunction(data: list[Any]) -> Function:
     (name, params, nregs, code, constants, lines, captures, is_generator, is_lambda,
-     variadic, display_name, file) = data
+     variadic, display_name, file, return_type) = data
     instrs = tuple(Instr(Op(code[i]), code[i + 1], code[i + 2], code[i + 3])
                    for i in range(0, len(code), 4))
     return Function(name, tuple(ParamInfo(*p) for p in params), nregs, instrs,
                     tuple(constants), tuple(tuple(pos) for pos in lines), tuple(captures),
-                    is_generator, is_lambda, variadic, display_name, file)
+                    is_generator, is_lambda, variadic, display_name, file, return_type)
 
 
 def dumps(module: Module) -> bytes:
