@@ -1,0 +1,73 @@
+"""Turns an inferred specialisation into a loaded `runtime.Unit`: from the native code
+cache when possible (no llvmlite import), else compiled with llvmlite (and cached)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from lumen.jit.native import cache
+from lumen.jit.native.runtime import Shared, Unit
+from lumen.jit.native.types import Inference, Spec
+
+CODEGEN_VERSION = "1"
+
+
+class Backend:
+    def __init__(self, vm: Any, inference: Inference) -> None:
+        self.vm = vm
+        self.inference = inference
+        self.shared = Shared(vm)
+        self._compiler: Any = None
+
+    @property
+    def compiler(self) -> Any:
+        if self._compiler is None:
+            from lumen.jit.native.compiler import Compiler
+
+            self._compiler = Compiler()
+        return self._compiler
+
+    def reachable(self, root: Spec) -> list[Spec]:
+        specs = self.inference.specs
+        order, todo, seen = [], [root], set()
+        while todo:
+            spec = todo.pop()
+            if spec.key in seen:
+                continue
+            seen.add(spec.key)
+            order.append(spec)
+            todo.extend(specs[key] for key in sorted(spec.callees))
+        return order
+
+    def key(self, root: Spec) -> str:
+        """Content hash of everything the unit's machine code depends on but the machine."""
+        parts = [CODEGEN_VERSION, repr(root.key)]
+        for spec in self.reachable(root):
+            fn = self.vm.module.functions[spec.index]
+            parts.append(repr((spec.key, fn.name, fn.nregs, fn.code, fn.constants,
+                               fn.params, fn.return_type)))
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+    def unit(self, root: Spec) -> Unit:
+        key = self.key(root)
+        tag = key[:20]
+        library = cache.load(key, tag)
+        if library is not None:
+            return self._unit(library, tag, root)
+        from lumen.jit.native.codegen import build_unit
+
+        ir_text, _entry = build_unit(self.vm.module.functions, tag, root,
+                                     self.inference.specs)
+        module = self.compiler.optimised(ir_text)
+        cache.store(key, tag, self.compiler.object_code(module))
+        symbols = self.compiler.load(module)
+        return Unit(self.shared, symbols, tag, root.args, root.returns, self.compiler)
+
+    def _unit(self, library: Any, tag: str, root: Spec) -> Unit:
+        def symbol(name: str) -> int:
+            import ctypes
+
+            return ctypes.cast(getattr(library, name), ctypes.c_void_p).value or 0
+
+        return Unit(self.shared, symbol, tag, root.args, root.returns, library)

@@ -1,0 +1,76 @@
+"""On-disk cache of compiled units as shared objects, so later runs skip llvmlite.
+
+A unit's object code is linked with the system C compiler (`cc -shared`) into
+`<cache>/native/<key>.so` next to `<key>.sha256` (the digest of the library). A later run
+loads it with `ctypes.CDLL` after checking the digest; any problem (missing compiler,
+corrupt or foreign file, failed load) means "not cached" and the unit is compiled again.
+`LUMEN_NATIVE_CACHE=0` turns the cache off.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+
+def folder() -> Path | None:
+    if os.environ.get("LUMEN_NATIVE_CACHE", "1") == "0":
+        return None
+    try:
+        from lumen.cache import cache_dir  # type: ignore[attr-defined]
+
+        base = Path(cache_dir())
+    except (ImportError, AttributeError, TypeError, OSError):
+        configured = os.environ.get("LUMEN_CACHE_DIR")
+        base = Path(configured) if configured else Path.home() / ".cache" / "lumen"
+    return base / "native"
+
+
+def load(key: str, tag: str) -> ctypes.CDLL | None:
+    where = folder()
+    if where is None:
+        return None
+    library = where / f"{key}.so"
+    digest = where / f"{key}.sha256"
+    try:
+        data = library.read_bytes()
+        if hashlib.sha256(data).hexdigest() != digest.read_text().strip():
+            raise OSError("digest mismatch")
+        loaded = ctypes.CDLL(str(library))
+        getattr(loaded, f"entry_{tag}")
+        return loaded
+    except FileNotFoundError:
+        return None
+    except (OSError, AttributeError, ValueError):
+        for path in (library, digest):
+            path.unlink(missing_ok=True)
+        return None
+
+
+def store(key: str, tag: str, object_code: bytes) -> None:
+    """Link and store `object_code`; silently does nothing when that is not possible."""
+    where = folder()
+    compiler = shutil.which("cc")
+    if where is None or compiler is None:
+        return
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=where) as scratch:
+            obj = Path(scratch) / f"{tag}.o"
+            lib = Path(scratch) / f"{tag}.so"
+            obj.write_bytes(object_code)
+            done = subprocess.run([compiler, "-shared", "-o", str(lib), str(obj), "-lm"],
+                                  capture_output=True, timeout=60, check=False)
+            if done.returncode != 0:
+                return
+            digest = hashlib.sha256(lib.read_bytes()).hexdigest()
+            os.replace(lib, where / f"{key}.so")
+            (Path(scratch) / "digest").write_text(digest)
+            os.replace(Path(scratch) / "digest", where / f"{key}.sha256")
+    except (OSError, subprocess.SubprocessError):
+        return

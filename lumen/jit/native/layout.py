@@ -1,0 +1,26 @@
+"""The state record shared by native code and its Python runtime (i64 slots) and the
+error codes native code leaves in it. No llvmlite here: the runtime reads cached code."""
+
+from __future__ import annotations
+
+# Slots of the state record.
+ERR_CODE = 0  # 0: no error, else one of the ERR_* codes below
+ERR_FUNC = 1  # function index of the failing instruction (-1: none)
+ERR_PC = 2  # its pc
+ERR_A = 3  # first operand (Int or Float bits) of the failing instruction
+ERR_B = 4  # second operand (index errors: the list length)
+NTRACE = 5  # frames that unwound (callers), may exceed TRACE_CAP
+TRACE = 6  # address of an i64 array: (function index << 32) | call pc per unwound frame
+TRACE_CAP = 7
+DEPTH = 8  # Lumen call depth, as the interpreter counts frames
+MAX_DEPTH = 9
+PRINT_CB = 10  # address of the Python callback that prints an Int/Float/Bool
+ARENA = 11  # head of the list of every native list allocated since the last free
+STATE_SIZE = 16
+
+# Error codes.
+ERR_ARITH = 1  # redo the instruction at ERR_PC on ERR_A/ERR_B with lumen.vm.ops
+ERR_INDEX = 2  # index ERR_A out of bounds for a list of length ERR_B
+ERR_STACK = 3  # call depth exceeded MAX_DEPTH
+ERR_CALLBACK = 4  # a Python callback raised; the runtime keeps the exception
+ERR_NEG = 5  # abs(INT_MIN)

@@ -1,0 +1,201 @@
+"""The Python side of one compiled unit: argument encoding, list copies in and out, the
+state record, and errors raised exactly as the interpreter raises them. No llvmlite here:
+units loaded from the native code cache run without it."""
+
+from __future__ import annotations
+
+import ctypes
+import struct
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from lumen.jit.native import layout as L
+from lumen.jit.native.types import element, is_list
+from lumen.lir.opcodes import Op
+from lumen.vm import errors, ops
+from lumen.vm.errors import LumenRuntimeError
+
+ENTRY = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p)
+STATE = ctypes.CFUNCTYPE(ctypes.c_void_p)
+LIST_ALLOC = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_int64)
+ARENA_FREE = ctypes.CFUNCTYPE(None)
+PRINT_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_int64, ctypes.c_int64)
+HEADER = ctypes.c_int64 * 4  # len, cap, data, next
+
+_REDO: dict[Op, Callable[[int, int], Any]] = {
+    Op.ADD: ops.add, Op.ADDI: ops.add, Op.SUB: ops.sub, Op.SUBI: ops.sub, Op.MUL: ops.mul,
+    Op.DIV: ops.div, Op.MOD: ops.mod, Op.FLOORDIV: ops.floordiv,
+    Op.NEG: lambda a, _b: ops.neg(a),
+}
+
+
+def float_from_bits(bits: int) -> float:
+    return struct.unpack("<d", struct.pack("<q", bits))[0]
+
+
+class Shared:
+    """Per-VM resources every unit points its state record at."""
+
+    def __init__(self, vm: Any) -> None:
+        self.vm = vm
+        self.trace_cap = min(int(vm.max_depth), 1 << 20) + 8
+        self.trace = (ctypes.c_int64 * self.trace_cap)()
+        self.pending: BaseException | None = None
+        self.current_state: Any = None
+        self.print_callback = PRINT_CALLBACK(self._print)
+
+    def _print(self, kind: int, bits: int) -> None:
+        value: Any = bits if kind == 0 else float_from_bits(bits) if kind == 1 else bits != 0
+        try:
+            self.vm._call_builtin("print", [value], None)
+        except BaseException as exc:  # noqa: BLE001 - re-raised by the unit after unwinding
+            self.pending = exc
+            self.current_state[L.ERR_CODE] = L.ERR_CALLBACK
+
+
+class Unit:
+    """A loaded unit: `run(values)` calls its entry with Python values."""
+
+    def __init__(self, shared: Shared, symbols: Callable[[str], int], tag: str,
+                 arg_types: tuple[str, ...], returns: str, keep: object = None) -> None:
+        self.shared = shared
+        self.keep = keep  # the engine or library that owns the code
+        self.entry = ENTRY(symbols(f"entry_{tag}"))
+        self.list_alloc = LIST_ALLOC(symbols(f"list_alloc_{tag}"))
+        self.arena_free = ARENA_FREE(symbols(f"arena_free_{tag}"))
+        address = STATE(symbols(f"state_{tag}"))()
+        self.state = (ctypes.c_int64 * L.STATE_SIZE).from_address(address)
+        self.state[L.TRACE] = ctypes.addressof(shared.trace)
+        self.state[L.TRACE_CAP] = shared.trace_cap
+        self.state[L.MAX_DEPTH] = int(shared.vm.max_depth)
+        self.state[L.PRINT_CB] = ctypes.cast(shared.print_callback, ctypes.c_void_p).value or 0
+        self.arg_types = arg_types
+        self.returns = returns
+        self.nargs = max(1, len(arg_types))
+        self.active = False
+
+    # -- lists
+
+    def list_in(self, value: list[Any], t: str) -> int:
+        n = len(value)
+        address = self.list_alloc(n) or 0
+        if n:
+            data = HEADER.from_address(address)[2]
+            elem = element(t)
+            if elem == "Float":
+                (ctypes.c_double * n).from_address(data)[:] = value
+            elif elem in ("Int", "Bool"):
+                (ctypes.c_int64 * n).from_address(data)[:] = value
+            else:
+                (ctypes.c_int64 * n).from_address(data)[:] = [
+                    self.list_in(item, elem) for item in value]
+        return address
+
+    def list_out(self, address: int, t: str) -> list[Any]:
+        n, _cap, data, _next = HEADER.from_address(address)
+        if not n:
+            return []
+        elem = element(t)
+        if elem == "Float":
+            return list((ctypes.c_double * n).from_address(data))
+        raw = list((ctypes.c_int64 * n).from_address(data))
+        if elem == "Int":
+            return raw
+        if elem == "Bool":
+            return [x != 0 for x in raw]
+        return [self.list_out(item, elem) for item in raw]
+
+    # -- calls
+
+    def run(self, values: Sequence[Any], depth: int = 0) -> Any:
+        """Run with `values` (already checked against `arg_types`)."""
+        if self.active:  # re-entered through a callback: no shared state to clobber
+            raise _Reentered()
+        self.active = True
+        state = self.state
+        shared = self.shared
+        saved = shared.current_state
+        shared.current_state = state
+        buf = (ctypes.c_int64 * self.nargs)()
+        out = ctypes.c_int64(0)
+        try:
+            floats = None
+            for k, (value, t) in enumerate(zip(values, self.arg_types)):
+                if t == "Float":
+                    if floats is None:
+                        floats = (ctypes.c_double * self.nargs).from_buffer(buf)
+                    floats[k] = value
+                elif is_list(t):
+                    buf[k] = self.list_in(value, t)
+                elif t in ("Int", "Bool"):
+                    buf[k] = value
+            state[L.ERR_CODE] = 0
+            state[L.NTRACE] = 0
+            state[L.DEPTH] = depth
+            failed = self.entry(ctypes.addressof(buf), ctypes.addressof(out))
+            if failed:
+                raise self.error()
+            return self.result(out.value)
+        finally:
+            self.arena_free()
+            shared.current_state = saved
+            self.active = False
+
+    def result(self, raw: int) -> Any:
+        t = self.returns
+        if t == "Int":
+            return raw
+        if t == "Float":
+            return float_from_bits(raw)
+        if t == "Bool":
+            return raw != 0
+        if is_list(t):
+            return self.list_out(raw, t)
+        return None
+
+    def error(self) -> BaseException:
+        state, vm = self.state, self.shared.vm
+        code, func, pc = state[L.ERR_CODE], state[L.ERR_FUNC], state[L.ERR_PC]
+        a, b = state[L.ERR_A], state[L.ERR_B]
+        exc: BaseException
+        if code == L.ERR_CALLBACK:
+            exc = self.shared.pending or errors.internal("native callback failed")
+            self.shared.pending = None
+        elif code == L.ERR_INDEX:
+            exc = errors.index_error(a, b, "list")
+        elif code == L.ERR_STACK:
+            exc = errors.stack_overflow(vm.max_depth)
+            func = -1
+        elif code == L.ERR_NEG:
+            exc = errors.overflow("negation")
+        else:
+            exc = _redo(vm.codes[func].function.code[pc].op, a, b)
+        if not isinstance(exc, LumenRuntimeError):
+            return exc
+        frames = [(func, pc)] if func >= 0 else []
+        count = min(state[L.NTRACE], self.shared.trace_cap)
+        for k in range(count):
+            entry = self.shared.trace[k]
+            frames.append((entry >> 32, entry & 0xFFFFFFFF))
+        for index, at in frames:
+            code_obj = vm.codes[index]
+            line, column = code_obj.line_at(at)
+            if exc.line is None:
+                exc.file, exc.line, exc.column = code_obj.file, line, column
+            exc.lumen_stack.append((code_obj.name, code_obj.file, line))
+        return exc
+
+
+class _Reentered(Exception):
+    """A unit was entered again while running (its caller falls back to Python)."""
+
+
+def _redo(op: Op, a: int, b: int) -> LumenRuntimeError:
+    """The interpreter's error for an Int instruction that failed natively."""
+    redo = _REDO.get(op)
+    try:
+        if redo is not None:
+            redo(a, b)
+    except LumenRuntimeError as exc:
+        return exc
+    return errors.internal(f"native {op.name} failed without an interpreter error")

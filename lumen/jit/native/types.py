@@ -1,0 +1,359 @@
+"""Type inference over LIR for the native tier (no llvmlite here).
+
+One function is specialised to the types of its arguments (or, for on-stack replacement,
+to the types of all registers at a loop header). A forward dataflow over instructions
+computes the type of every register before every pc until a fixpoint. Types are strings:
+`Int`, `Float`, `Bool`, `Null`, `list[T]` (`list[?]` while the element type is unknown,
+e.g. a fresh empty list) plus two markers: `UNSET` (not assigned on some path) and
+`CONFLICT` (different types meet). A marker is fine in a register nobody reads; reading
+one makes the function refuse (`Refused` with a reason for `--verbose`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from lumen.lir.module import Function
+from lumen.lir.opcodes import OP_INFO, Op
+
+UNSET = "unset"
+CONFLICT = "conflict"
+SCALARS = ("Int", "Float", "Bool")
+NUMERIC = ("Int", "Float")
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+
+
+class Refused(Exception):
+    """The function (specialisation) cannot be compiled; the message says why."""
+
+
+def is_list(t: str) -> bool:
+    return t.startswith("list[")
+
+
+def element(t: str) -> str:
+    return t[5:-1]
+
+
+def is_value(t: str | None) -> bool:
+    """A type a register can be read at (markers and unknown elements are not)."""
+    return t is not None and t not in (UNSET, CONFLICT) and t != "?"
+
+
+def join(a: str, b: str) -> str:
+    if a == b:
+        return a
+    if is_list(a) and is_list(b):
+        ea, eb = element(a), element(b)
+        if ea == "?":
+            return b
+        if eb == "?":
+            return a
+        inner = join(ea, eb)
+        return CONFLICT if inner == CONFLICT else f"list[{inner}]"
+    return CONFLICT
+
+
+def value_type(v: object) -> str | None:
+    """The type of a runtime value, or None when the native tier cannot hold it."""
+    t = type(v)
+    if t is int:
+        return "Int" if INT_MIN <= v <= INT_MAX else None  # type: ignore[operator]
+    if t is float:
+        return "Float"
+    if t is bool:
+        return "Bool"
+    if t is list:
+        elem = "?"
+        for item in v:  # type: ignore[attr-defined]
+            item_type = value_type(item)
+            if item_type is None:
+                return None
+            elem = item_type if elem == "?" else join(elem, item_type)
+            if elem == CONFLICT:
+                return None
+        return f"list[{elem}]"
+    return None
+
+
+def hint_type(hint: str) -> str | None:
+    """A declared type (`Int`, `list[Float]`) as an inference type, else None."""
+    text = hint.replace(" ", "")
+    if text in SCALARS:
+        return text
+    if text.startswith("list[") and text.endswith("]"):
+        inner = hint_type(text[5:-1])
+        return None if inner is None else f"list[{inner}]"
+    return None
+
+
+# Builtins run natively: name -> {argument types: result type}.
+def _builtin_result(name: str, args: tuple[str, ...]) -> str | None:
+    if name == "sqrt" and len(args) == 1 and args[0] in NUMERIC:
+        return "Float"
+    if name in ("to_int", "int") and len(args) == 1 and args[0] in SCALARS:
+        return "Int"
+    if name in ("to_float", "float") and len(args) == 1 and args[0] in NUMERIC:
+        return "Float"
+    if name == "abs" and len(args) == 1 and args[0] in NUMERIC:
+        return args[0]
+    if name in ("min", "max") and len(args) == 2 and args[0] == args[1] and args[0] in NUMERIC:
+        return args[0]
+    if name in ("length", "len", "count", "size") and len(args) == 1 and is_list(args[0]):
+        return "Int"
+    if name == "print" and len(args) == 1 and args[0] in SCALARS:
+        return "Null"
+    return None
+
+
+NATIVE_BUILTINS = frozenset(
+    "sqrt to_int int to_float float abs min max length len count size print".split())
+
+SUPPORTED_OPS = frozenset({
+    Op.MOVE, Op.LOADK, Op.LOADI, Op.LOADNULL, Op.LOADBOOL, Op.ADD, Op.SUB, Op.ADDI,
+    Op.SUBI, Op.MUL, Op.DIV, Op.MOD, Op.FLOORDIV, Op.NEG, Op.NOT, Op.JMP, Op.LTJF, Op.LEJF,
+    Op.GTJF, Op.GEJF, Op.EQJF, Op.NEJF, Op.JMPF, Op.JMPT, Op.LT, Op.LE, Op.GT, Op.GE, Op.EQ,
+    Op.NE, Op.CALLCELL, Op.CALLBUILTIN, Op.RETURN, Op.GETINDEX, Op.SETINDEX, Op.APPEND,
+    Op.NEWLIST, Op.NOP,
+})
+COMPARE_JUMPS = (Op.LTJF, Op.LEJF, Op.GTJF, Op.GEJF, Op.EQJF, Op.NEJF)
+COMPARES = (Op.LT, Op.LE, Op.GT, Op.GE, Op.EQ, Op.NE)
+ARITH = (Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.MOD, Op.FLOORDIV)
+
+
+def static_reason(function: Function) -> str | None:
+    """Why `function` can never be compiled natively (None: it may be)."""
+    if function.is_generator or function.captures or function.variadic:
+        return "generator, closure or variadic cell"
+    for param in function.params:
+        if param.has_default or param.variadic:
+            return f"parameter {param.name} has a default"
+        if param.type and hint_type(param.type) is None:
+            return f"parameter {param.name}: {param.type} is not Int/Float/Bool or a list"
+    for instr in function.code:
+        if instr.op not in SUPPORTED_OPS:
+            return f"{instr.op.name} unsupported"
+        if instr.op == Op.CALLBUILTIN and function.constants[instr.b] not in NATIVE_BUILTINS:
+            return f"builtin {function.constants[instr.b]} unsupported"
+        if instr.op == Op.LOADK and type(function.constants[instr.b]) not in (
+                int, float, bool, type(None)):
+            return "a constant that is not Int/Float/Bool"
+    return None
+
+
+@dataclass
+class Spec:
+    """One inferred specialisation: the state before every reachable pc."""
+
+    index: int
+    args: tuple[str, ...]
+    states: list[list[str] | None]
+    returns: str
+    osr_pc: int = -1  # >= 0: entered at this loop header with `args` as all registers
+    callees: set[tuple[int, tuple[str, ...]]] = field(default_factory=set)
+    mutated: frozenset[int] = frozenset()  # list registers written by SETINDEX/APPEND
+
+    @property
+    def key(self) -> tuple[int, tuple[str, ...], int]:
+        return (self.index, self.args, self.osr_pc)
+
+
+class Inference:
+    """Infers specialisations of the functions of one module (memoised)."""
+
+    def __init__(self, functions: tuple[Function, ...]) -> None:
+        self.functions = functions
+        self.specs: dict[tuple[int, tuple[str, ...]], Spec] = {}
+        self.active: dict[tuple[int, tuple[str, ...]], str] = {}  # in progress -> assumed
+
+    def function(self, index: int, args: tuple[str, ...]) -> Spec:
+        key = (index, args)
+        if key in self.specs:
+            return self.specs[key]
+        fn = self.functions[index]
+        if key in self.active:
+            assumed = hint_type(fn.return_type)
+            if assumed is None:
+                raise Refused(f"recursive call of {fn.shown_name} without a declared "
+                              "Int/Float/Bool return type")
+            self.active[key] = assumed
+            return Spec(index, args, [], assumed)
+        reason = static_reason(fn)
+        if reason is not None:
+            raise Refused(f"{fn.shown_name}: {reason}")
+        if len(args) != len(fn.params):
+            raise Refused(f"{fn.shown_name}: called with {len(args)} arguments")
+        self.active[key] = ""
+        try:
+            init = list(args) + [UNSET] * (fn.nregs - len(args))
+            spec = self._infer(index, args, init, 0)
+            assumed = self.active[key]
+            if assumed and assumed != spec.returns:
+                raise Refused(f"{fn.shown_name} returns {spec.returns}, declared {assumed}")
+        finally:
+            del self.active[key]
+        self.specs[key] = spec
+        return spec
+
+    def osr(self, index: int, pc: int, regs: tuple[str, ...]) -> Spec:
+        fn = self.functions[index]
+        reason = static_reason(fn)
+        if reason is not None:
+            raise Refused(f"{fn.shown_name}: {reason}")
+        spec = self._infer(index, regs, list(regs), pc)
+        spec.osr_pc = pc
+        return spec
+
+    def _infer(self, index: int, args: tuple[str, ...], init: list[str], start: int) -> Spec:
+        fn = self.functions[index]
+        code = fn.code
+        states: list[list[str] | None] = [None] * len(code)
+        states[start] = init
+        work = [start]
+        returns = ""
+        spec = Spec(index, args, states, "")
+        mutated: set[int] = set()
+        while work:
+            pc = work.pop()
+            state = states[pc]
+            assert state is not None
+            out = list(state)
+            for target, new in self._step(fn, pc, out, spec, mutated):
+                if target == -1:  # RETURN
+                    returns = new if not returns else join(returns, new)
+                    continue
+                if target >= len(code):
+                    continue
+                old = states[target]
+                merged = new if old is None else [join(x, y) for x, y in zip(old, new)]
+                if merged != old:
+                    states[target] = merged
+                    work.append(target)
+        if not is_value(returns):
+            raise Refused(f"{fn.shown_name}: return type {returns or 'unknown'}")
+        spec.returns = returns
+        spec.mutated = frozenset(mutated)
+        return spec
+
+    def _read(self, fn: Function, pc: int, state: list[str], reg: int) -> str:
+        t = state[reg]
+        if not is_value(t):
+            op = fn.code[pc].op.name
+            raise Refused(f"{fn.shown_name}: r{reg} is {t} at pc {pc} ({op})")
+        return t
+
+    def _step(self, fn: Function, pc: int, s: list[str], spec: Spec,  # noqa: C901
+              mutated: set[int]) -> list[tuple[int, Any]]:
+        """Apply instruction `pc` to state `s` (in place); the successors."""
+        ins = fn.code[pc]
+        op, a, b, c = ins.op, ins.a, ins.b, ins.c
+        name = fn.shown_name
+
+        def need(reg: int, allowed: tuple[str, ...]) -> str:
+            t = self._read(fn, pc, s, reg)
+            if t not in allowed:
+                raise Refused(f"{name}: {op.name} on {t} at pc {pc}")
+            return t
+
+        nxt = pc + 1
+        if op == Op.MOVE:
+            s[a] = s[b]
+        elif op == Op.LOADK:
+            s[a] = {int: "Int", float: "Float", bool: "Bool"}.get(
+                type(fn.constants[b]), "Null")
+            if s[a] == "Int" and not INT_MIN <= fn.constants[b] <= INT_MAX:  # type: ignore
+                raise Refused(f"{name}: big Int constant")
+        elif op == Op.LOADI:
+            s[a] = "Int"
+        elif op == Op.LOADBOOL:
+            s[a] = "Bool"
+        elif op == Op.LOADNULL:
+            s[a] = "Null"
+        elif op in ARITH:
+            tb, tc = need(b, NUMERIC), need(c, NUMERIC)
+            s[a] = "Int" if tb == tc == "Int" else "Float"
+        elif op in (Op.ADDI, Op.SUBI):
+            s[a] = need(b, NUMERIC)
+        elif op == Op.NEG:
+            s[a] = need(b, NUMERIC)
+        elif op == Op.NOT:
+            need(b, SCALARS)
+            s[a] = "Bool"
+        elif op in COMPARES:
+            self._compare(pc, fn, s, b, c, op in (Op.EQ, Op.NE))
+            s[a] = "Bool"
+        elif op in COMPARE_JUMPS:
+            self._compare(pc, fn, s, a, b, op in (Op.EQJF, Op.NEJF))
+            return [(nxt, s), (c, list(s))]
+        elif op == Op.JMP:
+            return [(a, s)]
+        elif op in (Op.JMPF, Op.JMPT):
+            need(a, SCALARS)
+            return [(nxt, s), (b, list(s))]
+        elif op == Op.RETURN:
+            t = s[a]
+            if not (is_value(t) or is_list(t)):
+                raise Refused(f"{name}: returns r{a} of type {t} at pc {pc}")
+            return [(-1, t)]
+        elif op == Op.CALLCELL:
+            arg_types = tuple(self._read(fn, pc, s, r) for r in range(a + 1, a + 1 + c))
+            callee = self.function(b, arg_types)
+            spec.callees.add((b, arg_types))
+            for r in range(a + 1, a + 1 + c):
+                s[r] = UNSET
+            s[a] = callee.returns
+        elif op == Op.CALLBUILTIN:
+            arg_types = tuple(self._read(fn, pc, s, r) for r in range(a + 1, a + 1 + c))
+            builtin = fn.constants[b]
+            result = _builtin_result(str(builtin), arg_types)
+            if result is None:
+                raise Refused(f"{name}: {builtin}({', '.join(arg_types)}) unsupported")
+            s[a] = result
+        elif op == Op.GETINDEX:
+            tl = self._read(fn, pc, s, b)
+            need(c, ("Int",))
+            if not is_list(tl):
+                raise Refused(f"{name}: indexing {tl} at pc {pc}")
+            s[a] = element(tl)
+        elif op == Op.SETINDEX:
+            tl = self._read(fn, pc, s, a)
+            need(b, ("Int",))
+            tv = self._read(fn, pc, s, c)
+            if not is_list(tl) or join(tl, f"list[{tv}]") == CONFLICT:
+                raise Refused(f"{name}: {tl}[Int] = {tv} at pc {pc}")
+            s[a] = join(tl, f"list[{tv}]")
+            mutated.add(a)
+        elif op == Op.APPEND:
+            tl = self._read(fn, pc, s, a)
+            tv = self._read(fn, pc, s, b)
+            if not is_list(tl) or join(tl, f"list[{tv}]") == CONFLICT:
+                raise Refused(f"{name}: append({tl}, {tv}) at pc {pc}")
+            s[a] = join(tl, f"list[{tv}]")
+            mutated.add(a)
+        elif op == Op.NEWLIST:
+            elem = "?"
+            for r in range(b, b + c):
+                t = self._read(fn, pc, s, r)
+                if t == "Null":
+                    raise Refused(f"{name}: list of null at pc {pc}")
+                elem = t if elem == "?" else join(elem, t)
+                if elem == CONFLICT:
+                    raise Refused(f"{name}: list of mixed types at pc {pc}")
+            s[a] = f"list[{elem}]"
+        elif op == Op.NOP:
+            pass
+        else:
+            raise Refused(f"{name}: {op.name} unsupported")
+        if OP_INFO[op].ends_block and op not in (Op.JMP,):
+            return []
+        return [(nxt, s)]
+
+    def _compare(self, pc: int, fn: Function, s: list[str], x: int, y: int,
+                 equality: bool) -> None:
+        tx, ty = self._read(fn, pc, s, x), self._read(fn, pc, s, y)
+        if tx in NUMERIC and ty in NUMERIC:
+            return
+        if equality and tx == ty == "Bool":
+            return
+        raise Refused(f"{fn.shown_name}: comparing {tx} with {ty} at pc {pc}")
