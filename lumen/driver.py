@@ -67,6 +67,8 @@ class RunOptions:
     jit_threshold: int | None = None
     program_args: tuple[str, ...] = ()
     trace_dir: str | None = None
+    fast_tier: bool = True  # the Python tier (lumen/jit/pytier); off: interpreter only
+    jit_verbose: bool = False  # collect the native tier's decisions in RunOutcome.jit_report
 
 
 # ------------------------------------------------------------------------------ results
@@ -121,6 +123,7 @@ class RunOutcome:
     error: RuntimeFailure | None = None
     ran: bool = False
     exit_status: int | None = None
+    jit_report: tuple[str, ...] = ()  # with RunOptions.jit_verbose: one line per decision
 
     @property
     def ok(self) -> bool:
@@ -199,9 +202,10 @@ def compile_source(unit: SourceUnit, options: CompileOptions | None = None) -> C
 # limit. They run on a thread whose C stack is large enough for a far higher limit.
 _COMPILE_RECURSION_LIMIT = 60_000
 _COMPILE_STACK_BYTES = 512 * 1024 * 1024
+_RUN_RECURSION_SLACK = 5_000  # Python frames of the run loop itself, builtins, callbacks
 
 
-def _on_deep_stack(work: Callable[[], None]) -> None:
+def _on_deep_stack(work: Callable[[], None], limit: int = _COMPILE_RECURSION_LIMIT) -> None:
     """Run `work` on a thread with a large stack and raise what it raised."""
     import threading
 
@@ -220,7 +224,7 @@ def _on_deep_stack(work: Callable[[], None]) -> None:
     except (ValueError, RuntimeError):  # a platform without settable stacks: run here
         work()
         return
-    sys.setrecursionlimit(max(previous_limit, _COMPILE_RECURSION_LIMIT))
+    sys.setrecursionlimit(max(previous_limit, limit))
     try:
         thread = threading.Thread(target=target, name="lumen-compile", daemon=True)
         thread.start()
@@ -387,15 +391,25 @@ def run_compilation(compilation: Compilation, options: RunOptions) -> RunOutcome
     except Exception as exc:  # a bug while setting up the VM: still a compile-side report
         diagnostic = internal_error_diagnostic(exc, compilation.path, "starting the VM")
         return RunOutcome(_with_error(compilation, diagnostic))
+    result: list[Any] = []
+    # The faster tiers recurse on the Python stack: run on a deep stack with a recursion
+    # limit above the Lumen call depth (the interpreter itself never needs it).
+    limit = max(_COMPILE_RECURSION_LIMIT, options.max_depth + _RUN_RECURSION_SLACK)
+
+    def report() -> tuple[str, ...]:
+        return tuple(getattr(vm, "jit_report", None) or ())
+
     try:
-        value = vm.run(options.entry)
+        _on_deep_stack(lambda: result.append(vm.run(options.entry)), limit)
     except runtime_error as exc:
-        return RunOutcome(compilation, error=_runtime_failure(exc), ran=True)
+        return RunOutcome(compilation, error=_runtime_failure(exc), ran=True,
+                          jit_report=report())
     except program_exit as exc:  # `exit(code)`: the user's own choice, not a failure
-        return RunOutcome(compilation, ran=True, exit_status=exc.status)
-    except Exception as exc:  # includes RecursionError: VM frames must not use the C stack
-        return RunOutcome(compilation, error=internal_runtime_failure(exc, compilation.path), ran=True)
-    return RunOutcome(compilation, value=value, ran=True)
+        return RunOutcome(compilation, ran=True, exit_status=exc.status, jit_report=report())
+    except Exception as exc:  # a bug in the VM: reported, never a traceback
+        return RunOutcome(compilation, error=internal_runtime_failure(exc, compilation.path),
+                          ran=True, jit_report=report())
+    return RunOutcome(compilation, value=result[0], ran=True, jit_report=report())
 
 
 def _vm_options(options: RunOptions) -> Any:
@@ -407,6 +421,8 @@ def _vm_options(options: RunOptions) -> Any:
         "jit_threshold": options.jit_threshold,
         "program_args": list(options.program_args),
         "trace_dir": options.trace_dir,
+        "fast_tier": options.fast_tier,
+        "jit_verbose": options.jit_verbose,
     }
     accepted = {f.name for f in fields(options_class)}
     if options.trace_dir is not None and "trace_dir" not in accepted:

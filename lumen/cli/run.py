@@ -29,6 +29,8 @@ DEFAULT_MAX_DEPTH = 100_000  # also lumen.driver.DEFAULT_MAX_DEPTH; kept here to
 @click.option("--no-jit", is_flag=True, help="Run in the interpreter only.")
 @click.option("--jit-threshold", type=click.IntRange(min=0), metavar="N",
               help="Calls or loop back-edges before a cell is compiled natively.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Report on stderr which cells were compiled natively, and why others not.")
 @click.option("--max-steps", type=click.IntRange(min=1), metavar="N",
               help="Stop with a runtime error after N VM instructions.")
 @click.option("--max-depth", type=click.IntRange(min=1), default=DEFAULT_MAX_DEPTH, metavar="N",
@@ -41,6 +43,7 @@ def run_command(
     trace_dir: str | None,
     no_jit: bool,
     jit_threshold: int | None,
+    verbose: bool,
     max_steps: int | None,
     max_depth: int,
     args: tuple[str, ...],
@@ -67,6 +70,7 @@ def run_command(
         jit_threshold=jit_threshold,
         program_args=args,
         trace_dir=trace_dir,
+        jit_verbose=verbose,
     )
     tracker = _OutputTracker(sys.stdout)
     sys.stdout = tracker  # type: ignore[assignment]
@@ -76,6 +80,8 @@ def run_command(
         sys.stdout = tracker.stream
     if not tracker.at_line_start:  # the result must be on a line of its own
         sys.stdout.write("\n")
+    for line in outcome.jit_report:
+        sys.stderr.write(line + "\n")
     if not outcome.compilation.ok:  # e.g. this build cannot run at all
         errors = outcome.compilation.errors
         print_diagnostics(errors, outcome.compilation.unit)

@@ -34,7 +34,7 @@ class Code:
 
     __slots__ = ("function", "index", "name", "instrs", "constants", "nregs", "nparams",
                  "ncaptures", "simple", "padding", "param_index", "defaults", "variadic",
-                 "lines", "file")
+                 "lines", "file", "fast", "tier_tried")
 
     def __init__(self, function: Function, index: int, file: str,
                  resolve_builtin: Any) -> None:
@@ -52,6 +52,10 @@ class Code:
         self.param_index = {p.name: i for i, p in enumerate(function.params)}
         self.defaults = tuple(p.has_default for p in function.params)
         self.lines = function.lines
+        # Faster tiers (lumen/jit): `fast` takes the registers R[0..nparams+ncaptures-1]
+        # positionally and returns the result; `tier_tried` once the Python tier was asked.
+        self.fast: Any = None
+        self.tier_tried = False
         decoded = []
         for instr in function.code:
             b: Any = instr.b

@@ -18,6 +18,7 @@ Design
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 from typing import Any
@@ -28,7 +29,7 @@ from lumen.vm import errors, ops
 from lumen.vm.effects import EffectAbort, abort_to
 from lumen.vm.errors import LumenRuntimeError
 from lumen.vm.frames import Code, Frame, bind_arguments
-from lumen.vm.options import VMOptions
+from lumen.vm.options import DEFAULT_JIT_THRESHOLD, VMOptions
 from lumen.vm.processes import ProcessRuntime
 from lumen.vm.render import display, plain
 from lumen.vm.scheduler import Scheduler
@@ -88,6 +89,54 @@ class VM:
         self.exec_base = 0
         self.arm_tables: dict[tuple[int, int], dict[str, Any]] = {}
         self.scheduler = Scheduler(self, module.deterministic)
+        self.pytier: Any = None
+        self.native: Any = None
+        self.jit_report: list[str] | None = None
+        self._start_tiers()
+
+    def _start_tiers(self) -> None:
+        """The Python tier and the native tier (lumen/jit). Environment switches (for CI and
+        debugging): LUMEN_TIER=interp, LUMEN_JIT_THRESHOLD=N, LUMEN_JIT_VERBOSE=1."""
+        options = self.options
+        if options.jit_verbose or os.environ.get("LUMEN_JIT_VERBOSE", "") not in ("", "0"):
+            self.jit_report = []
+        if (not options.fast_tier or options.max_steps is not None
+                or os.environ.get("LUMEN_TIER") == "interp"):
+            return
+        try:
+            from lumen.jit.pytier import PyTier
+        except ImportError:  # a build without the Python tier
+            return
+        self.pytier = PyTier(self)
+        if not options.jit:
+            return
+        threshold = options.jit_threshold
+        if threshold is None:
+            env = os.environ.get("LUMEN_JIT_THRESHOLD", "")
+            threshold = int(env) if env.isdigit() else DEFAULT_JIT_THRESHOLD
+        try:
+            from lumen.jit.native import NativeTier
+        except ImportError:  # a build without the native tier
+            return
+        self.native = NativeTier(self, threshold)
+
+    def _tier(self, code: Code) -> Any:
+        """The compiled form of `code` (asking the Python tier once), or None."""
+        if not code.tier_tried:
+            code.tier_tried = True
+            if self.pytier is not None and code.fast is None:
+                code.fast = self.pytier.compile(code)
+        return code.fast
+
+    def call_interpreted(self, code: Code, args: list[Any]) -> Any:
+        """Run `code` in a nested interpreter loop (cells the Python tier left alone)."""
+        regs = bind_arguments(code, list(args[:code.nparams]), None,
+                              tuple(args[code.nparams:]))
+        base = len(self.frames)
+        if base >= self.max_depth:
+            raise errors.stack_overflow(self.max_depth)
+        self.frames.append(Frame(code, regs, 0))
+        return self._enter(base)
 
     # ------------------------------------------------------------------ BuiltinContext
 
@@ -105,8 +154,11 @@ class VM:
         t = type(fn_value)
         if t is Closure:
             code = fn_value.func
-            return self._run_frame(code, bind_arguments(code, list(args), None,
-                                                        fn_value.captures))
+            regs = bind_arguments(code, list(args), None, fn_value.captures)
+            fast = code.fast if code.tier_tried else self._tier(code)
+            if fast is not None:
+                return fast(*regs[:code.nparams + code.ncaptures])
+            return self._run_frame(code, regs)
         if t is BuiltinRef:
             return self._call_builtin(fn_value.name, list(args), None)
         if t is Composed:
@@ -119,9 +171,14 @@ class VM:
         code = self.cell_codes.get(entry)
         if code is None:
             raise errors.undefined_cell(entry)
+        regs = bind_arguments(code, list(args), None)
         try:
-            return self.scheduler.run_main(Frame(code, bind_arguments(code, list(args), None),
-                                                 0))
+            if self._tier(code) is not None:
+                return self.scheduler.run_main_call(
+                    lambda: code.fast(*regs[:code.nparams]))
+            return self.scheduler.run_main(Frame(code, regs, 0))
+        except RecursionError:  # deep recursion inside a faster tier
+            raise errors.stack_overflow(self.max_depth) from None
         finally:
             sys.stdout.flush()
 
@@ -370,6 +427,12 @@ class VM:
                                 if c:
                                     regs[a + 1:a + 1 + c] = _NONES[c] if c < 64 else [None] * c
                             if c == callee.nparams and callee.simple:
+                                fast = callee.fast if callee.tier_tried else self._tier(callee)
+                                if fast is not None:
+                                    frame.pc = pc
+                                    regs[a] = fast(*args)
+                                    args = None
+                                    continue
                                 new_regs = args + callee.padding
                             else:
                                 new_regs = bind_arguments(callee, args, None)
@@ -385,6 +448,12 @@ class VM:
                                 continue
                             callee = fn.func
                             new_regs = bind_arguments(callee, args, None, fn.captures)
+                            fast = callee.fast if callee.tier_tried else self._tier(callee)
+                            if fast is not None:
+                                frame.pc = pc
+                                regs[a] = fast(*new_regs[:callee.nparams + callee.ncaptures])
+                                args = fn = new_regs = None
+                                continue
                             fn = None
                         args = None
                         if len(frames) >= max_depth:
@@ -572,11 +641,19 @@ class VM:
         if t is Composed:
             return self.call(fn.second, [self.call(fn.first, args)])
         if t is Closure:
-            return self._run_frame(fn.func, bind_arguments(fn.func, args, named,
-                                                           fn.captures))
+            code = fn.func
+            regs = bind_arguments(code, args, named, fn.captures)
+            fast = code.fast if code.tier_tried else self._tier(code)
+            if fast is not None:
+                return fast(*regs[:code.nparams + code.ncaptures])
+            return self._run_frame(code, regs)
         raise errors.type_error(f"cannot call {display(fn)}")
 
     def _push(self, frame: Frame, callee: Code, regs: list[Any], ret: int) -> None:
+        fast = callee.fast if callee.tier_tried else self._tier(callee)
+        if fast is not None:
+            frame.regs[ret] = fast(*regs[:callee.nparams + callee.ncaptures])
+            return
         if len(self.frames) >= self.max_depth:
             raise errors.stack_overflow(self.max_depth)
         self.frames.append(Frame(callee, regs, ret))

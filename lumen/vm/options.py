@@ -9,7 +9,11 @@ from dataclasses import dataclass, field
 class VMOptions:
     """`max_steps`: instruction budget (`instruction limit exceeded: N`), None = unlimited.
     `max_depth`: Lumen call depth (`stack overflow: call depth exceeded N`).
-    `jit` / `jit_threshold`: reserved for the llvmlite tier.
+    `fast_tier`: run cells through the Python tier (lumen/jit/pytier) when it can compile
+    them; off under an instruction budget, which only the interpreter counts.
+    `jit` / `jit_threshold`: the llvmlite tier and its calls-or-back-edges threshold (None:
+    the measured default, `DEFAULT_JIT_THRESHOLD`).
+    `jit_verbose`: report which cells compiled natively and why others did not.
     `program_args`: what the `args()` builtin returns."""
 
     max_steps: int | None = None
@@ -18,3 +22,9 @@ class VMOptions:
     jit_threshold: int | None = None
     program_args: list[str] = field(default_factory=list)
     seed: int | None = None
+    fast_tier: bool = True
+    jit_verbose: bool = False
+
+
+# Calls plus loop back-edges before a cell is compiled natively (measured: see SPEC.md).
+DEFAULT_JIT_THRESHOLD = 1000

@@ -92,6 +92,16 @@ class Scheduler:
         finally:
             self._switch_out(saved)
 
+    def run_main_call(self, work: Any) -> Any:
+        """`run_main` for an entry cell that runs in a faster tier (no frame of its own)."""
+        main = Fiber(None)
+        main.started = True
+        saved = self._switch_in(main)
+        try:
+            return work()
+        finally:
+            self._switch_out(saved)
+
     # ------------------------------------------------------------------ spawn
 
     def spawn(self, callee: Any, args: list[Any]) -> Future:
