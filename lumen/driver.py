@@ -202,7 +202,9 @@ def compile_source(unit: SourceUnit, options: CompileOptions | None = None) -> C
 # limit. They run on a thread whose C stack is large enough for a far higher limit.
 _COMPILE_RECURSION_LIMIT = 60_000
 _COMPILE_STACK_BYTES = 512 * 1024 * 1024
-_RUN_RECURSION_SLACK = 5_000  # Python frames of the run loop itself, builtins, callbacks
+# Python frames of the run loop itself, builtins and callbacks: compiled recursion then
+# overflows close to `max_depth` Lumen calls (SPEC.md, "Execution tiers").
+_RUN_RECURSION_SLACK = 200
 
 
 def _on_deep_stack(work: Callable[[], None], limit: int = _COMPILE_RECURSION_LIMIT) -> None:
@@ -394,7 +396,7 @@ def run_compilation(compilation: Compilation, options: RunOptions) -> RunOutcome
     result: list[Any] = []
     # The faster tiers recurse on the Python stack: run on a deep stack with a recursion
     # limit above the Lumen call depth (the interpreter itself never needs it).
-    limit = max(_COMPILE_RECURSION_LIMIT, options.max_depth + _RUN_RECURSION_SLACK)
+    limit = options.max_depth + _RUN_RECURSION_SLACK
 
     def report() -> tuple[str, ...]:
         return tuple(getattr(vm, "jit_report", None) or ())
