@@ -15,6 +15,7 @@ from lumen.cli.check import check_command
 from lumen.cli.inspect import emit_command, parse_command
 from lumen.cli.report import EXIT_COMPILE_ERROR, EXIT_USAGE
 from lumen.cli.run import run_command
+from lumen.cli.trace import trace_group
 
 EXIT_INTERRUPTED = 130
 
@@ -29,6 +30,7 @@ cli.add_command(run_command)
 cli.add_command(check_command)
 cli.add_command(parse_command)
 cli.add_command(emit_command)
+cli.add_command(trace_group)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,158 @@
+"""`lumen trace list|show`: look at recorded runs (§16.11).
+
+Exit statuses: 0 success; 1 when the run cannot be found or read, or when `--verify` finds
+a broken chain (the first broken link is named); 64 usage errors (click).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from lumen.cli.report import EXIT_COMPILE_ERROR, EXIT_OK
+
+DEFAULT_TRACE_DIR = ".lumen/trace"  # also lumen.runtime.trace.DEFAULT_TRACE_DIR (lazy import)
+EXIT_TRACE_PROBLEM = EXIT_COMPILE_ERROR
+_DETAIL_CHARS = 160  # pretty output cuts long inputs/outputs at this many characters
+
+_trace_dir_option = click.option(
+    "--trace-dir", default=DEFAULT_TRACE_DIR, show_default=True,
+    type=click.Path(file_okay=False), help="Folder holding the recorded runs.")
+
+
+@click.group("trace")
+def trace_group() -> None:
+    """Recorded runs: list them, show one, verify its hash chain."""
+
+
+@trace_group.command("list")
+@_trace_dir_option
+def list_command(trace_dir: str) -> int:
+    """List the runs recorded in the trace folder, oldest first."""
+    from lumen.runtime.trace import TraceError, read_trace, trace_files
+
+    try:
+        files = trace_files(trace_dir)
+    except TraceError as exc:
+        return _fail(str(exc))
+    if not files:
+        click.echo(f"no runs recorded in {trace_dir}", err=True)
+        return EXIT_OK
+    rows = []
+    for path in files:
+        try:
+            trace = read_trace(path)
+        except TraceError as exc:
+            rows.append((path.stem, "-", "unreadable", "-", "-", str(exc)))
+            continue
+        rows.append(_summary_row(trace))
+    header = ("RUN", "STARTED", "STATUS", "EVENTS", "TOOL CALLS", "FILE")
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header) - 1)]
+    for row in [header, *rows]:
+        cells = [str(c).ljust(w) for c, w in zip(row, widths, strict=False)]
+        click.echo("  ".join([*cells, str(row[-1])]).rstrip())
+    return EXIT_OK
+
+
+@trace_group.command("show")
+@click.argument("run")
+@_trace_dir_option
+@click.option("--verify", "--verify-chain", "verify_chain", is_flag=True,
+              help="Check sequence numbers and hash links first; exit 1 on a broken chain.")
+@click.option("--format", "output_format", type=click.Choice(["pretty", "json"]),
+              default="pretty", show_default=True, help="One line per event, for people or as JSON.")
+def show_command(run: str, trace_dir: str, verify_chain: bool, output_format: str) -> int:
+    """Print the events of RUN (a run id, a unique prefix of one, or a .jsonl path)."""
+    from lumen.runtime.trace import TraceError, find_trace, read_trace, verify_log
+
+    try:
+        trace = read_trace(find_trace(trace_dir, run))
+    except TraceError as exc:
+        return _fail(str(exc))
+    if verify_chain:
+        problems = verify_log(trace)
+        if problems:
+            first = problems[0]
+            more = f" ({len(problems) - 1} more problem(s) after it)" if len(problems) > 1 else ""
+            return _fail(f"trace {trace.run_id}: chain broken at {trace.path}:{first.line}: "
+                         f"{first.message}{more}")
+        click.echo(f"trace {trace.run_id}: {len(trace.events)} events, chain verified", err=True)
+    else:
+        for problem in trace.problems:
+            click.echo(f"lumen: warning: {trace.path}:{problem.line}: {problem.message}", err=True)
+        if not trace.events and trace.problems:
+            return _fail(f"trace {trace.run_id}: no event could be read from {trace.path}")
+    for event in trace.events:
+        click.echo(_json_line(event) if output_format == "json" else _pretty_line(event))
+    return EXIT_OK
+
+
+def _fail(message: str) -> int:
+    sys.stdout.flush()
+    click.echo(f"lumen: error: {message}", err=True)
+    return EXIT_TRACE_PROBLEM
+
+
+# ------------------------------------------------------------------------------ rendering
+
+
+def _summary_row(trace: Any) -> tuple[str, str, str, str, str, str]:
+    events = trace.events
+    start = events[0] if events and events[0].get("kind") == "run_start" else {}
+    end = next((e for e in reversed(events) if e.get("kind") == "run_end"), None)
+    status = "incomplete"
+    if end is not None:
+        details = end.get("details") if isinstance(end.get("details"), dict) else {}
+        status = str(details.get("status") or "ended")
+    if trace.problems:
+        status += " (damaged)"
+    start_details = start.get("details") if isinstance(start.get("details"), dict) else {}
+    tool_calls = sum(1 for e in events if e.get("kind") == "tool_call")
+    return (trace.run_id, str(start.get("timestamp") or "-"), status, str(len(events)),
+            str(tool_calls), str(start_details.get("file") or ""))
+
+
+def _json_line(event: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+
+
+def _pretty_line(event: dict[str, Any]) -> str:
+    """`#3  12:01:02.345  tool_call  Chat -> openai.chat ok 120 ms  {...} -> "hi"`"""
+    kind = str(event.get("kind", "?"))
+    timestamp = str(event.get("timestamp") or "")
+    clock = timestamp[11:23] if len(timestamp) >= 23 else timestamp
+    details = event.get("details") if isinstance(event.get("details"), dict) else {}
+    parts: list[str] = []
+    if kind == "tool_call":
+        alias = details.get("alias")
+        parts.append(f"{alias} -> {event.get('tool_id')}" if alias else str(event.get("tool_id")))
+        status = str(details.get("status") or "")
+        if event.get("cached"):
+            status += " (cached)"
+        parts.append(status)
+        if event.get("latency_ms") is not None:
+            parts.append(f"{event['latency_ms']} ms")
+        parts.append(_short(details.get("inputs")))
+        if details.get("status") == "ok":
+            parts.append("-> " + _short(details.get("output"), as_json=True))
+        elif event.get("message"):
+            parts.append("-> " + str(event["message"]))
+    else:
+        if event.get("cell"):
+            parts.append(str(event["cell"]))
+        if event.get("message"):
+            parts.append(str(event["message"]))
+        if details:
+            parts.append(" ".join(f"{k}={_short(v)}" for k, v in details.items()))
+    return f"#{event.get('seq', '?'):<4} {clock:<12}  {kind:<11} {'  '.join(p for p in parts if p)}"
+
+
+def _short(value: Any, as_json: bool = False) -> str:
+    from lumen.runtime.trace import canonical_json
+
+    text = value if isinstance(value, str) and not as_json else canonical_json(value)
+    return text if len(text) <= _DETAIL_CHARS else text[:_DETAIL_CHARS] + "..."
