@@ -42,7 +42,7 @@ class Replayer:
     def next_result(self, call: Any) -> Any:
         """The recorded ToolResult for `call`; raises the recorded ToolError for a call that
         failed when recorded, and ToolError("ReplayDivergence") when the call differs."""
-        from lumen.runtime.calls import ToolError, ToolResult
+        from lumen.runtime.calls import TOOL_ERROR_KINDS, ToolError, ToolResult
 
         number = self.served + 1
         if self.served >= len(self.calls):
@@ -69,7 +69,8 @@ class Replayer:
         self.served += 1
         if details.get("status") == "error":
             failure = details.get("error") if isinstance(details.get("error"), Mapping) else {}
-            raise ToolError(str(failure.get("kind") or "ExecutionFailed"),
+            kind = failure.get("kind")
+            raise ToolError(kind if kind in TOOL_ERROR_KINDS else "ExecutionFailed",
                             str(failure.get("message") or recorded.get("message") or ""),
                             failure.get("hint"))
         return ToolResult(

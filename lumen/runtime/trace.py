@@ -295,6 +295,7 @@ class TraceProblem:
 
     line: int
     message: str
+    truncated: bool = False  # the last line cut short by a crash, not tampering
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}"
@@ -339,8 +340,9 @@ def read_trace(path: str | os.PathLike[str]) -> TraceLog:
         except (UnicodeDecodeError, ValueError):
             if last and not ends_cleanly:
                 trace.truncated = True
-                trace.problems.append(TraceProblem(number, "truncated last line (the run "
-                                                           "stopped while writing it)"))
+                trace.problems.append(TraceProblem(
+                    number, "truncated last line (the run stopped while writing it)",
+                    truncated=True))
             else:
                 trace.problems.append(TraceProblem(number, "not a JSON object"))
             continue
