@@ -55,6 +55,9 @@ def disassemble(module: Module) -> str:
                      f"constructor f{record.constructor}")
     for enum in module.enums:
         parts.append(f"; enum {enum.name}: {', '.join(v.name for v in enum.variants)}")
+    for tool in module.tools.values():
+        version = f"@{tool.version}" if tool.version else ""
+        parts.append(f"; tool {tool.alias} = {tool.tool_id}{version} policy {tool.policy!r}")
     for index, function in enumerate(module.functions):
         parts.append("")
         parts.append(disassemble_function(function, index))

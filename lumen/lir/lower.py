@@ -26,6 +26,7 @@ from lumen.lir.lower_process import (
 )
 from lumen.lir.lower_scan import bound_names, children, nested_declarations
 from lumen.lir.lower_stmt import StmtLowering
+from lumen.lir.lower_tools import ToolLowering, collect_tool_item, tool_infos
 from lumen.lir.module import (
     FORMAT_VERSION,
     EnumInfo,
@@ -70,6 +71,9 @@ class ModuleContext:
         self.effects: dict[str, ast.EffectDecl] = {}
         self.effect_handlers: dict[str, str] = {}
         self.effect_bindings: dict[str, str] = {}
+        # §12: tool aliases and every grant (top level, agents, processes) in source order.
+        self.tools: dict[str, ast.UseTool] = {}
+        self.grants: list[ast.GrantDecl] = []
         self._lambda_ids = count(1)
 
     # ---------------------------------------------------------------- queries
@@ -129,10 +133,14 @@ class ModuleContext:
                     self.add_cell(f"{item.target}.{method.name}", method)
             elif isinstance(item, ast.ConstDecl):
                 self.consts.setdefault(item.name, item.value)
+            elif isinstance(item, (ast.UseTool, ast.GrantDecl)):
+                collect_tool_item(self, item)
+                continue
             elif isinstance(item, (ast.EffectDecl, ast.HandlerDecl, ast.BindEffect)):
                 collect_effect_item(self, item)
                 continue
             elif isinstance(item, (ast.AgentDecl, ast.ProcessDecl)):
+                collect_tool_item(self, item)  # its grants join the aliases' policies
                 collect_instance_type(self, item)  # also hoists its cells' local declarations
                 continue
             if isinstance(item, (ast.CellDecl, ast.EnumDecl, ast.ImplDecl)):
@@ -167,7 +175,8 @@ class ModuleContext:
         return index
 
 
-class CellLowerer(ExprLowering, CallLowering, EffectLowering, StmtLowering, PatternLowering):
+class CellLowerer(ExprLowering, CallLowering, EffectLowering, ToolLowering, StmtLowering,
+                  PatternLowering):
     """Lowers the body of one function into a `FunctionBuilder`."""
 
     def __init__(self, mod: ModuleContext, builder: FunctionBuilder) -> None:
@@ -338,7 +347,7 @@ def lower_program(program: ast.Program, analysis: object | None = None,
             for v in e.variants))
         for e in _unique(mod.enums.values()))
     return Module(FORMAT_VERSION, file, functions, records, enums, entry_points,
-                  deterministic=is_deterministic(program, analysis))
+                  deterministic=is_deterministic(program, analysis), tools=tool_infos(mod))
 
 
 def _bind_aliases(mod: ModuleContext, aliases: Mapping[str, str]) -> None:

@@ -32,6 +32,8 @@ class CallLowering:
                 return self.finish_call(self.static_call(mod.constructors[name], args), dest)
             if name in mod.variants:
                 return self.variant(mod.variants[name][0], name, e.args, dest)
+            if name in mod.tools and name not in mod.consts:
+                return self.finish_call(self.tool_call(name, e), dest)  # §12.2
             if name in ("ok", "err") and name not in mod.consts:
                 return self.variant(RESULT_ENUM, name, e.args, dest)
             if name not in mod.consts:

@@ -134,8 +134,11 @@ class EffectLowering:
         handler = self.mod.effect_handlers.get(key)
         handler_index = self.mod.cells[handler] if handler is not None else -1
         tool = self.mod.effect_bindings.get(key) or self.mod.effect_bindings.get(effect) or ""
+        # A bound tool gets the arguments as a map keyed by the operation's parameter names.
+        names = self.operation_params(effect, op) if tool else ()
         self.at(node)
-        b.emit(Op.PERFORM, base, b.const((key, dynamic, handler_index, tool)), len(args))
+        b.emit(Op.PERFORM, base, b.const((key, dynamic, handler_index, tool, names)),
+               len(args))
         b.move(out, base)
         b.release(mark)
         return out
@@ -164,6 +167,13 @@ class EffectLowering:
             return self.finish_call(self.static_call(self.mod.cells[handler], args), dest)
         return self.perform_expr(effect, op, self.effect_arguments(effect, op, args), dest,
                                  node, dynamic=False)
+
+    def operation_params(self: CellLowerer, effect: str, op: str) -> tuple[str, ...]:
+        decl = self.mod.effects.get(effect)
+        for operation in decl.operations if decl else ():
+            if operation.name == op:
+                return tuple(p.name for p in operation.params)
+        return ()
 
     def effect_arguments(self: CellLowerer, effect: str, op: str,
                          args: tuple[ast.Arg, ...]) -> list[ast.Node]:

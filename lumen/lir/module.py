@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from lumen.lir.opcodes import Op
 
-FORMAT_VERSION = 4  # 2: @deterministic flag; 3: functions their file; 4: declared types
+FORMAT_VERSION = 5  # 2: @deterministic flag; 3: functions their file; 4: declared types;
+# 5: tools (Module.tools) and TOOLCALL
 
 Constant = object  # None | bool | int | float | str | bytes | tuple[Constant, ...]
 
@@ -87,6 +88,19 @@ class EnumInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class ToolInfo:
+    """A `use tool ID[@VERSION] as ALIAS` declaration with the runtime policy of its alias:
+    every grant for the alias merged in source order, later keys overriding (§12.3).
+    Policy values are JSON values (str, int, float, bool, None, lists of them)."""
+
+    alias: str
+    tool_id: str
+    version: str | None = None
+    mcp_uri: str | None = None
+    policy: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Module:
     format_version: int
     file: str
@@ -97,6 +111,8 @@ class Module:
     entry_points: dict[str, int] = field(default_factory=dict)
     # `@deterministic true` (§11.4): futures are scheduled deferred-FIFO (§14.3).
     deterministic: bool = False
+    # Tool aliases (§12.1) -> their declaration and merged grant policy.
+    tools: dict[str, ToolInfo] = field(default_factory=dict)
 
     def function_named(self, name: str) -> Function | None:
         index = self.entry_points.get(name)

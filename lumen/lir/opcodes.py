@@ -145,6 +145,8 @@ class Op(IntEnum):
     PERFORM = 113
     RESUME = 114
     AWAIT = 115
+    # --- tools (§12; slow path: lumen/vm/tool_calls.py -> lumen/runtime) -----------------
+    TOOLCALL = 116
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,7 +325,8 @@ _ROWS: tuple[OpInfo, ...] = (
            "leave the A innermost handle scopes of this frame: a handler frame, or a running "
            "arm whose continuation is discarded (its deferred blocks run)", True),
     OpInfo(Op.PERFORM, "RKI",
-           "K[B] = ('E.op', dynamic, handler function or -1, bound tool or ''): R[A] := "
+           "K[B] = ('E.op', dynamic, handler function or -1, bound tool or '', operation "
+           "parameter names): R[A] := "
            "perform with arguments R[A+1..A+C]; dynamic: the innermost matching handler "
            "frame captures the continuation and runs its arm; else the top-level handler, "
            "the bound tool, or `unhandled effect` (§11.5, §11.6)", True),
@@ -333,6 +336,11 @@ _ROWS: tuple[OpInfo, ...] = (
     OpInfo(Op.AWAIT, "RR-",
            "R[A] := await R[B] (§14.4): futures resolved, collections copied with their "
            "futures resolved; a pending future parks this fiber", True),
+    OpInfo(Op.TOOLCALL, "RKI",
+           "K[B] = (alias, shape): R[A] := call of tool `alias` (Module.tools) with the "
+           "argument map built from R[A+1..A+C] (shape: '' positional -> arg0.., '*' "
+           "spread, else the name); grant policy checked, dispatched through the run's "
+           "tool session (§12.2-§12.4)", True),
 )
 
 OP_INFO: dict[Op, OpInfo] = {row.op: row for row in _ROWS}

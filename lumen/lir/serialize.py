@@ -14,6 +14,7 @@ from lumen.lir.module import (
     Module,
     ParamInfo,
     RecordInfo,
+    ToolInfo,
     VariantInfo,
 )
 from lumen.lir.opcodes import Op
@@ -77,6 +78,7 @@ def dumps(module: Module) -> bytes:
                    for v in e.variants]] for e in module.enums],
         dict(module.entry_points),
         module.deterministic,
+        [[t.alias, t.tool_id, t.version, t.mcp_uri, t.policy] for t in module.tools.values()],
     ]
     return msgpack.packb(payload, default=_default, use_bin_type=True)
 
@@ -87,14 +89,14 @@ def loads(data: bytes) -> Module:
                                   strict_map_key=False)
     except Exception as exc:  # msgpack raises several unrelated types
         raise LIRFormatError(f"not an LIR module: {exc}") from exc
-    if not isinstance(payload, list) or len(payload) != 8 or payload[0] != "LIR":
+    if not isinstance(payload, list) or len(payload) != 9 or payload[0] != "LIR":
         raise LIRFormatError("not an LIR module")
     version = payload[1]
     if version != FORMAT_VERSION:
         raise LIRFormatError(
             f"LIR format version {version} is not supported (this compiler reads version "
             f"{FORMAT_VERSION}); recompile the program")
-    _, _, file, functions, records, enums, entry_points, deterministic = payload
+    _, _, file, functions, records, enums, entry_points, deterministic, tools = payload
     return Module(
         version, file, tuple(_unfunction(f) for f in functions),
         tuple(RecordInfo(n, tuple(fs), tuple(ds), tuple(cs), ctor)
@@ -103,4 +105,6 @@ def loads(data: bytes) -> Module:
                                 for vn, vf in vs)) for n, vs in enums),
         dict(entry_points),
         bool(deterministic),
+        {alias: ToolInfo(alias, tool_id, version, uri, dict(policy))
+         for alias, tool_id, version, uri, policy in tools},
     )

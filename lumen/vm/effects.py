@@ -34,6 +34,7 @@ from lumen.vm import errors
 from lumen.vm.errors import LumenRuntimeError
 from lumen.vm.frames import Frame, bind_arguments
 from lumen.vm.interpreter_slow import handles
+from lumen.vm.tool_calls import call_bound_tool  # also registers TOOLCALL
 
 if TYPE_CHECKING:
     from lumen.vm.interpreter import VM
@@ -199,7 +200,7 @@ def abort_to(vm: VM, abort: EffectAbort, base: int) -> Frame:
 
 @handles(Op.PERFORM)
 def _perform(vm: VM, frame: Frame, regs: list[Any], a: int, b: int, c: int, pc: int) -> int:
-    effect_op, dynamic, handler_index, tool = frame.code.constants[b]
+    effect_op, dynamic, handler_index, tool, params = frame.code.constants[b]
     args = regs[a + 1:a + 1 + c]
     regs[a + 1:a + 1 + c] = [None] * c
     if dynamic:
@@ -217,8 +218,9 @@ def _perform(vm: VM, frame: Frame, regs: list[Any], a: int, b: int, c: int, pc: 
         callee = vm.codes[handler_index]
         vm._push(frame, callee, bind_arguments(callee, args, None), a)
         return pc
-    if tool:
-        raise errors.tool_error(f"no provider configured for tool {tool}")
+    if tool:  # `bind effect` (§11.5 step 2)
+        frame.regs[a] = call_bound_tool(vm, frame, pc, tool, params, args)
+        return pc
     raise errors.unhandled_effect(effect_op)
 
 

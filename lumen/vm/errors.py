@@ -26,6 +26,7 @@ class LumenRuntimeError(Exception):
         self.line: int | None = None
         self.column: int | None = None
         self.lumen_stack: list[tuple[str, str, int]] = []
+        self.hint: str | None = None  # what the user can do about it (tool errors)
 
     def __str__(self) -> str:
         return self.message
@@ -75,8 +76,10 @@ def resume_outside_handler() -> LumenRuntimeError:
     )
 
 
-def tool_error(detail: str) -> LumenRuntimeError:
-    return LumenRuntimeError("tools", f"tool call error: {detail}")
+def tool_error(detail: str, hint: str | None = None) -> LumenRuntimeError:
+    error = LumenRuntimeError("tools", f"tool call error: {detail}")
+    error.hint = hint
+    return error
 
 
 def policy_violation(alias: str, reason: str) -> LumenRuntimeError:

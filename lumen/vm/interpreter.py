@@ -64,12 +64,15 @@ def _is_err(v: Any) -> bool:
 class VM:
     """Runs one module. Also the `BuiltinContext` that builtins call back into."""
 
-    def __init__(self, module: Module, options: VMOptions | None = None) -> None:
+    def __init__(self, module: Module, options: VMOptions | None = None,
+                 tools: Any = None) -> None:
         from lumen.vm.builtins.core import BUILTIN_CONSTANTS
         from lumen.vm.builtins.registry import all_builtins
 
         self.module = module
         self.options = options or VMOptions()
+        # The run's tool session (lumen.runtime.session.RunSession), None: no tool calls.
+        self.tools = tools
         self.builtins = all_builtins()
         self.builtin_constants = BUILTIN_CONSTANTS
         self.codes = tuple(Code(f, i, f.file or module.file, self.builtins.get)

@@ -1,0 +1,157 @@
+"""One run's tool session (LANGUAGE.md §12.4): the VM hands every tool call to
+`RunSession.call_tool`, which
+
+1. checks the alias's merged grant policy (§12.3),
+2. serves the call from a replayed recording, else from the result cache (when the call
+   opted in), else dispatches it to the provider registered for the tool id, with the
+   retry policy of that provider's `[providers.config.NAME.retry]` table,
+3. records a `tool_call` trace event (when tracing), and
+4. returns the JSON value, or raises `ToolError`.
+
+The driver creates one session per run (`open_session`) and closes it with the run's status.
+Trace, replay and cache are optional collaborators (lumen/runtime/trace.py, replay.py,
+result_cache.py); without them the session only checks and dispatches.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+from lumen.runtime.calls import ToolCall, ToolError, ToolResult, no_provider
+from lumen.runtime.config import Config, Overrides, load_config
+from lumen.runtime.grants import check_policy
+
+
+class ProviderLike(Protocol):
+    name: str
+
+    def call(self, call: ToolCall, settings: dict[str, Any]) -> ToolResult: ...
+
+
+ProviderLookup = Callable[[str, Config], Any]
+
+
+def registry_lookup(tool_id: str, config: Config) -> Any:
+    """The provider for `tool_id` from the provider registry (None: no provider)."""
+    try:
+        from lumen.runtime.providers.registry import provider_for
+    except ImportError:  # a build without the built-in providers
+        return None
+    return provider_for(tool_id, config)
+
+
+class RunSession:
+    """Checks, dispatches and records the tool calls of one run."""
+
+    def __init__(self, config: Config, *, provider_for: ProviderLookup = registry_lookup,
+                 trace: Any = None, replayer: Any = None, cache: Any = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.config = config
+        self.provider_for = provider_for
+        self.trace = trace
+        self.replayer = replayer
+        self.cache = cache
+        self.sleep = sleep
+        self._providers: dict[str, Any] = {}
+        # Totals for `lumen run --verbose` and the run_end event.
+        self.calls = 0
+        self.failures = 0
+        self.tokens_in = 0
+        self.tokens_out = 0
+
+    # ------------------------------------------------------------------ tool calls
+
+    def call_tool(self, call: ToolCall) -> Any:
+        """The JSON value of one call; raises `ToolError`."""
+        self.calls += 1
+        started = time.monotonic()
+        try:
+            check_policy(call.alias, call.policy, call.args)
+            result = self._result(call)
+        except ToolError as error:
+            self.failures += 1
+            self._record(call, error=error, latency_ms=_elapsed_ms(started))
+            raise
+        self.tokens_in += result.tokens_in or 0
+        self.tokens_out += result.tokens_out or 0
+        self._record(call, result=result)
+        return result.value
+
+    def _result(self, call: ToolCall) -> ToolResult:
+        if self.replayer is not None:
+            result: ToolResult = self.replayer.next_result(call)
+            return result
+        provider = self.provider(call.tool_id)
+        settings = self.config.settings(getattr(provider, "name", ""))
+        cache = self.cache if self.cache is not None and _cache_wanted(call, settings) else None
+        if cache is not None:
+            hit = cache.lookup(call)
+            if hit is not None:
+                return hit  # type: ignore[no-any-return]
+        result = self._dispatch(provider, call, settings)
+        if cache is not None:
+            cache.store(call, result)
+        return result
+
+    def provider(self, tool_id: str) -> Any:
+        """The provider of `tool_id` (looked up once per run); raises `ToolError`."""
+        provider = self._providers.get(tool_id)
+        if provider is None:
+            provider = self.provider_for(tool_id, self.config)
+            if provider is None:
+                raise no_provider(tool_id)
+            self._providers[tool_id] = provider
+        return provider
+
+    def _dispatch(self, provider: Any, call: ToolCall, settings: dict[str, Any]) -> ToolResult:
+        try:
+            from lumen.runtime.retry import RetryPolicy, call_with_retry
+        except ImportError:  # a build without retries: one attempt
+            return provider.call(call, settings)  # type: ignore[no-any-return]
+        policy = RetryPolicy.from_settings(settings.get("retry"))
+        return call_with_retry(lambda: provider.call(call, settings), policy, sleep=self.sleep)
+
+    # ------------------------------------------------------------------ events
+
+    def _record(self, call: ToolCall, *, result: ToolResult | None = None,
+                error: ToolError | None = None, latency_ms: int | None = None) -> None:
+        if self.trace is not None:
+            self.trace.tool_call(call, result=result, error=error, latency_ms=latency_ms)
+
+    def event(self, kind: str, **fields: Any) -> None:
+        """Record a run/cell/effect/error event (nothing without a trace)."""
+        if self.trace is not None:
+            self.trace.event(kind, **fields)
+
+    def totals(self) -> dict[str, int]:
+        return {"tool_calls": self.calls, "failed": self.failures,
+                "tokens_in": self.tokens_in, "tokens_out": self.tokens_out}
+
+    def close(self, status: str) -> None:
+        """End the run: `run_end` with the status and totals, then release the trace."""
+        if self.trace is not None:
+            self.trace.event("run_end", message=status, details=self.totals())
+            self.trace.close()
+
+
+def _cache_wanted(call: ToolCall, settings: dict[str, Any]) -> bool:
+    try:
+        from lumen.runtime.result_cache import cache_wanted
+    except ImportError:
+        return False
+    return cache_wanted(call, settings)
+
+
+def _elapsed_ms(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+def open_session(start_dir: str | Path, *, config_path: str | None = None,
+                 overrides: Overrides | None = None, **collaborators: Any) -> RunSession:
+    """The session of one run: the configuration found from `start_dir` (raises
+    `ConfigError`), plus optional trace/replayer/cache collaborators."""
+    config = load_config(start_dir, config_path, overrides=overrides)
+    return RunSession(config, **collaborators)

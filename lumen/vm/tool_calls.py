@@ -1,0 +1,114 @@
+"""Tool calls in the VM (§12.2, §12.4): `TOOLCALL`, and `perform` of an effect bound to a
+tool (§11.5, §11.6).
+
+The VM's part is small: build the argument map (named arguments by name, positional ones
+as `arg0`, `arg1`, …, spread lists continue the positions and spread maps add their
+entries), convert it to JSON values (§10.11), hand a `ToolCall` to the run's tool session
+(`vm.tools`, a `lumen.runtime.session.RunSession`), and turn the JSON answer back into
+Lumen values. Everything else (grants, providers, retries, traces) is the runtime's.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from lumen.lir.opcodes import Op
+from lumen.vm import errors
+from lumen.vm.frames import Frame
+from lumen.vm.interpreter_slow import handles
+from lumen.vm.values import LSet, fits_i64
+
+if TYPE_CHECKING:
+    from lumen.vm.interpreter import VM
+
+NO_SESSION_HINT = ("map the tool id to a provider in lumen.toml: [providers] \"{tool}\" = "
+                   "\"PROVIDER\"")
+
+
+@handles(Op.TOOLCALL)
+def _toolcall(vm: VM, frame: Frame, regs: list[Any], a: int, b: int, c: int, pc: int) -> int:
+    alias, shape = frame.code.constants[b]
+    values = regs[a + 1:a + 1 + c]
+    regs[a + 1:a + 1 + c] = [None] * c
+    regs[a] = call_tool(vm, frame, pc, alias, argument_map(shape, values))
+    return pc
+
+
+def argument_map(shape: tuple[str, ...], values: list[Any]) -> dict[str, Any]:
+    """§12.2: named arguments under their names, positional ones under `arg0`, `arg1`, …"""
+    args: dict[str, Any] = {}
+    position = 0
+    for name, value in zip(shape, values):
+        if name == "*":
+            if type(value) is dict:
+                args.update(value)
+                continue
+            if type(value) not in (list, tuple, LSet):
+                raise errors.type_error(f"cannot spread {type(value).__name__} into a tool call")
+            for item in value:
+                args[f"arg{position}"] = item
+                position += 1
+        elif name:
+            args[name] = value
+        else:
+            args[f"arg{position}"] = value
+            position += 1
+    return args
+
+
+def call_tool(vm: VM, frame: Frame, pc: int, alias: str, args: dict[str, Any]) -> Any:
+    """Run one tool call for the instruction before `pc`; returns its Lumen value."""
+    from lumen.vm.builtins.data_formats import to_json_data
+
+    info = vm.module.tools.get(alias)
+    # An undeclared alias (E0104 for a checked program) stands for the tool id it spells.
+    tool_id, version = (info.tool_id, info.version) if info is not None else (alias, None)
+    policy = dict(info.policy) if info is not None else {}
+    session = getattr(vm, "tools", None)
+    if session is None:
+        raise errors.tool_error(f"no provider configured for tool {tool_id}",
+                                NO_SESSION_HINT.format(tool=tool_id))
+    line, column = frame.code.line_at(pc - 1)
+    from lumen.runtime.calls import ToolCall, ToolError
+
+    call = ToolCall(alias, tool_id, version,
+                    {key: to_json_data(value) for key, value in args.items()},
+                    policy, frame.code.file, line, column)
+    try:
+        result = session.call_tool(call)
+    except ToolError as error:
+        raise errors.tool_error(error.message, error.hint) from None
+    try:
+        return from_json(result)
+    except ValueError as exc:
+        raise errors.tool_error(f"tool execution failed: {exc}") from None
+
+
+def call_bound_tool(vm: VM, frame: Frame, pc: int, alias: str, names: tuple[str, ...],
+                    args: list[Any]) -> Any:
+    """A `perform E.op(args)` routed to a tool by `bind effect` (§11.5): the arguments as a
+    map keyed by the operation's parameter names (extra ones as `argN`)."""
+    mapped = {(names[k] if k < len(names) else f"arg{k}"): value
+              for k, value in enumerate(args)}
+    return call_tool(vm, frame, pc, alias, mapped)
+
+
+def from_json(value: Any) -> Any:
+    """A provider's JSON value as a Lumen value: objects -> maps, arrays -> lists, integers
+    that fit -> Int, other numbers -> Float (§10.11)."""
+    t = type(value)
+    if value is None or t is bool or t is str:
+        return value
+    if t is int:
+        return value if fits_i64(value) else float(value)
+    if t is float:
+        if not math.isfinite(value):
+            raise ValueError("the result holds a non-finite number")
+        return value
+    if t is list or t is tuple:
+        return [from_json(item) for item in value]
+    if t is dict:
+        return {str(key): from_json(item) for key, item in value.items()}
+    raise ValueError(f"the result is not JSON (a {t.__name__})")
+
