@@ -50,7 +50,12 @@ _MIN_SCRUB_LENGTH = 4  # shorter values would redact ordinary text by accident
 
 
 class TraceError(Exception):
-    """A trace cannot be written or read (a user-facing problem, shown as a diagnostic)."""
+    """A trace cannot be written or read (a user-facing problem, shown as a diagnostic).
+    `missing`: the run or folder does not exist (rather than being unreadable)."""
+
+    def __init__(self, message: str, *, missing: bool = False) -> None:
+        super().__init__(message)
+        self.missing = missing
 
 
 # ------------------------------------------------------------------------------ hashing
@@ -415,9 +420,9 @@ def find_trace(directory: str | os.PathLike[str], run: str) -> Path:
         raise TraceError(f"run id '{run}' is ambiguous in {directory}: {names}")
     if not Path(directory).is_dir():
         raise TraceError(f"no trace directory {directory} (record one with "
-                         f"`lumen run FILE --trace-dir {directory}`)")
+                         f"`lumen run FILE --trace-dir {directory}`)", missing=True)
     raise TraceError(f"no run '{run}' in {directory} (`lumen trace list --trace-dir "
-                     f"{directory}` shows the recorded runs)")
+                     f"{directory}` shows the recorded runs)", missing=True)
 
 
 def tool_call_events(events: Iterable[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
