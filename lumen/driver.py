@@ -67,6 +67,10 @@ class RunOptions:
     jit_threshold: int | None = None
     program_args: tuple[str, ...] = ()
     trace_dir: str | None = None
+    # Tools (§12.5): an explicit lumen.toml, and `--provider TOOL=P` / `--set P.KEY=V` items.
+    config_path: str | None = None
+    provider_overrides: tuple[str, ...] = ()
+    setting_overrides: tuple[str, ...] = ()
     fast_tier: bool = True  # the Python tier (lumen/jit/pytier); off: interpreter only
     jit_verbose: bool = False  # collect the native tier's decisions in RunOutcome.jit_report
 
@@ -111,6 +115,7 @@ class RuntimeFailure:
     column: int | None = None
     stack: tuple[RuntimeFrame, ...] = ()
     crash_report: str | None = None
+    hint: str | None = None  # what the user can do (tool errors: which lumen.toml section)
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,12 +392,42 @@ def run_compilation(compilation: Compilation, options: RunOptions) -> RunOutcome
         vm_class = _load_stage(_VM)
         runtime_error = _load_stage(_RUNTIME_ERROR)
         program_exit = _load_stage(_PROGRAM_EXIT)
-        vm = vm_class(compilation.module, _vm_options(options))
+        session = _tool_session(compilation, options)
+        vm = vm_class(compilation.module, _vm_options(options), tools=session)
     except _StageUnavailable as missing:
         return RunOutcome(_with_error(compilation, _unavailable_diagnostic(compilation, [str(missing)])))
     except Exception as exc:  # a bug while setting up the VM: still a compile-side report
+        if _is_config_error(exc):  # an invalid lumen.toml: E0902 at the key
+            return RunOutcome(_with_error(compilation, exc.diagnostic()))  # type: ignore[attr-defined]
         diagnostic = internal_error_diagnostic(exc, compilation.path, "starting the VM")
         return RunOutcome(_with_error(compilation, diagnostic))
+    outcome = _run_vm(compilation, options, vm, runtime_error, program_exit)
+    if session is not None:
+        session.close("exit" if outcome.exit_status is not None
+                      else "ok" if outcome.error is None else "error")
+    return outcome
+
+
+def _is_config_error(exc: BaseException) -> bool:
+    from lumen.runtime.config import ConfigError
+
+    return isinstance(exc, ConfigError)
+
+
+def _tool_session(compilation: Compilation, options: RunOptions) -> Any:
+    """The run's tool session (lumen/runtime/session.py) when the program declares tools;
+    lumen.toml is searched from the current directory (§12.5). Raises ConfigError."""
+    if not getattr(compilation.module, "tools", None):
+        return None
+    from lumen.runtime.config import Overrides
+    from lumen.runtime.session import open_session
+
+    overrides = Overrides(options.provider_overrides, options.setting_overrides)
+    return open_session(Path.cwd(), config_path=options.config_path, overrides=overrides)
+
+
+def _run_vm(compilation: Compilation, options: RunOptions, vm: Any, runtime_error: Any,
+            program_exit: Any) -> RunOutcome:
     result: list[Any] = []
     # The faster tiers recurse on the Python stack: run on a deep stack with a recursion
     # limit above the Lumen call depth (the interpreter itself never needs it).
@@ -464,6 +499,7 @@ def _runtime_failure(exc: BaseException) -> RuntimeFailure:
         line=getattr(exc, "line", None),
         column=getattr(exc, "column", None),
         stack=stack,
+        hint=getattr(exc, "hint", None),
     )
 
 

@@ -35,6 +35,12 @@ DEFAULT_MAX_DEPTH = 100_000  # also lumen.driver.DEFAULT_MAX_DEPTH; kept here to
               help="Stop with a runtime error after N VM instructions.")
 @click.option("--max-depth", type=click.IntRange(min=1), default=DEFAULT_MAX_DEPTH, metavar="N",
               show_default=True, help="Maximum call depth.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Use this lumen.toml instead of searching for one.")
+@click.option("--provider", "provider_overrides", multiple=True, metavar="TOOL=PROVIDER",
+              help="Map a tool id to a provider (overrides lumen.toml and LUMEN_PROVIDERS).")
+@click.option("--set", "setting_overrides", multiple=True, metavar="PROVIDER.KEY=VALUE",
+              help="Set a provider setting (overrides lumen.toml and LUMEN_SET).")
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def run_command(
     file: str,
@@ -46,6 +52,9 @@ def run_command(
     verbose: bool,
     max_steps: int | None,
     max_depth: int,
+    config_path: str | None,
+    provider_overrides: tuple[str, ...],
+    setting_overrides: tuple[str, ...],
     args: tuple[str, ...],
 ) -> int:
     """Compile FILE and run its entry cell; ARGS are passed to the program."""
@@ -71,6 +80,9 @@ def run_command(
         program_args=args,
         trace_dir=trace_dir,
         jit_verbose=verbose,
+        config_path=config_path,
+        provider_overrides=provider_overrides,
+        setting_overrides=setting_overrides,
     )
     tracker = _OutputTracker(sys.stdout)
     sys.stdout = tracker  # type: ignore[assignment]
@@ -92,6 +104,8 @@ def run_command(
         return outcome.exit_status
     if outcome.error is not None:
         print_runtime_failure(outcome.error, compilation.unit)
+        if outcome.error.hint:
+            sys.stderr.write(f"  hint: {outcome.error.hint}\n")
         if as_json:
             write_json_line(runtime_failure_json(outcome.error))
         return EXIT_RUNTIME_ERROR

@@ -68,10 +68,12 @@ class ConfigError(Exception):
     def diagnostic(self) -> Any:
         """As a Lumen diagnostic (code E0902 `ConfigError`)."""
         from lumen.diagnostics import Diagnostic, ErrorCode, Span
+        from lumen.diagnostics.diagnostic import NO_SPAN
 
-        line, column = max(self.line, 1), max(self.column, 1)
-        return Diagnostic(ErrorCode.CONFIG.value, self.message, self.file,
-                          Span(line, column, line, column + 1), hint=self.hint)
+        span = Span(self.line, max(self.column, 1), self.line, max(self.column, 1) + 1) \
+            if self.line > 0 else NO_SPAN
+        return Diagnostic(ErrorCode.CONFIG.value, self.message, self.file, span,
+                          hint=self.hint)
 
 
 @dataclass
