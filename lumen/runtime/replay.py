@@ -34,7 +34,8 @@ class Replayer:
     def __init__(self, events: Iterable[Mapping[str, Any]], run_id: str = "",
                  secrets: Iterable[str] | None = None) -> None:
         self.run_id = run_id
-        self.calls: list[Mapping[str, Any]] = list(tool_call_events(events))
+        self.calls: list[Mapping[str, Any]] = [
+            e for e in tool_call_events(events) if _was_dispatched(e)]
         self.served = 0
         # The program's own inputs appear in the divergence message: keep secrets out of it.
         self._scrubber = Scrubber(secret_values() if secrets is None else secrets)
@@ -102,6 +103,15 @@ class Replayer:
     def _hint(self) -> str:
         return ("the program no longer makes the tool calls recorded"
                 f"{self._of_run()}; record a new run with `lumen run FILE --trace-dir DIR`")
+
+
+def _was_dispatched(event: Mapping[str, Any]) -> bool:
+    """Calls refused before dispatch (a grant violation) are checked again during replay,
+    not served; a recorded divergence is no result either."""
+    details = event.get("details")
+    failure = details.get("error") if isinstance(details, Mapping) else None
+    kind = failure.get("kind") if isinstance(failure, Mapping) else None
+    return kind not in ("PolicyViolation", "ReplayDivergence")
 
 
 def load_replayer(trace_dir: str | os.PathLike[str], run: str) -> Replayer:

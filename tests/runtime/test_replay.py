@@ -111,3 +111,11 @@ def test_a_truncated_trace_still_replays_its_complete_events(tmp_path: Path) -> 
 def test_unknown_run_is_a_trace_error(tmp_path: Path) -> None:
     with pytest.raises(TraceError, match="no run 'run2'"):
         load_replayer(tmp_path, "run2")
+
+
+def test_calls_refused_by_a_grant_are_not_served(tmp_path: Path) -> None:
+    with TraceWriter(tmp_path, run_id="run2") as writer:
+        writer.tool_call(FETCH, error=ToolError("PolicyViolation", "policy violation for 'Web': x"))
+        writer.tool_call(ASK, result=ToolResult(value=1, provider="p"))
+    replayer = load_replayer(tmp_path, "run2")
+    assert replayer.next_result(ASK).value == 1
