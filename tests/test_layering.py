@@ -16,6 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "lumen"
 # Earlier stages first. `driver` glues the stages; `cli` and `lsp` sit on top of it.
 STAGES = [
     "diagnostics",
+    "cache",
     "source",
     "syntax",
     "modules",

@@ -1,0 +1,46 @@
+"""The user cache folder and a content-addressed store of bytes (best effort).
+
+Stage: right after `diagnostics`, so that every later stage may cache what it computes.
+
+    cache_dir() -> Path                 $LUMEN_CACHE_DIR, else $XDG_CACHE_HOME/lumen,
+                                        else ~/.cache/lumen
+    get(kind, key) -> bytes | None      None: missing, unreadable or damaged (CRC check)
+    put(kind, key, data, keep=...)      atomic (temp file + os.replace); False when it
+                                        could not write; never raises for disk problems
+    key_of(*parts) -> str               hex SHA-256 content address of str/bytes parts
+    folder(kind) -> Path                <cache_dir>/<kind>, for consumers needing real files
+    disabled() -> bool                  LUMEN_NO_CACHE=1: compiled-program caches are off
+    clear() -> (files, bytes)           `lumen cache clear` (crash reports are kept)
+    info() -> CacheInfo                 `lumen cache info`: per-kind (files, bytes)
+
+A kind is one sub-folder (`lir`, `check`, `parser`, `native`, `tool-results`, ...); the
+key must already say everything the payload depends on (toolchain and format versions
+included), because nothing else is checked. A consumer must treat a payload it cannot
+decode as a miss and overwrite it.
+"""
+
+from lumen.cache.store import (
+    DEFAULT_KEEP,
+    CacheInfo,
+    cache_dir,
+    clear,
+    disabled,
+    folder,
+    get,
+    info,
+    key_of,
+    put,
+)
+
+__all__ = [
+    "DEFAULT_KEEP",
+    "CacheInfo",
+    "cache_dir",
+    "clear",
+    "disabled",
+    "folder",
+    "get",
+    "info",
+    "key_of",
+    "put",
+]
