@@ -3,16 +3,14 @@
 `parse` and `parse_expression` are the stage entry points (re-exported by
 `lumen.syntax`). Lark compiles `lumen.lark` into an LALR table; the table, the token
 tables and the reduction callbacks (which call the AST builder of `build.py` directly, no
-parse tree) are then pickled into the user cache folder, keyed by a hash of the grammar
-and of the Lark version, so a warm start only unpickles them. Tokens come from
+parse tree) are then pickled into the user cache (`lumen.cache`, kind `parser`), keyed by
+a hash of the grammar and of the Lark version, so a warm start only unpickles them. Tokens come from
 `lexer.py`; failures become diagnostics through `parse_errors.py`.
 """
 
 from __future__ import annotations
 
-import os
 import pickle
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,6 +29,7 @@ except ImportError:  # pragma: no cover - other Pythons name it differently
 GRAMMAR_PATH = Path(__file__).with_name("lumen.lark")
 START_RULES = ["start", "expr_start"]
 CACHE_FORMAT = 3  # bump when the pickled layout below changes
+PARSER_CACHE_KIND = "parser"  # the tables live in lumen.cache under this kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,21 +45,6 @@ class LoadedParser:
     driver: Any
     builder: Any
     tables: Any
-
-
-def cache_dir() -> Path:
-    """`$XDG_CACHE_HOME/lumen` or `~/.cache/lumen`; a temp folder if not writable."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = Path(base) / "lumen"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if os.access(folder, os.W_OK):
-            return folder
-    except OSError:
-        pass
-    fallback = Path(tempfile.gettempdir()) / f"lumen-cache-{os.getuid() if hasattr(os, 'getuid') else 0}"
-    fallback.mkdir(parents=True, exist_ok=True)
-    return fallback
 
 
 def _lark_identity() -> str:
@@ -91,27 +75,25 @@ def _cache_key(grammar: str) -> str:
 @lru_cache(maxsize=1)
 def get_parser() -> LoadedParser:
     """The parser: unpickled from the cache when present, else built and cached."""
+    from lumen import cache
+
     grammar = GRAMMAR_PATH.read_text(encoding="utf-8")
-    folder = cache_dir()
-    path = folder / f"parser-{_cache_key(grammar)}.pickle"
-    try:
-        with path.open("rb") as handle:
-            loaded = pickle.load(handle)
-        if isinstance(loaded, LoadedParser):
-            return loaded
-    except Exception:  # missing or stale cache: rebuild below
-        pass
+    key = _cache_key(grammar)
+    data = cache.get(PARSER_CACHE_KIND, key)
+    if data is not None:
+        try:
+            loaded = pickle.loads(data)
+            if isinstance(loaded, LoadedParser):
+                return loaded
+        except Exception:  # stale or damaged: rebuilt (and overwritten) below
+            pass
     loaded = _build(grammar)
     try:
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump(loaded, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-        for stale in folder.glob("parser-*.pickle"):
-            if stale != path:
-                stale.unlink(missing_ok=True)
-    except Exception:  # a read-only cache only costs start-up time
-        pass
+        data = pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # pragma: no cover - the tables are plain data
+        return loaded
+    # A few versions side by side: two checkouts sharing the cache folder do not thrash.
+    cache.put(PARSER_CACHE_KIND, key, data, keep=4)  # a read-only cache only costs time
     return loaded
 
 
