@@ -67,6 +67,7 @@ class RunOptions:
     jit_threshold: int | None = None
     program_args: tuple[str, ...] = ()
     trace_dir: str | None = None
+    replay: str | None = None  # a recorded run id: every tool call is served from its trace
     # Tools (§12.5): an explicit lumen.toml, and `--provider TOOL=P` / `--set P.KEY=V` items.
     config_path: str | None = None
     provider_overrides: tuple[str, ...] = ()
@@ -129,6 +130,7 @@ class RunOutcome:
     ran: bool = False
     exit_status: int | None = None
     jit_report: tuple[str, ...] = ()  # with RunOptions.jit_verbose: one line per decision
+    trace_path: str | None = None  # with RunOptions.trace_dir: the trace file written
 
     @property
     def ok(self) -> bool:
@@ -399,12 +401,13 @@ def run_compilation(compilation: Compilation, options: RunOptions) -> RunOutcome
     except Exception as exc:  # a bug while setting up the VM: still a compile-side report
         if _is_config_error(exc):  # an invalid lumen.toml: E0902 at the key
             return RunOutcome(_with_error(compilation, exc.diagnostic()))  # type: ignore[attr-defined]
+        if _is_trace_error(exc):  # no such recorded run, or an unwritable trace folder
+            return RunOutcome(_with_error(compilation, _trace_diagnostic(exc, compilation.path)))
         diagnostic = internal_error_diagnostic(exc, compilation.path, "starting the VM")
         return RunOutcome(_with_error(compilation, diagnostic))
     outcome = _run_vm(compilation, options, vm, runtime_error, program_exit)
     if session is not None:
-        session.close("exit" if outcome.exit_status is not None
-                      else "ok" if outcome.error is None else "error")
+        outcome = _end_recording(session, outcome, options)
     return outcome
 
 
@@ -415,15 +418,57 @@ def _is_config_error(exc: BaseException) -> bool:
 
 
 def _tool_session(compilation: Compilation, options: RunOptions) -> Any:
-    """The run's tool session (lumen/runtime/session.py) when the program declares tools;
-    lumen.toml is searched from the current directory (§12.5). Raises ConfigError."""
-    if not getattr(compilation.module, "tools", None):
+    """The run's tool session (lumen/runtime/session.py) when the program declares tools,
+    records a trace or replays one; lumen.toml is searched from the current directory
+    (§12.5). Raises ConfigError or TraceError."""
+    wanted = options.trace_dir or options.replay or getattr(compilation.module, "tools", None)
+    if not wanted:  # checked before any import: plain runs start as fast as before
         return None
     from lumen.runtime.config import Overrides
-    from lumen.runtime.session import open_session
+    from lumen.runtime.recording import open_recorded_session
+
+    recording = _recording_options(compilation, options)
 
     overrides = Overrides(options.provider_overrides, options.setting_overrides)
-    return open_session(Path.cwd(), config_path=options.config_path, overrides=overrides)
+    return open_recorded_session(recording, Path.cwd(), config_path=options.config_path,
+                                 overrides=overrides)
+
+
+def _recording_options(compilation: Compilation, options: RunOptions) -> Any:
+    from lumen.runtime.recording import RunRecordingOptions
+
+    return RunRecordingOptions(
+        source_path=compilation.path, source_text=compilation.unit.text if compilation.unit else "",
+        entry=options.entry, program_args=options.program_args,
+        trace_dir=options.trace_dir, replay=options.replay)
+
+
+def _end_recording(session: Any, outcome: RunOutcome, options: RunOptions) -> RunOutcome:
+    """`error` or `cell_end`, then `run_end`; a trace that cannot be finished (its folder
+    went away mid-run) is a warning, the run's outcome stands."""
+    from dataclasses import replace
+
+    from lumen.runtime.recording import record_end
+
+    try:
+        record_end(session, _recording_options(outcome.compilation, options),
+                   error=outcome.error, exit_status=outcome.exit_status)
+    except Exception as exc:
+        print(f"lumen: warning: the trace could not be completed ({exc})", file=sys.stderr)
+    trace = getattr(session, "trace", None)
+    return replace(outcome, trace_path=str(trace.path)) if trace is not None else outcome
+
+
+def _is_trace_error(exc: BaseException) -> bool:
+    from lumen.runtime.trace import TraceError
+
+    return isinstance(exc, TraceError)
+
+
+def _trace_diagnostic(exc: BaseException, file: str) -> Diagnostic:
+    from lumen.runtime.recording import trace_error_diagnostic
+
+    return trace_error_diagnostic(exc, file)  # type: ignore[arg-type, no-any-return]
 
 
 def _run_vm(compilation: Compilation, options: RunOptions, vm: Any, runtime_error: Any,
@@ -462,9 +507,6 @@ def _vm_options(options: RunOptions) -> Any:
         "jit_verbose": options.jit_verbose,
     }
     accepted = {f.name for f in fields(options_class)}
-    if options.trace_dir is not None and "trace_dir" not in accepted:
-        print("lumen: warning: --trace-dir is not supported by this build; no trace recorded",
-              file=sys.stderr)
     return options_class(**{k: v for k, v in wanted.items() if k in accepted})
 
 

@@ -26,6 +26,8 @@ DEFAULT_MAX_DEPTH = 100_000  # also lumen.driver.DEFAULT_MAX_DEPTH; kept here to
 @click.option("--cell", "entry", default="main", metavar="NAME", help="Entry cell (default: main).")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable result line last.")
 @click.option("--trace-dir", type=click.Path(file_okay=False), help="Record a trace of the run under DIR.")
+@click.option("--replay", metavar="RUN",
+              help="Serve every tool call from recorded run RUN (in --trace-dir, default .lumen/trace).")
 @click.option("--no-jit", is_flag=True, help="Run in the interpreter only.")
 @click.option("--jit-threshold", type=click.IntRange(min=0), metavar="N",
               help="Calls or loop back-edges before a cell is compiled natively.")
@@ -47,6 +49,7 @@ def run_command(
     entry: str,
     as_json: bool,
     trace_dir: str | None,
+    replay: str | None,
     no_jit: bool,
     jit_threshold: int | None,
     verbose: bool,
@@ -79,6 +82,7 @@ def run_command(
         jit_threshold=jit_threshold,
         program_args=args,
         trace_dir=trace_dir,
+        replay=replay,
         jit_verbose=verbose,
         config_path=config_path,
         provider_overrides=provider_overrides,
@@ -94,6 +98,8 @@ def run_command(
         sys.stdout.write("\n")
     for line in outcome.jit_report:
         sys.stderr.write(line + "\n")
+    if outcome.trace_path is not None:
+        sys.stderr.write(f"lumen: trace recorded in {outcome.trace_path}\n")
     if not outcome.compilation.ok:  # e.g. this build cannot run at all
         errors = outcome.compilation.errors
         print_diagnostics(errors, outcome.compilation.unit)

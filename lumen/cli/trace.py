@@ -105,7 +105,7 @@ def _summary_row(trace: Any) -> tuple[str, str, str, str, str, str]:
     status = "incomplete"
     if end is not None:
         details = end.get("details") if isinstance(end.get("details"), dict) else {}
-        status = str(details.get("status") or "ended")
+        status = str(details.get("status") or end.get("message") or "ended")
     if trace.problems:
         status += " (damaged)"
     start_details = start.get("details") if isinstance(start.get("details"), dict) else {}

@@ -35,11 +35,6 @@ class RunRecordingOptions:
     replay: str | None = None
 
 
-def wants_session(options: RunRecordingOptions, module: Any) -> bool:
-    """A run needs a session when it records, replays, or its program declares tools."""
-    return bool(options.trace_dir or options.replay or getattr(module, "tools", None))
-
-
 def collaborators(options: RunRecordingOptions, config: Any) -> dict[str, Any]:
     """`trace`, `replayer` and `cache` for RunSession (raises TraceError)."""
     from lumen.runtime.result_cache import ResultCache

@@ -101,8 +101,9 @@ class Replayer:
         return text
 
     def _hint(self) -> str:
+        recorded_in = f" in run {self.run_id}" if self.run_id else ""
         return ("the program no longer makes the tool calls recorded"
-                f"{self._of_run()}; record a new run with `lumen run FILE --trace-dir DIR`")
+                f"{recorded_in}; record a new run with `lumen run FILE --trace-dir DIR`")
 
 
 def _was_dispatched(event: Mapping[str, Any]) -> bool:
