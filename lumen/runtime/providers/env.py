@@ -1,7 +1,7 @@
 """Built-in `env.*` tools: get, set, list, has, cwd, home, platform, args.
 
 `env.list` returns variable names only, and the variables named by any `api_key_env` in the
-configuration (passed in the settings as `secret_names`) cannot be read through `env.get`:
+configuration (handed over by the registry) cannot be read through `env.get`:
 a tool result is written to the trace, and secrets must never be.
 """
 
@@ -23,10 +23,13 @@ NAME = "env"
 class EnvProvider:
     name = NAME
 
+    def __init__(self, secret_names: list[str] | None = None) -> None:
+        self.secret_names = set(secret_names or [])
+
     def call(self, call: ToolCall, settings: dict[str, Any]) -> ToolResult:
         started = time.monotonic()
         operation = call.tool_id.removeprefix("env.")
-        secret_names = set(settings.get("secret_names", []))
+        secret_names = self.secret_names | set(settings.get("secret_names", []))
         if operation in ("get", "has", "set"):
             name = string_argument(call, "name", 0)
             assert name is not None

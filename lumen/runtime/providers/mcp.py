@@ -105,7 +105,12 @@ class McpClient:
             raise self._exited() from None
 
     def _exited(self) -> ToolError:
-        code = self.process.poll() if self.process else None
+        code = None
+        if self.process is not None:
+            try:  # stdout closes just before the exit status is there; wait a moment for it
+                code = self.process.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                code = None
         tail = " | ".join(list(self.stderr_tail)[-3:])
         reason = f"server exited with status {code}" if code is not None else "server closed"
         return unavailable(self.label, reason + (f": {tail}" if tail else ""))
