@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import uuid
@@ -62,9 +63,24 @@ class TraceError(Exception):
 
 
 def canonical_json(value: Any) -> str:
-    """Sorted keys, no whitespace, non-ASCII kept as UTF-8; the form every hash is over."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False, default=_json_fallback)
+    """Sorted keys, no whitespace, non-ASCII kept as UTF-8; the form every hash is over.
+    NaN and infinities (not JSON) become the strings "NaN", "Infinity", "-Infinity"."""
+    try:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                          allow_nan=False, default=_json_fallback)
+    except ValueError:
+        return json.dumps(_finite(value), sort_keys=True, separators=(",", ":"),
+                          ensure_ascii=False, allow_nan=False, default=_json_fallback)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, Mapping):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 def hash_json(value: Any) -> str:

@@ -192,3 +192,11 @@ def test_a_run_id_is_never_reused(tmp_path: Path) -> None:
 def test_unknown_fields_are_refused(tmp_path: Path) -> None:
     with TraceWriter(tmp_path) as writer, pytest.raises(ValueError, match="bogus"):
         writer.event("run_start", bogus=1)
+
+
+def test_non_finite_floats_are_recorded_as_strings(tmp_path: Path) -> None:
+    assert canonical_json([float("nan"), float("-inf")]) == '["NaN","-Infinity"]'
+    with TraceWriter(tmp_path) as writer:
+        writer.tool_call(CALL, result=ToolResult(value=float("inf"), provider="p"))
+    event = read_trace(writer.path).events[0]
+    assert event["details"]["output"] == "Infinity" and verify([event]) == []
