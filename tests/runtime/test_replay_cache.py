@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from lumen.runtime.calls import ToolCall, ToolResult
 from lumen.runtime.result_cache import ResultCache, cache_key, cache_wanted
 
@@ -54,3 +56,12 @@ def test_unwritable_cache_is_silently_skipped(tmp_path: Path) -> None:
     cache = ResultCache(blocker)
     cache.store(CALL, ToolResult(value=1, provider="p"))
     assert cache.lookup(CALL) is None
+
+
+def test_shared_toolchain_cache_is_used_by_default(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LUMEN_CACHE_DIR", str(tmp_path / "usercache"))
+    ResultCache().store(CALL, ToolResult(value=[1, 2], provider="p"))
+    assert list((tmp_path / "usercache" / "tool-results").iterdir())
+    hit = ResultCache().lookup(CALL)
+    assert hit is not None and hit.value == [1, 2] and hit.cached
