@@ -1,0 +1,141 @@
+"""The Python tier: LIR cells compiled to Python functions whose locals are the registers.
+
+`PyTier(vm).compile(code)` turns one cell into Python source (emit.py: CFG -> structured
+control flow -> per-opcode templates), compiles it into the namespace all cells of the VM
+share and returns the function, or None when the cell must stay interpreted (the reason is
+kept in `reasons`). Cells call each other through the globals `C{index}`: a first-call
+trampoline, the compiled function, a wrapper around `vm.call_interpreted`, or whatever the
+native tier `install`s.
+
+Debugging: `LUMEN_PYTIER_DUMP=1` prints each generated function to stderr.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from lumen.jit.pytier.emit import Unsupported, compile_source, safe_name
+from lumen.vm.frames import Code
+from lumen.vm.values import BuiltinRef
+
+# Counter value for cells the native tier should never be asked about.
+_NEVER = 1 << 62
+
+
+class PyTier:
+    def __init__(self, vm: Any) -> None:
+        from lumen.jit.pytier.runtime import build_namespace
+
+        self.vm = vm
+        self.codes: tuple[Code, ...] = vm.codes
+        self.reasons: dict[int, str] = {}  # function index -> why it stays interpreted
+        self.sources: dict[int, str] = {}
+        self.pcs: dict[int, list[int]] = {}  # function index -> pc per Python line
+        self.compiled: dict[int, Callable[..., Any] | None] = {}
+        native = getattr(vm, "native", None)
+        threshold = native.threshold if native is not None else _NEVER
+        self.counters: list[int] = [threshold] * len(self.codes)
+        self.ns: dict[str, Any] = build_namespace(self)
+        self._bound: dict[tuple[str, Any], str] = {}
+        for index in range(len(self.codes)):
+            self.ns[f"C{index}"] = self._trampoline(index)
+
+    # ---------------------------------------------------------------- contract
+
+    def compile(self, code: Code) -> Callable[..., Any] | None:
+        index = code.index
+        if index in self.compiled:
+            return self.compiled[index]
+        self.compiled[index] = None  # recursion through bind_* never recompiles
+        code.tier_tried = True
+        native = self.vm.native is not None and self._native_candidate(code)
+        try:
+            source, pcs = compile_source(self, code, native)
+            self.pcs[index] = pcs
+            namespace = self.ns
+            exec(compile(source, f"<pytier {code.name}>", "exec"), namespace)
+            fn = namespace.pop(f"F{index}")
+        except Unsupported as exc:
+            self.reasons[index] = str(exc)
+            return None
+        except (SyntaxError, RecursionError, MemoryError) as exc:  # e.g. nesting limits
+            self.reasons[index] = f"python compile failed: {type(exc).__name__}: {exc}"
+            return None
+        if not native:
+            self.counters[index] = _NEVER
+        self.sources[index] = source
+        self.compiled[index] = fn
+        code.fast = fn
+        self.ns[f"C{index}"] = fn
+        return fn
+
+    def callable_for(self, index: int) -> Callable[..., Any]:
+        return self.ns[f"C{index}"]
+
+    def install(self, index: int, fn: Callable[..., Any]) -> None:
+        self.ns[f"C{index}"] = fn
+        self.codes[index].fast = fn
+
+    # ---------------------------------------------------------------- calls from generated code
+
+    def _native_candidate(self, code: Code) -> bool:
+        try:
+            return bool(self.vm.native.candidate(code))
+        except Exception:  # noqa: BLE001 - a broken candidate check must not stop the cell
+            return False
+
+    def _trampoline(self, index: int) -> Callable[..., Any]:
+        def first_call(*args: Any) -> Any:
+            return self.resolve(index)(*args)
+
+        return first_call
+
+    def resolve(self, index: int) -> Callable[..., Any]:
+        """The callable for cell `index` after its first call: compiled or interpreted."""
+        code = self.codes[index]
+        fn = code.fast if code.tier_tried and index not in self.compiled else None
+        if fn is None:
+            fn = self.compile(code) if index not in self.compiled else self.compiled[index]
+        if fn is None:
+            fn = code.fast or self._interpreted(code)
+        self.ns[f"C{index}"] = fn
+        return fn
+
+    def _interpreted(self, code: Code) -> Callable[..., Any]:
+        vm = self.vm
+
+        def run_interpreted(*args: Any) -> Any:
+            return vm.call_interpreted(code, list(args))
+
+        return run_interpreted
+
+    def call_value(self, fn: Any, positional: list[Any], named: dict[str, Any] | None) -> Any:
+        """Any Lumen callable (the interpreter's `_call_value`, which uses `code.fast`)."""
+        return self.vm._call_value(fn, positional, named)
+
+    def run_registers(self, code: Code, regs: list[Any]) -> Any:
+        fn = self.resolve(code.index)
+        return fn(*regs[:code.nparams + code.ncaptures])
+
+    # ---------------------------------------------------------------- namespace bindings
+
+    def _bind(self, prefix: str, key: Any, value: Any) -> str:
+        name = self._bound.get((prefix, key))
+        if name is None:
+            name = f"_{prefix}{len(self._bound)}"
+            self._bound[(prefix, key)] = name
+            self.ns[name] = value
+        return name
+
+    def bind_value(self, value: Any) -> str:
+        return self._bind("v", (type(value).__name__, repr(value), id(value)), value)
+
+    def bind_builtin(self, name: str, spec: Any) -> str:
+        return self._bind("b" + safe_name(name) + "_", name, spec.fn)
+
+    def bind_builtin_ref(self, name: str) -> str:
+        return self._bind("ref", name, BuiltinRef(name))
+
+    def bind_code(self, index: int) -> str:
+        return self._bind("code", index, self.codes[index])

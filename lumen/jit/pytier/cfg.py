@@ -1,0 +1,158 @@
+"""Control-flow graph of one LIR function: basic blocks, reverse postorder, dominators,
+natural loops.
+
+Blocks are named by the pc of their first instruction. Only blocks reachable from pc 0 are
+kept (the lowering leaves dead `JMP`/`RETURN` tails after returns).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lumen.lir.opcodes import JUMP_OPERANDS, OP_INFO, Op
+
+# Terminators with no successor inside the cell.
+_EXITS = frozenset({Op.RETURN, Op.HALT, Op.UNDEFINED, Op.ENDDEFER, Op.RESUME})
+
+
+class Irreducible(Exception):
+    """The CFG has a loop with more than one entry; the cell stays interpreted."""
+
+
+@dataclass
+class Block:
+    start: int
+    end: int  # exclusive: instructions start..end-1
+    succs: list[int] = field(default_factory=list)  # [fallthrough, jump target] for branches
+    preds: list[int] = field(default_factory=list)
+
+
+@dataclass
+class CFG:
+    blocks: dict[int, Block]
+    rpo: list[int]  # block starts in reverse postorder
+    rpo_index: dict[int, int]
+    idom: dict[int, int]  # immediate dominator (the entry maps to itself)
+    back_edges: set[tuple[int, int]]
+    loops: dict[int, frozenset[int]]  # header -> blocks of its natural loop
+
+    def dominates(self, a: int, b: int) -> bool:
+        while True:
+            if a == b:
+                return True
+            parent = self.idom[b]
+            if parent == b:
+                return False
+            b = parent
+
+    def is_merge(self, label: int) -> bool:
+        """Two or more forward edges enter this block (Ramsey's merge node)."""
+        forward = [p for p in self.blocks[label].preds if (p, label) not in self.back_edges]
+        return len(forward) >= 2
+
+
+def _instr_op(instr: object) -> Op:
+    return Op(instr.op)  # type: ignore[attr-defined]
+
+
+def block_successors(code: tuple, start: int, end: int) -> list[int]:
+    last = code[end - 1]
+    op = _instr_op(last)
+    if op in _EXITS:
+        return []
+    if op == Op.JMP:
+        return [last.a]
+    if OP_INFO[op].ends_block:
+        operand = JUMP_OPERANDS[op]
+        target = (last.a, last.b, last.c)[operand]
+        return [end, target]
+    return [end]  # falls into the next leader
+
+
+def build_cfg(code: tuple) -> CFG:
+    """Split `code` (a tuple of `Instr`) into blocks and analyse them."""
+    n = len(code)
+    leaders = {0}
+    for pc, instr in enumerate(code):
+        op = _instr_op(instr)
+        if op in JUMP_OPERANDS:
+            leaders.add((instr.a, instr.b, instr.c)[JUMP_OPERANDS[op]])
+        if OP_INFO[op].ends_block and pc + 1 < n:
+            leaders.add(pc + 1)
+    starts = sorted(x for x in leaders if x < n)
+    blocks: dict[int, Block] = {}
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else n
+        blocks[start] = Block(start, end)
+    for block in blocks.values():
+        block.succs = block_successors(code, block.start, block.end)
+        for s in block.succs:
+            if s not in blocks:
+                raise Irreducible(f"jump to {s} outside the cell")
+    # Depth-first order from the entry (iterative: cells can be long).
+    order: list[int] = []
+    seen = {0}
+    stack: list[tuple[int, int]] = [(0, 0)]
+    while stack:
+        label, i = stack.pop()
+        succs = blocks[label].succs
+        if i < len(succs):
+            stack.append((label, i + 1))
+            s = succs[i]
+            if s not in seen:
+                seen.add(s)
+                stack.append((s, 0))
+        else:
+            order.append(label)
+    rpo = order[::-1]
+    rpo_index = {label: i for i, label in enumerate(rpo)}
+    blocks = {label: blocks[label] for label in rpo}
+    for label in rpo:
+        for s in blocks[label].succs:
+            blocks[s].preds.append(label)
+    idom = _dominators(blocks, rpo, rpo_index)
+    cfg = CFG(blocks, rpo, rpo_index, idom, set(), {})
+    for label in rpo:
+        for s in blocks[label].succs:
+            if rpo_index[s] <= rpo_index[label]:
+                if not cfg.dominates(s, label):
+                    raise Irreducible("loop with more than one entry")
+                cfg.back_edges.add((label, s))
+    for source, header in cfg.back_edges:
+        body = set(cfg.loops.get(header, {header}))
+        work = [source]
+        while work:
+            b = work.pop()
+            if b not in body:
+                body.add(b)
+                work.extend(blocks[b].preds)
+        cfg.loops[header] = frozenset(body)
+    return cfg
+
+
+def _dominators(blocks: dict[int, Block], rpo: list[int],
+                rpo_index: dict[int, int]) -> dict[int, int]:
+    """Cooper, Harvey and Kennedy's iterative algorithm."""
+    entry = rpo[0]
+    idom: dict[int, int] = {entry: entry}
+
+    def intersect(a: int, b: int) -> int:
+        while a != b:
+            while rpo_index[a] > rpo_index[b]:
+                a = idom[a]
+            while rpo_index[b] > rpo_index[a]:
+                b = idom[b]
+        return a
+
+    changed = True
+    while changed:
+        changed = False
+        for label in rpo[1:]:
+            new: int | None = None
+            for p in blocks[label].preds:
+                if p in idom:
+                    new = p if new is None else intersect(p, new)
+            if new is not None and idom.get(label) != new:
+                idom[label] = new
+                changed = True
+    return idom
