@@ -20,6 +20,7 @@ import json
 import math
 import os
 import re
+import sys
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -249,6 +250,7 @@ class TraceWriter:
         self.scrubber = Scrubber(secrets)
         self.seq = 0
         self.last_hash = GENESIS
+        self.failure: str | None = None  # why writing stopped (e.g. the disk is full)
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             # "x": a run id names exactly one run; never append to someone else's trace.
@@ -277,11 +279,15 @@ class TraceWriter:
         event["timestamp"] = _timestamp()
         line = json.dumps(_reading_order(event), ensure_ascii=False, separators=(",", ":"),
                           allow_nan=False)
-        try:
-            self._file.write(line + "\n")
-            self._file.flush()
-        except OSError as exc:
-            raise TraceError(f"cannot write trace file {self.path}: {exc.strerror or exc}") from None
+        if self.failure is None:
+            try:
+                self._file.write(line + "\n")
+                self._file.flush()
+            except OSError as exc:
+                # A full disk must not end the program: say once that the trace stops here
+                # (its missing run_end shows it as incomplete).
+                self.failure = f"cannot write trace file {self.path}: {exc.strerror or exc}"
+                print(f"lumen: warning: {self.failure}; the trace ends here", file=sys.stderr)
         self.seq += 1
         self.last_hash = event["hash"]
         return event
@@ -297,6 +303,8 @@ class TraceWriter:
         if self._file is not None:
             try:
                 self._file.close()
+            except OSError:
+                pass  # already reported by the failed write
             finally:
                 self._file = None
 

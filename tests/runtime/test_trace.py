@@ -200,3 +200,16 @@ def test_non_finite_floats_are_recorded_as_strings(tmp_path: Path) -> None:
         writer.tool_call(CALL, result=ToolResult(value=float("inf"), provider="p"))
     event = read_trace(writer.path).events[0]
     assert event["details"]["output"] == "Infinity" and verify([event]) == []
+
+
+def test_a_full_disk_warns_once_and_the_run_goes_on(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("needs /dev/full")
+    writer = TraceWriter(tmp_path)
+    writer.close()
+    writer._file = open("/dev/full", "w")  # noqa: SIM115 - the writer closes it
+    writer.event("run_start")
+    writer.event("run_end")
+    writer.close()
+    assert capsys.readouterr().err.count("the trace ends here") == 1
