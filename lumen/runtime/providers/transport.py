@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import email.utils
 import json
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
-
-import httpx
 
 from lumen.runtime.calls import ToolError
 from lumen.runtime.providers.base import (
@@ -41,6 +40,23 @@ class HttpAnswer:
         return json.loads(self.text)
 
 
+_shared_client: Any = None
+_shared_client_lock = threading.Lock()
+
+
+def _client() -> Any:
+    """One httpx client per process: its pool keeps connections alive, and the first one
+    costs a few hundred milliseconds (imports, TLS trust store) that a run pays only once.
+    trust_env=False: proxy variables must not reroute calls meant for a local server."""
+    global _shared_client
+    with _shared_client_lock:
+        if _shared_client is None:
+            import httpx
+
+            _shared_client = httpx.Client(trust_env=False, follow_redirects=False)
+        return _shared_client
+
+
 def exchange(
     provider: str,
     method: str,
@@ -53,14 +69,13 @@ def exchange(
     secrets: list[str] | None = None,
 ) -> HttpAnswer:
     """Send one request; transport failures become ToolErrors, any status is returned."""
+    import httpx  # here, not at the top: programs using only fs/env/crypto never pay for it
+
     secrets = secrets or []
     started = time.monotonic()
-    # trust_env=False: proxy variables must not reroute calls meant for a local model server.
     try:
-        with httpx.Client(timeout=timeout_ms / 1000, trust_env=False) as client:
-            response = client.request(
-                method, url, headers=headers, json=json_body, content=content
-            )
+        response = _client().request(method, url, headers=headers, json=json_body,
+                                     content=content, timeout=timeout_ms / 1000)
     except httpx.TimeoutException:
         raise timeout_error(elapsed_ms(started), timeout_ms) from None
     except httpx.UnsupportedProtocol:
