@@ -9,6 +9,7 @@ entry-cell events around the VM run.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,13 @@ def record_end(session: Any, options: RunRecordingOptions, *, error: Any = None,
         return
     session.event("cell_end", cell=options.entry)
     session.close("ok" if exit_status is None else f"exit {exit_status}")
+    replayer = getattr(session, "replayer", None)
+    if replayer is not None and replayer.unused():
+        # Not a divergence (every call asked for matched), but the run did less than the
+        # recorded one: worth knowing when a replay is used as a test fixture.
+        used = len(replayer.calls) - replayer.unused()
+        print(f"lumen: warning: the replay used {used} of the {len(replayer.calls)} tool "
+              f"calls recorded in run {replayer.run_id}", file=sys.stderr)
 
 
 def trace_error_diagnostic(error: TraceError, file: str) -> Any:

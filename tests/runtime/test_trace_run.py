@@ -118,3 +118,12 @@ def test_unknown_run_is_a_diagnostic(workdir: Path, capsys: pytest.CaptureFixtur
     status, out, err = lumen(capsys, "run", "prog.lm", "--replay", "nope")
     assert status == 1 and out == ""
     assert "error[E0900]: no trace directory .lumen/trace" in err
+
+
+def test_replay_that_makes_fewer_calls_warns(workdir: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    run_id, _ = record(capsys)
+    (workdir / "prog.lm").write_text(PROGRAM.replace("  print(Sha(text: code[0]))\n", ""))
+    status, _, err = lumen(capsys, "run", "prog.lm", "--replay", run_id, "--trace-dir", "tr")
+    assert status == 0
+    assert f"the replay used 2 of the 3 tool calls recorded in run {run_id}" in err
