@@ -49,6 +49,7 @@ _WRITER_FIELDS = frozenset(HASHED_FIELDS) - {"seq", "kind", "prev_hash"}
 # Environment variables whose values are secrets even when no `api_key_env` names them.
 _SECRET_NAME = re.compile(r"(API_?KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)$", re.IGNORECASE)
 _MIN_SCRUB_LENGTH = 4  # shorter values would redact ordinary text by accident
+_MIN_GUESSED_SECRET_LENGTH = 8
 
 
 class TraceError(Exception):
@@ -117,9 +118,12 @@ def secret_values(api_key_env_names: Iterable[str] = (),
     """The values to keep out of traces: every env var named by an `api_key_env`, plus every
     env var whose name ends like a credential (`..._API_KEY`, `..._TOKEN`, `..._SECRET`)."""
     env = os.environ if environ is None else environ
-    names = set(api_key_env_names)
-    names.update(name for name in env if _SECRET_NAME.search(name))
-    return frozenset(v for name in names if (v := env.get(name)))
+    declared = {v for name in api_key_env_names if (v := env.get(name))}
+    # Guessed by name only: a short value ("1", "true") is more likely a flag than a key,
+    # and redacting it everywhere would corrupt ordinary recorded values.
+    guessed = {v for name, v in env.items()
+               if _SECRET_NAME.search(name) and len(v) >= _MIN_GUESSED_SECRET_LENGTH}
+    return frozenset(declared | guessed)
 
 
 def api_key_env_names(settings: Any) -> list[str]:

@@ -150,7 +150,8 @@ def test_missing_file_is_a_trace_error(tmp_path: Path) -> None:
 
 def test_secret_values_never_reach_the_file(tmp_path: Path) -> None:
     secret = "sk-test-0123456789abcdef"
-    environ = {"MY_PROVIDER_KEY": secret, "GITHUB_TOKEN": "ghp_zzzzzzzzzzzz", "HOME": "/root"}
+    environ = {"MY_PROVIDER_KEY": secret, "GITHUB_TOKEN": "ghp_zzzzzzzzzzzz", "HOME": "/root",
+               "USE_TOKEN": "1"}
     secrets = secret_values(api_key_env_names({"openai": {"api_key_env": "MY_PROVIDER_KEY"}}),
                             environ)
     assert secrets == {secret, "ghp_zzzzzzzzzzzz"}
