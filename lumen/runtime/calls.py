@@ -72,8 +72,8 @@ def no_provider(tool_id: str) -> ToolError:
         "it under [providers.config.PROVIDER])")
 
 
-def policy_violation(alias: str, reason: str) -> ToolError:
-    """§12.3: `policy violation for 'ALIAS': REASON`."""
+def policy_violation(alias: str, reason: str, key: str | None = None) -> ToolError:
+    """§12.3: `policy violation for 'ALIAS': REASON`; the hint names the constraint."""
+    constraint = f"`grant {alias} {key} …`" if key else f"a `grant {alias}` constraint"
     return ToolError("PolicyViolation", f"policy violation for '{alias}': {reason}",
-                     f"the call breaks a `grant {alias} …` constraint; change the call or "
-                     "the grant")
+                     f"the call breaks {constraint}; change the call or the grant")

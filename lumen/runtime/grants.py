@@ -22,7 +22,7 @@ def check_policy(alias: str, policy: dict[str, Any], args: dict[str, Any]) -> No
     for key, allowed in policy.items():
         reason = violation(key, allowed, args)
         if reason is not None:
-            raise policy_violation(alias, reason)
+            raise policy_violation(alias, reason, key)
 
 
 def violation(key: str, allowed: Any, args: dict[str, Any]) -> str | None:
