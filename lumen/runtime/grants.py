@@ -8,12 +8,15 @@ Each violated key gives the exact reason text of the reference; the error is
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from lumen.runtime.calls import policy_violation
 
 # Keys that only matter to the static check (§11.2).
 STATIC_ONLY_KEYS = frozenset({"effect", "effects"})
+# Keys with a meaning for every tool: §12.3's own, and the result cache's opt-in.
+UNIVERSAL_KEYS = STATIC_ONLY_KEYS | {"domain", "timeout_ms", "cache"}
 
 
 def check_policy(alias: str, policy: dict[str, Any], args: dict[str, Any]) -> None:
@@ -23,6 +26,17 @@ def check_policy(alias: str, policy: dict[str, Any], args: dict[str, Any]) -> No
         reason = violation(key, allowed, args)
         if reason is not None:
             raise policy_violation(alias, reason, key)
+
+
+def unknown_grant_key(policy: dict[str, Any], provider_keys: Iterable[str]) -> str | None:
+    """The first policy key that is neither one of §12.3's own kinds nor a custom key the
+    provider declares (None when every key is understood)."""
+    known = set(provider_keys)
+    for key in policy:
+        if key in known or key in UNIVERSAL_KEYS or key.startswith("max_"):
+            continue
+        return key
+    return None
 
 
 def violation(key: str, allowed: Any, args: dict[str, Any]) -> str | None:

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 from lumen.runtime.calls import ToolCall, ToolError, ToolResult, no_provider
 from lumen.runtime.config import Config, Overrides, load_config
-from lumen.runtime.grants import check_policy
+from lumen.runtime.grants import check_policy, unknown_grant_key
 
 
 class ProviderLike(Protocol):
@@ -85,6 +85,7 @@ class RunSession:
             result: ToolResult = self.replayer.next_result(call)
             return result
         provider = self.provider(call.tool_id)
+        _check_grant_keys(call, provider)
         settings = self.config.settings(getattr(provider, "name", ""))
         cache = self.cache if self.cache is not None and _cache_wanted(call, settings) else None
         if cache is not None:
@@ -135,6 +136,22 @@ class RunSession:
         if self.trace is not None:
             self.trace.event("run_end", message=status, details=self.totals())
             self.trace.close()
+
+
+def _check_grant_keys(call: ToolCall, provider: Any) -> None:
+    """A provider that declares the custom grant keys it understands (`grant_keys`) gets no
+    policy with a key it would silently ignore (a typo such as `modle`)."""
+    declared = getattr(provider, "grant_keys", None)
+    if declared is None:
+        return
+    key = unknown_grant_key(call.policy, declared)
+    if key is not None:
+        name = getattr(provider, "name", "") or "?"
+        known = ", ".join(sorted(declared)) or "none"
+        raise ToolError("InvalidArgs",
+                        f"invalid arguments: grant key '{key}' of '{call.alias}' is not "
+                        f"understood by provider '{name}'",
+                        f"custom grant keys of {name}: {known}")
 
 
 def _cache_wanted(call: ToolCall, settings: dict[str, Any]) -> bool:

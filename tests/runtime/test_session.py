@@ -182,3 +182,21 @@ def test_open_session_reads_the_configuration(tmp_path: Path) -> None:
     session = open_session(tmp_path)
     assert session.config.providers == {"a.b": "fs"}
     assert os.fspath(tmp_path / "lumen.toml") == session.config.path
+
+
+def test_grant_keys_a_provider_does_not_understand_are_refused() -> None:
+    provider = FakeProvider(name="chatty")
+    provider.grant_keys = frozenset({"model", "temperature"})  # type: ignore[attr-defined]
+    session = session_with(provider)
+    understood = ToolCall("Chat", "llm.chat", None, {"url": "https://x"},
+                          {"model": "m", "max_tokens": 5, "domain": "x", "effects": ["llm"],
+                           "timeout_ms": 9, "cache": True})
+    assert session.call_tool(understood) == {"url": "https://x"}
+    typo = ToolCall("Chat", "llm.chat", None, {}, {"model": "m", "modle": "n"})
+    with pytest.raises(ToolError) as info:
+        session.call_tool(typo)
+    assert info.value.kind == "InvalidArgs"
+    assert info.value.message == ("invalid arguments: grant key 'modle' of 'Chat' is not "
+                                  "understood by provider 'chatty'")
+    assert info.value.hint == "custom grant keys of chatty: model, temperature"
+    assert len(provider.calls) == 1
