@@ -56,6 +56,7 @@ class RunSession:
         self.cache = cache
         self.sleep = sleep
         self._providers: dict[str, Any] = {}
+        self._scrubber: Any = None  # built on the first failure
         # Totals for `lumen run --verbose` and the run_end event.
         self.calls = 0
         self.failures = 0
@@ -72,6 +73,7 @@ class RunSession:
             check_policy(call.alias, call.policy, call.args)
             result = self._result(call)
         except ToolError as error:
+            self._scrub(error)
             self.failures += 1
             self._record(call, error=error, latency_ms=_elapsed_ms(started))
             raise
@@ -114,6 +116,21 @@ class RunSession:
             return provider.call(call, settings)  # type: ignore[no-any-return]
         policy = RetryPolicy.from_settings(settings.get("retry"))
         return call_with_retry(lambda: provider.call(call, settings), policy, sleep=self.sleep)
+
+    def _scrub(self, error: ToolError) -> None:
+        """Keep secret values (the variables named by `api_key_env`, credential-like
+        variables) out of the message a program, a trace or a log can show."""
+        if self._scrubber is None:
+            try:
+                from lumen.runtime.trace import Scrubber, api_key_env_names, secret_values
+            except ImportError:  # a build without traces: the declared keys only
+                return
+            names = api_key_env_names(self.config.provider_settings)
+            self._scrubber = Scrubber(secret_values(names))
+        error.message = self._scrubber.text(error.message)
+        error.args = (error.message,)
+        if error.hint:
+            error.hint = self._scrubber.text(error.hint)
 
     # ------------------------------------------------------------------ events
 

@@ -15,6 +15,7 @@ from lumen.driver import RunOptions, run_file
 from lumen.runtime.calls import ToolCall, ToolError, ToolResult
 from lumen.runtime.config import Config, parse_config
 from lumen.runtime.session import RunSession, open_session
+from lumen.vm.errors import LumenRuntimeError
 from tests.runtime.tool_helpers import FakeProvider, run_with, session_with
 
 
@@ -200,3 +201,22 @@ def test_grant_keys_a_provider_does_not_understand_are_refused() -> None:
                                   "understood by provider 'chatty'")
     assert info.value.hint == "custom grant keys of chatty: model, temperature"
     assert len(provider.calls) == 1
+
+
+def test_a_secret_echoed_by_a_provider_never_reaches_the_program(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = "sk-live-0123456789abcdef"
+    monkeypatch.setenv("MY_SERVICE_KEY", secret)
+    config = parse_config('[providers.config.leaky]\napi_key_env = "MY_SERVICE_KEY"\n',
+                          "lumen.toml")
+    provider = FakeProvider(name="leaky", answer=lambda call: ToolError(
+        "AuthError", f"authentication failed: key {secret} was refused",
+        f"check {secret}"))
+    with pytest.raises(LumenRuntimeError) as info:
+        run_with("""
+            use tool svc.call as Svc
+            grant Svc
+            let r = Svc(q: 1)
+        """, session_with(provider, config))
+    assert info.value.message.startswith("tool call error: authentication failed: key ")
+    assert secret not in info.value.message + (info.value.hint or "")
