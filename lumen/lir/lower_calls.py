@@ -44,6 +44,8 @@ class CallLowering:
                 qualified = f"{owner.id}.{callee.name}"
                 if owner.id in mod.enums and callee.name in mod.variants_of(owner.id):
                     return self.variant(owner.id, callee.name, e.args, dest)
+                if owner.id in mod.tools and qualified not in mod.cells:
+                    return self.finish_call(self.tool_call(owner.id, e, callee.name), dest)
                 if owner.id in mod.effects and qualified not in mod.cells:
                     return self.effect_call(owner.id, callee.name, e.args, dest, e)  # §11.6
                 if owner.id in mod.agents or owner.id in mod.processes:

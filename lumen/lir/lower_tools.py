@@ -2,7 +2,8 @@
 
 `use tool ID as A` and every `grant A …` (top level and inside agents/processes, in source
 order) become `Module.tools[A]`: the tool id, version and the merged policy (later keys
-override earlier ones, §12.3). A call `A(args)` becomes one `TOOLCALL`; the VM builds the
+override earlier ones, §12.3). A call `A(args)` becomes one `TOOLCALL` (`A.name(args)` one
+for the tool `ID.name`, e.g. a tool of an MCP server alias); the VM builds the
 argument map from the call shape (named arguments by name, positional ones as `arg0`,
 `arg1`, …, §12.2) and hands it to the run's tool session.
 """
@@ -62,13 +63,14 @@ def tool_infos(mod: ModuleContext) -> dict[str, ToolInfo]:
 class ToolLowering:
     """Mixin of `CellLowerer`: tool calls."""
 
-    def tool_call(self: CellLowerer, alias: str, e: ast.Call) -> int:
-        """`Alias(args)` -> `TOOLCALL base K(alias, shape) n`; the result lands in `base`."""
+    def tool_call(self: CellLowerer, alias: str, e: ast.Call, member: str = "") -> int:
+        """`Alias(args)` -> `TOOLCALL base K(alias, shape, "") n`; `Alias.member(args)` calls
+        the tool `ID.member` (K(alias, shape, member)). The result lands in `base`."""
         b = self.b
         mark = b.mark()
         base = b.alloc()
         shape = self.call_args(e.args, base + 1) or ("",) * len(e.args)
         self.at(e)
-        b.emit(Op.TOOLCALL, base, b.const((alias, shape)), len(e.args))
+        b.emit(Op.TOOLCALL, base, b.const((alias, shape, member)), len(e.args))
         b.release(mark + 1)
         return base

@@ -337,7 +337,8 @@ _ROWS: tuple[OpInfo, ...] = (
            "R[A] := await R[B] (§14.4): futures resolved, collections copied with their "
            "futures resolved; a pending future parks this fiber", True),
     OpInfo(Op.TOOLCALL, "RKI",
-           "K[B] = (alias, shape): R[A] := call of tool `alias` (Module.tools) with the "
+           "K[B] = (alias, shape, member): R[A] := call of tool `alias` (Module.tools; "
+           "with a member name: its tool id + '.member') with the "
            "argument map built from R[A+1..A+C] (shape: '' positional -> arg0.., '*' "
            "spread, else the name); grant policy checked, dispatched through the run's "
            "tool session (§12.2-§12.4)", True),

@@ -28,10 +28,10 @@ NO_SESSION_HINT = ("map the tool id to a provider in lumen.toml: [providers] \"{
 
 @handles(Op.TOOLCALL)
 def _toolcall(vm: VM, frame: Frame, regs: list[Any], a: int, b: int, c: int, pc: int) -> int:
-    alias, shape = frame.code.constants[b]
+    alias, shape, member = frame.code.constants[b]
     values = regs[a + 1:a + 1 + c]
     regs[a + 1:a + 1 + c] = [None] * c
-    regs[a] = call_tool(vm, frame, pc, alias, argument_map(shape, values))
+    regs[a] = call_tool(vm, frame, pc, alias, argument_map(shape, values), member)
     return pc
 
 
@@ -57,14 +57,18 @@ def argument_map(shape: tuple[str, ...], values: list[Any]) -> dict[str, Any]:
     return args
 
 
-def call_tool(vm: VM, frame: Frame, pc: int, alias: str, args: dict[str, Any]) -> Any:
-    """Run one tool call for the instruction before `pc`; returns its Lumen value."""
+def call_tool(vm: VM, frame: Frame, pc: int, alias: str, args: dict[str, Any],
+              member: str = "") -> Any:
+    """Run one tool call for the instruction before `pc`; returns its Lumen value.
+    `member`: the call was `alias.member(…)`, a call of the tool `ID.member`."""
     from lumen.vm.builtins.data_formats import to_json_data
 
     info = vm.module.tools.get(alias)
     # An undeclared alias (E0104 for a checked program) stands for the tool id it spells.
     tool_id, version = (info.tool_id, info.version) if info is not None else (alias, None)
     policy = dict(info.policy) if info is not None else {}
+    if member:
+        tool_id = f"{tool_id}.{member}"
     session = getattr(vm, "tools", None)
     if session is None:
         raise errors.tool_error(f"no provider configured for tool {tool_id}",

@@ -22,7 +22,7 @@ def test_call_of_a_tool_alias_is_one_toolcall_with_its_shape() -> None:
         let r = Chat(prompt: "hi", 3, role user: "q")
     """)
     calls = [(k, c) for op, k, c in _instrs(module) if op == Op.TOOLCALL]
-    assert calls == [(("Chat", ("prompt", "", "user")), 3)]
+    assert calls == [(("Chat", ("prompt", "", "user"), ""), 3)]
     assert not any(op in (Op.GLOBAL, Op.CALLX) for op, _, _ in _instrs(module))
 
 
@@ -33,7 +33,7 @@ def test_positional_only_call_has_an_all_positional_shape() -> None:
         let r = Sha("abc", "d")
     """)
     calls = [(k, c) for op, k, c in _instrs(module) if op == Op.TOOLCALL]
-    assert calls == [(("Sha", ("", "")), 2)]
+    assert calls == [(("Sha", ("", ""), ""), 2)]
 
 
 def test_grants_merge_in_source_order_including_agents() -> None:
@@ -108,3 +108,18 @@ def test_cells_with_tool_calls_stay_correct_under_the_faster_tiers() -> None:
     """, session_with(provider))
     assert value == sum(2 * i for i in range(3000))
     assert len(provider.calls) == 3000
+
+
+def test_member_call_of_an_alias_calls_the_member_tool() -> None:
+    provider = FakeProvider(answer=lambda call: call.tool_id)
+    value, _ = run_with("""
+        use tool tracker as Tracker
+        grant Tracker max_results 5
+        cell main() -> String
+          return Tracker.search(q: "bug", max_results: 2)
+        end
+    """, session_with(provider))
+    assert value == "tracker.search"
+    (call,) = provider.calls
+    assert (call.alias, call.args, call.policy) == (
+        "Tracker", {"q": "bug", "max_results": 2}, {"max_results": 5})
