@@ -1,0 +1,336 @@
+"""The native tier against the interpreter, through its own API (`NativeTier.hot/osr`).
+
+Each case compiles a small program, calls one cell in the interpreter (the reference) and
+natively, and compares the result's `repr`, printed output and runtime error (kind,
+message, location, Lumen stack).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from typing import Any
+
+import pytest
+
+from lumen.driver import compile_source
+from lumen.jit import NO
+from lumen.jit.native import NativeTier
+from lumen.source.loader import source_from_text
+from lumen.vm.errors import LumenRuntimeError
+from lumen.vm.interpreter import VM
+from lumen.vm.options import VMOptions
+from lumen.vm.values import Closure
+
+pytest.importorskip("llvmlite")
+
+INT_MAX = 2**63 - 1
+INT_MIN = -(2**63)
+
+
+@pytest.fixture(autouse=True)
+def _no_disk_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    monkeypatch.setenv("LUMEN_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("LUMEN_NATIVE_CACHE", "0")
+
+
+def module_of(text: str) -> Any:
+    compilation = compile_source(source_from_text(text, "case.lm"))
+    assert not compilation.errors, compilation.errors
+    return compilation.module
+
+
+def outcome(call: Any) -> tuple[str, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        try:
+            value = call()
+        except LumenRuntimeError as exc:
+            return out.getvalue(), repr((exc.kind, exc.message, exc.file, exc.line,
+                                         exc.column, [name for name, _f, _l in exc.lumen_stack]))
+    return out.getvalue(), repr(value)
+
+
+def both(text: str, cell: str, *args: Any, max_depth: int | None = None
+         ) -> tuple[tuple[str, str], tuple[str, str], list[str]]:
+    module = module_of(text)
+    # Fast tiers off: the reference is the interpreter, and the native tier runs alone.
+    options = VMOptions(max_depth=max_depth or 100_000, fast_tier=False)
+    index = module.entry_points[cell]
+    reference_vm = VM(module, options)
+    code = reference_vm.codes[index]
+    expected = outcome(lambda: reference_vm.call(Closure(code, (), code.name), list(args)))
+    vm = VM(module, options)
+    vm.jit_report = []
+    tier = NativeTier(vm, 0)
+    result = outcome(lambda: tier.hot(index, tuple(args)))
+    return expected, result, vm.jit_report
+
+
+def same(text: str, cell: str, *args: Any, max_depth: int | None = None) -> tuple[str, str]:
+    expected, result, report = both(text, cell, *args, max_depth=max_depth)
+    assert any("compiled" in line for line in report), report
+    assert result == expected, report
+    return result
+
+
+ARITH = """
+cell add(a: Int, b: Int) -> Int
+  return a + b
+end
+cell sub(a: Int, b: Int) -> Int
+  return a - b
+end
+cell mul(a: Int, b: Int) -> Int
+  return a * b
+end
+cell div(a: Int, b: Int) -> Int
+  return a / b
+end
+cell fdiv(a: Int, b: Int) -> Int
+  return a // b
+end
+cell rem(a: Int, b: Int) -> Int
+  return a % b
+end
+cell inc(a: Int) -> Int
+  return a + 1
+end
+cell dec(a: Int) -> Int
+  return a - 1
+end
+cell negate(a: Int) -> Int
+  return -a
+end
+cell absolute(a: Int) -> Int
+  return abs(a)
+end
+"""
+
+
+@pytest.mark.parametrize("cell,args", [
+    ("add", (INT_MAX, 1)), ("add", (INT_MIN, -1)), ("sub", (INT_MIN, 1)),
+    ("mul", (INT_MAX, 2)), ("mul", (2**32, 2**31)), ("div", (INT_MIN, -1)),
+    ("fdiv", (INT_MIN, -1)), ("inc", (INT_MAX,)), ("dec", (INT_MIN,)),
+    ("negate", (INT_MIN,)), ("absolute", (INT_MIN,)),
+])
+def test_overflow_matches_interpreter(cell: str, args: tuple[int, ...]) -> None:
+    _out, shown = same(ARITH, cell, *args)
+    assert "overflow" in shown
+
+
+@pytest.mark.parametrize("cell", ["div", "fdiv", "rem"])
+def test_division_by_zero(cell: str) -> None:
+    _out, shown = same(ARITH, cell, 7, 0)
+    assert "division by zero" in shown
+
+
+@pytest.mark.parametrize("a,b", [(7, 2), (-7, 2), (7, -2), (-7, -2), (INT_MIN, 3),
+                                 (INT_MIN + 1, 3), (INT_MIN, INT_MIN), (5, INT_MIN),
+                                 (-5, INT_MIN), (INT_MIN, -1), (INT_MAX, -1), (0, 5)])
+@pytest.mark.parametrize("cell", ["div", "fdiv", "rem"])
+def test_int_division_results(cell: str, a: int, b: int) -> None:
+    same(ARITH, cell, a, b)
+
+
+FLOATS = """
+cell fops(a: Float, b: Float) -> list[Float]
+  return [a + b, a - b, a * b, a / b, a // b, a % b, sqrt(a), abs(a), min(a, b), max(a, b)]
+end
+cell mixed(a: Int, b: Float) -> list[Float]
+  return [a + b, a * b, b / a, a / b, a // b, a % b, b - a, to_float(a), sqrt(a)]
+end
+cell cmps(a: Int, b: Float) -> list[Bool]
+  return [a < b, a <= b, a > b, a >= b, a == b, a != b, b < a, b == a, b != a]
+end
+cell fcmps(a: Float, b: Float) -> list[Bool]
+  return [a < b, a <= b, a > b, a >= b, a == b, a != b, not a, to_int(a) == 3]
+end
+cell ints(a: Float) -> Int
+  return to_int(a)
+end
+"""
+
+SPECIAL = [0.0, -0.0, 1.5, -2.25, 3.0, float("inf"), float("-inf"), float("nan"), 1e308,
+           5e-324]
+
+
+@pytest.mark.parametrize("a", SPECIAL)
+@pytest.mark.parametrize("b", [0.0, -0.0, 2.0, -0.5, float("inf"), float("nan")])
+def test_float_results_identical(a: float, b: float) -> None:
+    same(FLOATS, "fops", a, b)
+    same(FLOATS, "fcmps", a, b)
+    same(FLOATS, "ints", a)
+
+
+@pytest.mark.parametrize("a,b", [(2**53 + 1, float(2**53)), (2**63 - 1, 2.0**63),
+                                 (INT_MIN, -(2.0**63)), (3, 3.0), (-7, 2.5), (0, -0.0),
+                                 (5, float("nan")), (1, float("inf")), (-3, 0.0)])
+def test_mixed_int_float_exact(a: int, b: float) -> None:
+    same(FLOATS, "cmps", a, b)
+    if a != 0:
+        same(FLOATS, "mixed", a, b)
+
+
+LISTS = """
+cell get(xs: list[Int], i: Int) -> Int
+  return xs[i]
+end
+cell put(xs: list[Int], i: Int, v: Int) -> list[Int]
+  let mut ys = xs
+  ys[i] = v
+  return ys
+end
+cell grow(n: Int) -> list[Float]
+  let mut out: list[Float] = []
+  let mut i = 0
+  while i < n
+    out = append(out, to_float(i) * 0.5)
+    i += 1
+  end
+  return out
+end
+cell aliasing(n: Int) -> list[list[Int]]
+  let mut a = [1, 2, 3]
+  let b = a
+  a[0] = n
+  let mut rows: list[list[Int]] = []
+  rows = append(rows, a)
+  a[1] = 99
+  rows = append(rows, a)
+  rows = append(rows, b)
+  let mut r = rows[0]
+  r[2] = -1
+  rows = append(rows, r)
+  return rows
+end
+cell total(rows: list[list[Float]]) -> Float
+  let mut s = 0.0
+  for i in 0..length(rows)
+    let row = rows[i]
+    for j in 0..length(row)
+      s = s + row[j]
+    end
+  end
+  return s
+end
+cell flags(n: Int) -> list[Bool]
+  let mut f: list[Bool] = []
+  for i in 0..n
+    f = append(f, i % 3 == 0)
+  end
+  return f
+end
+"""
+
+
+@pytest.mark.parametrize("i", [0, 2, -1, -3, 3, -4, 100])
+def test_index_get(i: int) -> None:
+    same(LISTS, "get", [10, 20, 30], i)
+
+
+@pytest.mark.parametrize("i", [0, -1, 3, -4])
+def test_index_set(i: int) -> None:
+    same(LISTS, "put", [10, 20, 30], i, 7)
+
+
+def test_lists_append_copy_and_value_semantics() -> None:
+    same(LISTS, "grow", 100)
+    same(LISTS, "grow", 0)
+    same(LISTS, "aliasing", 5)
+    same(LISTS, "total", [[1.0, 2.5], [], [-3.25]])
+    same(LISTS, "flags", 10)
+
+
+def test_caller_list_is_not_mutated() -> None:
+    module = module_of(LISTS)
+    vm = VM(module, VMOptions(fast_tier=False))
+    original = [1, 2, 3]
+    assert NativeTier(vm, 0).hot(module.entry_points["put"], (original, 0, 9)) == [9, 2, 3]
+    assert original == [1, 2, 3]
+
+
+RECURSION = """
+cell fib(n: Int) -> Int
+  if n < 2
+    return n
+  end
+  return fib(n - 1) + fib(n - 2)
+end
+cell down(n: Int) -> Int
+  if n == 0
+    return 1 / n
+  end
+  return down(n - 1) + 1
+end
+cell deep(n: Int) -> Int
+  return deep(n + 1) + 1
+end
+cell shout(n: Int) -> Int
+  let mut i = 0
+  while i < n
+    print(i)
+    print(to_float(i) / 3.0)
+    print(i % 2 == 0)
+    i += 1
+  end
+  return n
+end
+"""
+
+
+def test_recursion_and_errors_through_native_frames() -> None:
+    assert same(RECURSION, "fib", 20)[1] == "6765"
+    _out, shown = same(RECURSION, "down", 4)
+    assert "'down', 'down', 'down', 'down', 'down'" in shown
+
+
+def test_stack_overflow_same_depth() -> None:
+    _out, shown = same(RECURSION, "deep", 0, max_depth=200)
+    assert "stack overflow: call depth exceeded 200" in shown
+
+
+def test_print_calls_back_into_python() -> None:
+    out, _shown = same(RECURSION, "shout", 4)
+    assert out.startswith("0\n0.0\ntrue\n1\n")
+
+
+def test_refusal_reasons_and_no() -> None:
+    text = 'cell greet(n: Int) -> String\n  return "hi"\nend\n' + LISTS
+    module = module_of(text)
+    vm = VM(module, VMOptions(fast_tier=False))
+    vm.jit_report = []
+    tier = NativeTier(vm, 0)
+    assert not tier.candidate(vm.codes[module.entry_points["greet"]])
+    assert tier.candidate(vm.codes[module.entry_points["grow"]])
+    assert tier.hot(module.entry_points["greet"], (1,)) is NO
+    assert tier.hot(module.entry_points["get"], (["a"], 0)) is NO
+    assert any("greet not compiled" in line for line in vm.jit_report)
+    assert any("get not compiled" in line for line in vm.jit_report)
+
+
+LOOP = """
+cell mix_loop(n: Int) -> Int
+  let mut acc = 0
+  let mut x = 1
+  let mut i = 0
+  while i < n
+    x = (x * 1103515245 + 12345) % 2147483648
+    acc = (acc * 31 + x // 65536 + i % 7) % 1000000007
+    i += 1
+  end
+  return acc
+end
+"""
+
+
+def test_osr_enters_at_the_loop_header() -> None:
+    module = module_of(LOOP)
+    index = module.entry_points["mix_loop"]
+    header = next(pc for pc, ins in enumerate(module.functions[index].code)
+                  if ins.op.name == "LTJF")
+    vm = VM(module, VMOptions(fast_tier=False))
+    expected = vm.call(Closure(vm.codes[index], (), "mix_loop"), [1000])
+    regs: list[Any] = [None] * module.functions[index].nregs
+    regs[0:4] = [1000, 0, 1, 0]  # n, acc, x, i before the first iteration
+    assert NativeTier(vm, 0).osr(index, header, tuple(regs)) == expected
