@@ -127,3 +127,17 @@ def test_replay_that_makes_fewer_calls_warns(workdir: Path,
     status, _, err = lumen(capsys, "run", "prog.lm", "--replay", run_id, "--trace-dir", "tr")
     assert status == 0
     assert f"the replay used 2 of the 3 tool calls recorded in run {run_id}" in err
+
+
+def test_cached_calls_are_marked_in_the_trace(workdir: Path, capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LUMEN_CACHE_DIR", str(workdir / "cache"))
+    (workdir / "prog.lm").write_text(
+        "use tool crypto.uuid as Uuid\ngrant Uuid cache true\n\n"
+        "cell main() -> Bool\n  return Uuid() == Uuid()\nend\n")
+    status, out, err = lumen(capsys, "run", "prog.lm", "--trace-dir", "tr")
+    assert (status, out) == (0, "true\n"), err
+    (path,) = trace_files("tr")
+    calls = [e for e in read_trace(path).events if e["kind"] == "tool_call"]
+    assert [c["cached"] for c in calls] == [False, True]
+    assert calls[0]["outputs_hash"] == calls[1]["outputs_hash"]
