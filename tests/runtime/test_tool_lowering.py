@@ -123,3 +123,17 @@ def test_member_call_of_an_alias_calls_the_member_tool() -> None:
     (call,) = provider.calls
     assert (call.alias, call.args, call.policy) == (
         "Tracker", {"q": "bug", "max_results": 2}, {"max_results": 5})
+
+
+def test_tools_of_an_imported_module_are_in_the_program(tmp_path) -> None:  # noqa: ANN001
+    from lumen.driver import compile_file
+
+    (tmp_path / "helper.lm").write_text(
+        "use tool crypto.sha256 as Sha\ngrant Sha model \"m\"\n"
+        "cell digest(t: String) -> String\n  return Sha(text: t)\nend\n", encoding="utf-8")
+    (tmp_path / "main.lm").write_text("import helper: digest\nprint(digest(\"abc\"))\n",
+                                      encoding="utf-8")
+    compilation = compile_file(tmp_path / "main.lm")
+    assert compilation.ok, [d.message for d in compilation.errors]
+    tool = compilation.module.tools["Sha"]
+    assert (tool.tool_id, tool.policy) == ("crypto.sha256", {"model": "m"})
