@@ -327,3 +327,22 @@ def test_dump_prints_generated_source(tmp_path: Path, monkeypatch: pytest.Monkey
     fn = tier.compile(vm.cell_codes["main"])
     assert fn is not None and fn() == 3
     assert "def F" in capsys.readouterr().err
+
+
+def test_error_inside_a_lambda_called_through_a_call_site(tmp_path: Path) -> None:
+    _, result = agree(tmp_path, """
+cell apply_all(xs: list[Int], f: fn(Int) -> Int) -> Int
+  let mut s = 0
+  for x in xs
+    s = s + f(x)
+  end
+  return s
+end
+
+cell main() -> Int
+  let k = 10
+  let ok = apply_all([1, 2, 3], fn(x: Int) -> Int => x * k)
+  return ok + apply_all([1, 0, 3], fn(x: Int) -> Int => k / x)
+end
+""")
+    assert result[0] == "division"

@@ -17,7 +17,7 @@ from typing import Any
 
 from lumen.jit.pytier.emit import Unsupported, compile_source, safe_name
 from lumen.vm.frames import Code
-from lumen.vm.values import BuiltinRef
+from lumen.vm.values import BuiltinRef, Closure
 
 # Counter value for cells the native tier should never be asked about.
 _NEVER = 1 << 62
@@ -38,6 +38,8 @@ class PyTier:
         self.counters: list[int] = [threshold] * len(self.codes)
         self.ns: dict[str, Any] = build_namespace(self)
         self._bound: dict[tuple[str, Any], str] = {}
+        self.entries: dict[int, Callable[..., Any] | None] = {}
+        self.call_sites = 0
         for index in range(len(self.codes)):
             self.ns[f"C{index}"] = self._trampoline(index)
 
@@ -113,6 +115,40 @@ class PyTier:
     def call_value(self, fn: Any, positional: list[Any], named: dict[str, Any] | None) -> Any:
         """Any Lumen callable (the interpreter's `_call_value`, which uses `code.fast`)."""
         return self.vm._call_value(fn, positional, named)
+
+    def new_call_site(self) -> int:
+        """A fresh inline cache `_ic{n}` (the callee's Code) / `_ie{n}` (its entry)."""
+        site = self.call_sites
+        self.call_sites += 1
+        self.ns[f"_ic{site}"] = None
+        self.ns[f"_ie{site}"] = None
+        return site
+
+    def call_site_miss(self, site: int, fn: Any, args: list[Any]) -> Any:
+        if type(fn) is Closure:
+            code = fn.func
+            if len(args) == code.nparams and not code.variadic:
+                entry = self.entry_for(code)
+                if entry is not None:
+                    self.ns[f"_ic{site}"] = code
+                    self.ns[f"_ie{site}"] = entry
+                    return entry(*args, fn.captures)
+        return self.vm._call_value(fn, args, None)
+
+    def entry_for(self, code: Code) -> Callable[..., Any] | None:
+        """The closure entry of a compiled cell (compiled on first use), or None."""
+        index = code.index
+        if index in self.entries:
+            return self.entries[index]
+        self.entries[index] = None
+        if self.compile(code) is None:
+            return None
+        native = self.counters[index] != _NEVER
+        source, _pcs = compile_source(self, code, native, entry=True)
+        exec(compile(source, f"<pytier {code.name}>", "exec"), self.ns)
+        entry = self.ns.pop(f"E{index}")
+        self.entries[index] = entry
+        return entry
 
     def run_registers(self, code: Code, regs: list[Any]) -> Any:
         fn = self.resolve(code.index)

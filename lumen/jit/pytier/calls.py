@@ -90,16 +90,17 @@ def _callcellx(e: Emit, pc: int, a: int, b: int, c: int) -> str:
 
 
 def _call(e: Emit, pc: int, a: int, b: int, c: int) -> str:
+    """A function value: a one-entry inline cache per call site keyed by the closure's
+    code; a hit calls the cell's closure entry directly (`E{index}(args..., captures)`)."""
     exprs, clear = _args(e, pc, a + 1, b)
-    f = r(a)
-    joined = ", ".join(exprs)
-    direct = f"_f({joined}{', ' if exprs else ''}*_cp)"
-    return (f"if type({f}) is _Closure and (_f := {f}.func.fast) is not None and "
-            f"{f}.func.nparams == {b} and not {f}.func.variadic:\n"
-            f"    _cp = {f}.captures\n"
-            f"    {f} = {direct} if _cp else _f({joined})\n"
+    source = e.folded.get((pc, a))
+    f = r(a) if source is None else r(source)
+    site = e.tier.new_call_site()
+    joined = "".join(x + ", " for x in exprs)
+    return (f"if type({f}) is _Closure and {f}.func is _ic{site}:\n"
+            f"    {r(a)} = _ie{site}({joined}{f}.captures)\n"
             f"else:\n"
-            f"    {f} = _call_value({f}, [{joined}])" + _clear(clear))
+            f"    {r(a)} = _call_site({site}, {f}, [{', '.join(exprs)}])" + _clear(clear))
 
 
 def _callbuiltin(e: Emit, pc: int, a: int, b: int, c: int) -> str:
@@ -213,6 +214,8 @@ def fold_argument_moves(e: Emit) -> None:
                 continue
             for t in args:
                 _fold_one(e, block.start, pc, t)
+            if op == Op.CALL:
+                _fold_one(e, block.start, pc, instr.a)
 
 
 def _fold_one(e: Emit, block_start: int, call_pc: int, t: int) -> None:

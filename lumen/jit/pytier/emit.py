@@ -211,8 +211,13 @@ def check_supported(code: Code) -> None:
         raise Unsupported("empty cell")
 
 
-def compile_source(tier: PyTier, code: Code, native: bool) -> tuple[str, list[int]]:
-    """(source defining `F{index}`, pc per Python line number)."""
+def compile_source(tier: PyTier, code: Code, native: bool,
+                   entry: bool = False) -> tuple[str, list[int]]:
+    """(source defining `F{index}`, pc per Python line number).
+
+    `entry`: the closure entry `E{index}(params..., captures)` instead, which unpacks the
+    captured values itself (call sites of function values use it). Both variants have the
+    same line numbering, so one line table serves both."""
     check_supported(code)
     e = Emit(tier, code)
     e.native = native
@@ -224,16 +229,22 @@ def compile_source(tier: PyTier, code: Code, native: bool) -> tuple[str, list[in
     calls.fold_argument_moves(e)
     body, uses_pending = write_tree(build_tree(e.cfg, e), 2)
     function = code.function
-    nargs = len(function.params) + len(function.captures)
+    nparams = len(function.params)
+    nargs = nparams + len(function.captures)
     header: list[tuple[int, str]] = []
-    params = ", ".join(r(i) for i in range(nargs))
-    name = f"F{code.index}"
-    header.append((0, f"def {name}({params}):"))
     rest = [r(i) for i in range(nargs, function.nregs)]
     if uses_pending:
         rest.append("_t")
-    if rest:
-        header.append((0, "    " + " = ".join(rest) + " = None"))
+    init = " = ".join(rest) + " = None" if rest else "pass"
+    if entry:
+        params = "".join(r(i) + ", " for i in range(nparams)) + "_cp"
+        header.append((0, f"def E{code.index}({params}):"))
+        if nargs > nparams:
+            unpack = "".join(r(i) + ", " for i in range(nparams, nargs)) + "= _cp"
+            init = unpack if init == "pass" else f"{unpack}; {init}"
+    else:
+        header.append((0, f"def F{code.index}({', '.join(r(i) for i in range(nargs))}):"))
+    header.append((0, "    " + init))
     if native:
         args = ", ".join(r(i) for i in range(nargs))
         header.append((0, f"    _K[{code.index}] -= 1\n"

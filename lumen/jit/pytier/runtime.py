@@ -168,6 +168,7 @@ def build_namespace(tier: PyTier) -> dict[str, Any]:
         "_grc": sys.getrefcount, "_NO": NO,
         "_call_value": call_value, "_call_shaped": call_shaped,
         "_call_cell_shaped": call_cell_shaped, "_invoke": invoke,
+        "_call_site": tier.call_site_miss,
         "_K": tier.counters,
         "_HOT": native.hot if native is not None else None,
         "_OSR": native.osr if native is not None else None,
