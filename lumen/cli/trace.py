@@ -61,8 +61,10 @@ def list_command(trace_dir: str) -> int:
 @_trace_dir_option
 @click.option("--verify", "--verify-chain", "verify_chain", is_flag=True,
               help="Check sequence numbers and hash links first; exit 1 on a broken chain.")
-@click.option("--format", "output_format", type=click.Choice(["pretty", "json"]),
-              default="pretty", show_default=True, help="One line per event, for people or as JSON.")
+@click.option("--format", "output_format", type=click.Choice(["pretty", "json", "replay"]),
+              default="pretty", show_default=True,
+              help="One line per event for people, or as JSON; `replay`: one JSON line per "
+                   "tool call with what a replay serves.")
 def show_command(run: str, trace_dir: str, verify_chain: bool, output_format: str) -> int:
     """Print the events of RUN (a run id, a unique prefix of one, or a .jsonl path)."""
     from lumen.runtime.trace import TraceError, find_trace, read_trace, verify_log
@@ -84,6 +86,11 @@ def show_command(run: str, trace_dir: str, verify_chain: bool, output_format: st
             click.echo(f"lumen: warning: {trace.path}:{problem.line}: {problem.message}", err=True)
         if not trace.events and trace.problems:
             return _fail(f"trace {trace.run_id}: no event could be read from {trace.path}")
+    if output_format == "replay":
+        for event in trace.events:
+            if event.get("kind") == "tool_call":
+                click.echo(_json_line(_replay_view(event)))
+        return EXIT_OK
     for event in trace.events:
         click.echo(_json_line(event) if output_format == "json" else _pretty_line(event))
     return EXIT_OK
@@ -112,6 +119,19 @@ def _summary_row(trace: Any) -> tuple[str, str, str, str, str, str]:
     tool_calls = sum(1 for e in events if e.get("kind") == "tool_call")
     return (trace.run_id, str(start.get("timestamp") or "-"), status, str(len(events)),
             str(tool_calls), str(start_details.get("file") or ""))
+
+
+def _replay_view(event: dict[str, Any]) -> dict[str, Any]:
+    """A tool call as replay sees it: what was asked and what it answered."""
+    details = event.get("details") if isinstance(event.get("details"), dict) else {}
+    view = {"seq": event.get("seq"), "tool_id": event.get("tool_id"),
+            "tool_version": event.get("tool_version"), "inputs": details.get("inputs")}
+    if details.get("status") == "error":
+        view["error"] = details.get("error")
+    else:
+        view["output"] = details.get("output")
+    view["cached"] = bool(event.get("cached", False))
+    return view
 
 
 def _json_line(event: dict[str, Any]) -> str:

@@ -92,3 +92,14 @@ def test_unknown_run_is_a_clean_error(tmp_path: Path, capsys: pytest.CaptureFixt
     record(tmp_path, "run1")
     status, _, err = lumen(capsys, "trace", "show", "zzz", "--trace-dir", str(tmp_path))
     assert status == 1 and err.startswith("lumen: error: no run 'zzz'")
+
+
+def test_show_replay_format_lists_the_tool_calls(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    record(tmp_path, "run1")
+    status, out, _ = lumen(capsys, "trace", "show", "run1", "--trace-dir", str(tmp_path),
+                           "--format", "replay")
+    (line,) = out.splitlines()
+    assert status == 0 and json.loads(line) == {
+        "seq": 1, "tool_id": "openai.chat", "tool_version": None, "inputs": {"prompt": "hi"},
+        "output": "hello", "cached": False}
