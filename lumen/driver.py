@@ -395,7 +395,9 @@ def run_compilation(compilation: Compilation, options: RunOptions) -> RunOutcome
         runtime_error = _load_stage(_RUNTIME_ERROR)
         program_exit = _load_stage(_PROGRAM_EXIT)
         session = _tool_session(compilation, options)
-        vm = vm_class(compilation.module, _vm_options(options), tools=session)
+        # Only a run with tools hands the VM a session (a VM stage may not take one).
+        vm = vm_class(compilation.module, _vm_options(options)) if session is None \
+            else vm_class(compilation.module, _vm_options(options), tools=session)
     except _StageUnavailable as missing:
         return RunOutcome(_with_error(compilation, _unavailable_diagnostic(compilation, [str(missing)])))
     except Exception as exc:  # a bug while setting up the VM: still a compile-side report
