@@ -172,6 +172,25 @@ class FakeModelServer:
         """A fixed answer for any other path (for the http tools)."""
         self.routes[(method.upper(), path)] = reply
 
+    def lumen_toml(self, tool_ids: tuple[str, ...] = ("llm.chat",),
+                   provider: str = "openai-compatible", model: str = DEFAULT_MODEL,
+                   api_key_env: str | None = None, retry: str | None = None) -> str:
+        """A lumen.toml that maps `tool_ids` to `provider` on this server (`auto` points
+        both of its candidates here). `retry` is the body of the retry table, e.g.
+        `"max_retries = 1\\nbase_delay_ms = 1"`."""
+        lines = ["[providers]"]
+        lines += [f'"{tool_id}" = "{provider}"' for tool_id in tool_ids]
+        configured = ["ollama", "openai-compatible"] if provider == "auto" else [provider]
+        for name in configured:
+            base = self.url if name == "ollama" else self.openai_base_url
+            lines += ["", f"[providers.config.{name}]", f'base_url = "{base}"',
+                      f'default_model = "{model}"']
+            if api_key_env and name != "ollama":
+                lines.append(f'api_key_env = "{api_key_env}"')
+            if retry:
+                lines += ["", f"[providers.config.{name}.retry]", retry]
+        return "\n".join(lines) + "\n"
+
     def chat_requests(self) -> list[RecordedRequest]:
         return [r for r in self.requests if r.path in OPENAI_PATHS or r.path == OLLAMA_PATH]
 
@@ -182,7 +201,9 @@ class FakeModelServer:
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
+        if self._thread is not None:  # shutdown() would wait forever for a loop never run
+            self._server.shutdown()
+            self._thread = None
         self._server.server_close()
 
     def __enter__(self) -> FakeModelServer:
@@ -276,6 +297,11 @@ class FakeModelServer:
                 pass  # keep test output clean
 
         return Handler
+
+
+def mcp_toml(server: str = "fixture", *flags: str) -> str:
+    """The `[providers.mcp.SERVER]` table that serves the fixture MCP server's tools."""
+    return f"[providers.mcp.{server}]\nuri = {json.dumps(mcp_server_command(*flags))}\n"
 
 
 def mcp_server_command(*flags: str) -> str:

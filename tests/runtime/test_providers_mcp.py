@@ -14,8 +14,9 @@ from tests.runtime.helpers import tool_call
 from tests.runtime.servers import mcp_server_command
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def config() -> Iterator[Config]:
+    """One server process for the module (each start costs a Python start-up)."""
     yield Config(mcp_servers={"fixture": {"uri": mcp_server_command(), "timeout_ms": 5000}})
     mcp.close_all()
 
