@@ -486,3 +486,42 @@ def repair_retries(call: ToolCall, settings: dict[str, Any]) -> int:
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             return value
     return DEFAULT_REPAIR_RETRIES
+
+
+def to_lumen_value(value: Any, schema: Any) -> Any:
+    """A validated value as the Lumen value its schema describes: records become `Record`s
+    (so `expect schema T` holds), tuples `tuple`s, sets `LSet`s, enum names payload-less
+    `Variant`s; everything else stays as JSON maps it (§10.11)."""
+    from lumen.vm.values import LSet, Record, Variant
+
+    def convert(item: Any, shape: dict[str, Any]) -> Any:
+        kind = shape["kind"]
+        if item is None:
+            return None
+        if kind == "Optional":
+            return convert(item, shape["inner"])
+        if kind == "Record" and isinstance(item, dict):
+            return Record(shape["name"], {name: convert(item.get(name), field_shape)
+                                          for name, field_shape in shape["fields"].items()})
+        if kind in ("List", "Set") and isinstance(item, list):
+            items = [convert(element, shape["items"]) for element in item]
+            return LSet(items) if kind == "Set" else items
+        if kind == "Tuple" and isinstance(item, list):
+            return tuple(convert(element, s) for element, s in zip(item, shape["items"]))
+        if kind == "Map" and isinstance(item, dict):
+            return {str(k): convert(v, shape["values"]) for k, v in item.items()}
+        if kind == "Enum" and isinstance(item, str):
+            return Variant(shape.get("name"), item, None)
+        if kind == "Any":
+            return _plain(item)
+        return item
+
+    return convert(value, normalise_schema(schema))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value

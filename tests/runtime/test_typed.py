@@ -18,6 +18,7 @@ from lumen.runtime.typed import (
     json_schema,
     normalise_schema,
     repair_retries,
+    to_lumen_value,
     validate,
 )
 from tests.runtime.helpers import tool_call
@@ -212,3 +213,24 @@ def test_json_tools_are_not_repaired_but_drift_warns() -> None:
         call_typed(tool_call("api.invoice", {"id": 7}), INVOICE, broken)
     assert len(calls) == 1  # the same data would come back: no repair call
     assert "check the record type" in (caught.value.hint or "")
+
+
+def test_validated_values_become_lumen_records() -> None:
+    from lumen.vm.values import LSet, Record, Variant
+
+    schema = {"kind": "Record", "name": "Order", "fields": {
+        "invoice": INVOICE, "tags": {"kind": "Set", "items": "String"},
+        "pair": {"kind": "Tuple", "items": ["Int", "String"]},
+        "mood": {"kind": "Enum", "name": "Mood", "variants": ["Happy", "Sad"]},
+        "extra": {"kind": "Optional", "inner": "Any"}}}
+    raw = {"invoice": GOOD, "tags": ["b", "a"], "pair": [1, "x"], "mood": "Sad",
+           "extra": None}
+    value = to_lumen_value(validate(raw, schema).value, schema)
+    assert isinstance(value, Record) and value.type_name == "Order"
+    invoice = value.fields["invoice"]
+    assert isinstance(invoice, Record) and invoice.type_name == "Invoice"
+    assert invoice.fields["lines"] == [Record("Line", {"item": "bolt", "qty": 3})]
+    assert value.fields["tags"] == LSet(["a", "b"])
+    assert value.fields["pair"] == (1, "x")
+    assert value.fields["mood"] == Variant("Mood", "Sad", None)
+    assert value.fields["extra"] is None
