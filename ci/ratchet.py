@@ -7,8 +7,12 @@ with the committed list `ci/conformance-passing.txt` (one case name per line).
 
     python3 ci/ratchet.py            # exit 1 listing every case that regressed
     python3 ci/ratchet.py --update   # rewrite the list with the cases passing now
+    python3 ci/ratchet.py --jit-threshold 0      # same list, every cell compiled natively
+    python3 ci/ratchet.py --env LUMEN_TIER=interp  # same list, any environment for `lumen`
 
-With no list (or an empty one) it only reports. Standard library only.
+The list is the one of the default configuration: a configuration given with
+`--jit-threshold`/`--env` is held to it (an execution tier must not lose a case) and cannot
+`--update` it. With no list (or an empty one) it only reports. Standard library only.
 """
 
 from __future__ import annotations
@@ -35,7 +39,8 @@ class ConformanceRun:
     summary: str | None = None
 
 
-def run_conformance(shared: Path, jobs: int, timeout: float) -> ConformanceRun:
+def run_conformance(shared: Path, jobs: int, timeout: float,
+                    extra_env: dict[str, str] | None = None) -> ConformanceRun:
     runner = shared / "conformance" / "run.py"
     if not runner.is_file():
         raise SystemExit(f"ratchet: conformance runner not found at {runner}")
@@ -49,6 +54,7 @@ def run_conformance(shared: Path, jobs: int, timeout: float) -> ConformanceRun:
     # The runner changes into each case's folder; make the checkout importable from there
     # even when it is not installed.
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    env.update(extra_env or {})
     completed = subprocess.run(command, capture_output=True, text=True, env=env)
     return parse_runner_output(completed.stdout)
 
@@ -75,6 +81,13 @@ def read_passing_list(path: Path) -> set[str]:
     return {line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
 
 
+def parse_env_assignment(text: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not equals or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name, value
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--update", action="store_true", help="rewrite the passing list")
@@ -83,13 +96,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds per case")
     parser.add_argument("--list-file", type=Path, default=PASSING_LIST)
+    parser.add_argument("--jit-threshold", type=int, metavar="N",
+                        help="run with LUMEN_JIT_THRESHOLD=N (0: compile every cell natively)")
+    parser.add_argument("--env", type=parse_env_assignment, action="append", default=[],
+                        metavar="NAME=VALUE", help="set an environment variable for the runs "
+                        "(repeatable)")
     args = parser.parse_args(argv)
 
-    run = run_conformance(args.shared, args.jobs, args.timeout)
+    extra_env = dict(args.env)
+    if args.jit_threshold is not None:
+        extra_env["LUMEN_JIT_THRESHOLD"] = str(args.jit_threshold)
+    if args.update and extra_env:
+        parser.error("--update rewrites the list of the default configuration; "
+                     "drop --jit-threshold/--env")
+    label = " ".join(f"{name}={value}" for name, value in extra_env.items())
+
+    run = run_conformance(args.shared, args.jobs, args.timeout, extra_env)
     if run.summary is None:
         print("ratchet: the conformance runner did not finish (no summary line)", file=sys.stderr)
         return 1
-    print(f"conformance: {run.summary}")
+    print(f"conformance{f' ({label})' if label else ''}: {run.summary}")
 
     if args.update:
         args.list_file.write_text("".join(f"{name}\n" for name in sorted(run.passed)), encoding="utf-8")
