@@ -45,8 +45,10 @@ def test_every_builtin_id_has_a_provider() -> None:
 # ------------------------------------------------------------------ fs
 
 
-def test_fs_round_trip_under_the_root(tmp_path: Path) -> None:
-    policy = {"root": str(tmp_path)}
+def test_fs_round_trip_under_the_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    policy = {"root": "sub"}  # a grant narrows the root to a folder inside it
     assert run("fs.write", {"path": "a/b.txt", "content": "héllo"}, policy) == \
         {"path": "a/b.txt", "bytes": 6}
     assert run("fs.read", {"arg0": "a/b.txt"}, policy) == "héllo"
@@ -55,6 +57,17 @@ def test_fs_round_trip_under_the_root(tmp_path: Path) -> None:
     assert run("fs.mkdir", {"path": "c/d"}, policy) is True
     assert run("fs.remove", {"path": "a"}, policy) is True
     assert run("fs.exists", {"path": "a/b.txt"}, policy) is False
+    assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == ["c"]
+
+
+def test_fs_root_cannot_be_widened(tmp_path: Path) -> None:
+    settings = {"root": str(tmp_path)}
+    with pytest.raises(ToolError) as caught:  # by a call argument
+        run("fs.read", {"path": "/etc/hostname", "root": "/"}, settings=settings)
+    assert caught.value.kind == "PolicyViolation"
+    with pytest.raises(ToolError) as caught:  # by a grant
+        run("fs.read", {"path": "/etc/hostname"}, {"root": "/"}, settings=settings)
+    assert caught.value.kind == "PolicyViolation"
 
 
 @pytest.mark.parametrize("path", ["../outside.txt", "/etc/passwd", "a/../../x"])

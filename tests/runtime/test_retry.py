@@ -176,3 +176,15 @@ def test_server_auth_failure_is_not_retried() -> None:
                             RetryPolicy(base_delay_ms=1))
         assert caught.value.kind == "AuthError"
         assert len(server.chat_requests()) == 1
+
+
+def test_retry_after_forms() -> None:
+    import email.utils
+    import time
+
+    from lumen.runtime.providers.transport import retry_after_ms
+
+    assert retry_after_ms("3") == 3000 and retry_after_ms("0.25") == 250
+    assert retry_after_ms(None) is None and retry_after_ms("soon") is None
+    in_two_seconds = email.utils.formatdate(time.time() + 2, usegmt=True)
+    assert 0 < (retry_after_ms(in_two_seconds) or 0) <= 2000

@@ -1,7 +1,7 @@
 """Built-in `fs.*` tools: read, write, exists, list, mkdir, remove under an allowed root.
 
-The root is the `root` grant key, else `root` in `[providers.config.fs]`, else the current
-directory. A path (relative to the root, or absolute) that resolves outside the root (also
+The root is `root` in `[providers.config.fs]` (default: the current directory); a grant's
+`root` key may narrow it to a folder inside, never widen it, and no call argument moves it. A path (relative to the root, or absolute) that resolves outside the root (also
 through `..` or a symbolic link) is a policy violation, never a silent redirect.
 """
 
@@ -16,7 +16,6 @@ from lumen.runtime.calls import ToolCall, ToolError, ToolResult
 from lumen.runtime.providers.base import (
     execution_failed,
     invalid_args,
-    option,
     result,
     string_argument,
 )
@@ -33,7 +32,7 @@ class FsProvider:
         operation = call.tool_id.removeprefix("fs.")
         if operation not in OPERATIONS:
             raise ToolError("NotFound", f"tool not found: {call.tool_id}")
-        root = Path(str(option(call, settings, "root", "."))).resolve()
+        root = _allowed_root(call, settings)
         raw_path = string_argument(call, "path", 0)
         assert raw_path is not None
         path = _inside_root(call, root, raw_path)
@@ -43,6 +42,16 @@ class FsProvider:
             raise execution_failed(f"{call.tool_id} {raw_path}: {error.strerror or error}") \
                 from None
         return result(call, self.name, value, started)
+
+
+def _allowed_root(call: ToolCall, settings: dict[str, Any]) -> Path:
+    """`root` of lumen.toml (default: the current directory) is the ceiling; a grant's
+    `root` may narrow it. A call argument never moves it."""
+    ceiling = Path(str(settings.get("root") or ".")).resolve()
+    granted = call.policy.get("root")
+    if granted is None:
+        return ceiling
+    return _inside_root(call, ceiling, str(granted))
 
 
 def _inside_root(call: ToolCall, root: Path, raw_path: str) -> Path:
