@@ -30,7 +30,7 @@ def _args(e: Emit, pc: int, first: int, count: int) -> tuple[list[str], list[int
         source = e.folded.get((pc, reg))
         if source is None:
             exprs.append(r(reg))
-            if reg not in e.ints[pc]:
+            if e.kinds[pc].get(reg) in (None, "list"):  # scalars cannot look shared
                 clear.append(reg)
         else:
             exprs.append(r(source))

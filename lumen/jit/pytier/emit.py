@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from lumen.jit.pytier import calls
 from lumen.jit.pytier.cfg import CFG, Irreducible, build_cfg
-from lumen.jit.pytier.inference import int_registers
+from lumen.jit.pytier.inference import Kinds, register_kinds
 from lumen.jit.pytier.structure import Cond, Goto, Line, Terminator, build_tree, write_tree
 from lumen.jit.pytier.templates import TEMPLATES, compare_expr, equal_expr, r, truthy_expr
 from lumen.lir.opcodes import OP_INFO, Op
@@ -50,7 +50,7 @@ class Emit:
         self.cfg: CFG | None = None
         self.folded: dict[tuple[int, int], int] = {}  # (call pc, arg register) -> source
         self.skipped: set[int] = set()  # pcs of MOVEs folded into a call
-        self.ints: list[frozenset[int]] = []
+        self.kinds: list[Kinds] = []
         self.pc = 0
         self.native = False
 
@@ -74,9 +74,13 @@ class Emit:
             return repr(value)
         return self.tier.bind_value(value)
 
+    def kind(self, reg: int) -> str | None:
+        """The Python type register `reg` surely holds before the current instruction:
+        "int", "float", "str", "bool", "list", or None when unknown."""
+        return self.kinds[self.pc].get(reg)
+
     def is_int(self, reg: int) -> bool:
-        """Register `reg` surely holds a Python int before the current instruction."""
-        return reg in self.ints[self.pc]
+        return self.kinds[self.pc].get(reg) == "int"
 
     def builtin_call(self, name: str, args: list[str]) -> str:
         spec = self.tier.vm.builtins.get(name)
@@ -155,9 +159,9 @@ def branch(e: Emit, pc: int, fallthrough: int) -> Cond:
         return Cond(pc, equal_expr(e, a, b, op == Op.NEJF), (), fallthrough, (), c)
     x = r(a)
     if op == Op.JMPF:
-        return Cond(pc, truthy_expr(x), (), fallthrough, (), b)
+        return Cond(pc, truthy_expr(x, e.kind(a)), (), fallthrough, (), b)
     if op == Op.JMPT:
-        return Cond(pc, truthy_expr(x), (), b, (), fallthrough)
+        return Cond(pc, truthy_expr(x, e.kind(a)), (), b, (), fallthrough)
     if op == Op.FORNEXT:
         seq, i = r(b), r(b + 1)
         step = ((pc, f"{r(a)} = {seq}[{i}]"), (pc, f"{i} += 1"))
@@ -225,7 +229,7 @@ def compile_source(tier: PyTier, code: Code, native: bool,
         e.cfg = build_cfg(e.instrs)
     except Irreducible as exc:
         raise Unsupported(str(exc)) from None
-    e.ints = int_registers(e.instrs, code.function.constants, e.cfg)
+    e.kinds = register_kinds(e.instrs, code.function.constants, e.cfg)
     calls.fold_argument_moves(e)
     body, uses_pending = write_tree(build_tree(e.cfg, e), 2)
     function = code.function

@@ -1,9 +1,11 @@
-"""Which registers surely hold a Python `int` before each instruction (forward dataflow,
-intersection over predecessors). Used to drop `type(x) is int` tests from fast paths.
+"""The Python type each register surely holds before each instruction (forward dataflow;
+where paths meet, a register keeps a kind only if every path agrees). Templates use it to
+drop `type(x) is ...` tests from fast paths.
 
-Only facts that hold whatever the argument values are: Int immediates, `length` of a
-list, Int arithmetic on Int operands (its result is an int or the op raises), loop
-counters. Parameters are unknown.
+Only facts that hold whatever the argument values are: immediates and constants, results
+of checked arithmetic on known kinds (the op raises or returns that kind), comparisons
+(always a bool), string building, `length`, fresh lists, loop counters. Parameters and
+call results are unknown.
 """
 
 from __future__ import annotations
@@ -11,100 +13,113 @@ from __future__ import annotations
 from lumen.jit.pytier.cfg import CFG
 from lumen.lir.opcodes import Op
 
-_INT_FROM_INTS = {Op.ADD, Op.SUB, Op.MUL, Op.MOD}
+Kinds = dict[int, str]  # register -> "int" | "float" | "str" | "bool" | "list"
+
 _COUNT_BUILTINS = {"length", "len", "count", "size"}
+_BOOL_RESULTS = {Op.LT, Op.LE, Op.GT, Op.GE, Op.EQ, Op.NE, Op.NOT, Op.TRUTHY, Op.IN, Op.IS}
+_NO_WRITE = {Op.JMP, Op.LTJF, Op.LEJF, Op.GTJF, Op.GEJF, Op.EQJF, Op.NEJF, Op.JMPF, Op.JMPT,
+             Op.JMPNULL, Op.JMPNOTNULL, Op.DEFAULT, Op.TESTTAG, Op.TESTTYPE, Op.TESTEQ,
+             Op.TESTTUPLE, Op.TESTLIST, Op.TESTLISTMIN, Op.TESTRECORD, Op.RETURN, Op.HALT,
+             Op.UNDEFINED, Op.EMIT, Op.CONSTRAINT, Op.NOP, Op.LISTPUSH, Op.MAPPUT,
+             Op.LISTEXTEND, Op.MAPMERGE}
+_SCALARS = {int: "int", float: "float", str: "str", bool: "bool"}
 
 
-def _transfer(instr: object, ints: set[int], constants: tuple) -> None:
+def _numeric(x: str | None, y: str | None) -> str | None:
+    if x == "int" and y == "int":
+        return "int"
+    if x in ("int", "float") and y in ("int", "float"):
+        return "float"
+    return None
+
+
+def _set(kinds: Kinds, reg: int, kind: str | None) -> None:
+    if kind is None:
+        kinds.pop(reg, None)
+    else:
+        kinds[reg] = kind
+
+
+def transfer(instr: object, kinds: Kinds, constants: tuple) -> None:
     op, a, b, c = instr.op, instr.a, instr.b, instr.c  # type: ignore[attr-defined]
+    get = kinds.get
+    if op in _NO_WRITE:
+        return
     if op == Op.LOADI:
-        ints.add(a)
-    elif op == Op.MOVE:
-        if b in ints:
-            ints.add(a)
-        else:
-            ints.discard(a)
-    elif op in (Op.ADDI, Op.SUBI):
-        if b in ints:
-            ints.add(a)
-        else:
-            ints.discard(a)
-    elif op in _INT_FROM_INTS:
-        if b in ints and c in ints:
-            ints.add(a)
-        else:
-            ints.discard(a)
+        kinds[a] = "int"
+    elif op == Op.LOADBOOL or op in _BOOL_RESULTS:
+        kinds[a] = "bool"
     elif op == Op.LOADK:
-        if type(constants[b]) is int:
-            ints.add(a)
-        else:
-            ints.discard(a)
+        _set(kinds, a, _SCALARS.get(type(constants[b])))
+    elif op == Op.MOVE:
+        _set(kinds, a, get(b))
+    elif op == Op.ADDI or op == Op.SUBI:
+        _set(kinds, a, _numeric(get(b), "int"))
+    elif op == Op.ADD:
+        x, y = get(b), get(c)
+        _set(kinds, a, "str" if "str" in (x, y) else _numeric(x, y))
+    elif op in (Op.SUB, Op.MUL, Op.MOD, Op.DIV):
+        _set(kinds, a, _numeric(get(b), get(c)))
+    elif op in (Op.TOSTR, Op.JOINSTR, Op.FORMAT):
+        kinds[a] = "str"
+    elif op in (Op.NEWLIST, Op.APPEND, Op.RANGE, Op.RANGEINC, Op.SLICEFROM):
+        kinds[a] = "list"
+    elif op == Op.SETINDEX:
+        if get(a) != "list":
+            kinds.pop(a, None)
     elif op == Op.CALLBUILTIN:
         for reg in range(a + 1, a + 1 + c):
-            ints.discard(reg)  # cleared after the call
-        if constants[b] in _COUNT_BUILTINS:
-            ints.add(a)
-        else:
-            ints.discard(a)
+            kinds.pop(reg, None)  # cleared after the call
+        _set(kinds, a, "int" if constants[b] in _COUNT_BUILTINS else None)
     elif op == Op.FORPREP:
-        ints.discard(a)
-        ints.add(a + 1)
+        kinds[a] = "list"
+        kinds[a + 1] = "int"
     elif op == Op.FORNEXT:
-        ints.discard(a)
-        # R[B+1] stays an int when it was one.
+        kinds.pop(a, None)  # R[B+1] keeps its kind (an int stays an int)
     elif op in (Op.CALLCELL, Op.CALL, Op.CALLX):
         count = c if op == Op.CALLCELL else b
         for reg in range(a, a + 1 + count):
-            ints.discard(reg)
+            kinds.pop(reg, None)
     elif op in (Op.CALLCELLX, Op.INVOKE):
-        # Argument counts come from constants; forget everything from A upwards.
-        for reg in [x for x in ints if x >= a]:
-            ints.discard(reg)
-    elif op in (Op.JMP, Op.LTJF, Op.LEJF, Op.GTJF, Op.GEJF, Op.EQJF, Op.NEJF, Op.JMPF,
-                Op.JMPT, Op.JMPNULL, Op.JMPNOTNULL, Op.DEFAULT, Op.TESTTAG, Op.TESTTYPE,
-                Op.TESTEQ, Op.TESTTUPLE, Op.TESTLIST, Op.TESTLISTMIN, Op.TESTRECORD,
-                Op.RETURN, Op.HALT, Op.UNDEFINED, Op.EMIT, Op.CONSTRAINT, Op.NOP,
-                Op.LISTPUSH, Op.MAPPUT, Op.LISTEXTEND, Op.MAPMERGE):
-        pass  # writes no register (in-place container updates keep the register's type)
+        for reg in [x for x in kinds if x >= a]:  # argument counts live in constants
+            kinds.pop(reg, None)
     else:
-        ints.discard(a)  # every other op writes (at most) R[A] with a value of any type
+        kinds.pop(a, None)  # every other op writes (at most) R[A], of any kind
 
 
-def int_registers(instrs: tuple, constants_of: tuple, cfg: CFG) -> list[frozenset[int]]:
-    """For each pc, the registers holding an int before it runs (empty when unreachable)."""
-    entry_state: dict[int, set[int] | None] = {label: None for label in cfg.rpo}
-    entry_state[cfg.rpo[0]] = set()
+def register_kinds(instrs: tuple, constants: tuple, cfg: CFG) -> list[Kinds]:
+    """For each pc, the known kinds of registers before it runs (empty when unreachable)."""
+    entry: dict[int, Kinds | None] = {label: None for label in cfg.rpo}
+    entry[cfg.rpo[0]] = {}
     changed = True
     while changed:
         changed = False
         for label in cfg.rpo:
-            state = entry_state[label]
+            state = entry[label]
             if state is None:
                 continue
             block = cfg.blocks[label]
-            ints = set(state)
+            kinds = dict(state)
             for pc in range(block.start, block.end):
-                _transfer(instrs[pc], ints, constants_of)
-            out = _after_branch(instrs[block.end - 1], ints)
+                transfer(instrs[pc], kinds, constants)
             for s in block.succs:
-                old = entry_state[s]
-                new = set(out) if old is None else old & out
-                if old is None or new != old:
-                    entry_state[s] = new
+                old = entry[s]
+                if old is None:
+                    entry[s] = dict(kinds)
                     changed = True
-    result: list[frozenset[int]] = [frozenset()] * len(instrs)
+                else:
+                    new = {reg: k for reg, k in old.items() if kinds.get(reg) == k}
+                    if new != old:
+                        entry[s] = new
+                        changed = True
+    result: list[Kinds] = [{}] * len(instrs)
     for label in cfg.rpo:
-        state = entry_state[label]
+        state = entry[label]
         if state is None:
             continue
-        ints = set(state)
+        kinds = dict(state)
         block = cfg.blocks[label]
         for pc in range(block.start, block.end):
-            result[pc] = frozenset(ints)
-            _transfer(instrs[pc], ints, constants_of)
+            result[pc] = dict(kinds)
+            transfer(instrs[pc], kinds, constants)
     return result
-
-
-def _after_branch(instr: object, ints: set[int]) -> set[int]:
-    # COALESCE / ERRJMP write R[A] only on one way: already discarded by _transfer.
-    return ints

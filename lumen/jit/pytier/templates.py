@@ -78,9 +78,15 @@ def _nop(e: Emit, pc: int, a: int, b: int, c: int) -> str:
 
 def _checked_binary(e: Emit, a: int, b: int, c: int, symbol: str, helper: str) -> str:
     x, y = r(b), r(c)
-    if e.is_int(b) and e.is_int(c):
+    kx, ky = e.kind(b), e.kind(c)
+    if kx == "int" and ky == "int":
         return (f"_r = {x} {symbol} {y}\n"
                 f"{r(a)} = _r if {LO} <= _r <= {HI} else {helper}({x}, {y})")
+    if kx == "float" and ky == "float":
+        return f"{r(a)} = {x} {symbol} {y}"
+    if symbol == "+" and (kx == "str" or ky == "str"):
+        # ops.add: plain renderings concatenate; an int renders as str(x).
+        return f"{r(a)} = {_as_str(e, b)} + {_as_str(e, c)}"
     return (f"if type({x}) is int and type({y}) is int:\n"
             f"    _r = {x} {symbol} {y}\n"
             f"    {r(a)} = _r if {LO} <= _r <= {HI} else {helper}({x}, {y})\n"
@@ -88,6 +94,16 @@ def _checked_binary(e: Emit, a: int, b: int, c: int, symbol: str, helper: str) -
             f"    {r(a)} = {x} {symbol} {y}\n"
             f"else:\n"
             f"    {r(a)} = {helper}({x}, {y})")
+
+
+def _as_str(e: Emit, reg: int) -> str:
+    """The plain rendering of a register as an expression (§9.8)."""
+    x, kind = r(reg), e.kind(reg)
+    if kind == "str":
+        return x
+    if kind == "int":
+        return f"str({x})"
+    return f"({x} if type({x}) is str else _plain({x}))"
 
 
 @template(Op.ADD)
@@ -174,18 +190,20 @@ def _bnot(e: Emit, pc: int, a: int, b: int, c: int) -> str:
     return f"{r(a)} = _bnot({r(b)})"
 
 
-def truthy_expr(x: str) -> str:
+def truthy_expr(x: str, kind: str | None = None) -> str:
+    if kind == "bool":
+        return x
     return f"({x} is True or ({x} is not False and {x} is not None and _truthy({x})))"
 
 
 @template(Op.NOT)
 def _not(e: Emit, pc: int, a: int, b: int, c: int) -> str:
-    return f"{r(a)} = not {truthy_expr(r(b))}"
+    return f"{r(a)} = not {truthy_expr(r(b), e.kind(b))}"
 
 
 @template(Op.TRUTHY)
 def _truthy_op(e: Emit, pc: int, a: int, b: int, c: int) -> str:
-    return f"{r(a)} = {truthy_expr(r(b))}"
+    return f"{r(a)} = {truthy_expr(r(b), e.kind(b))}"
 
 
 # ------------------------------------------------------------------------ comparisons
@@ -198,7 +216,9 @@ _COMPARE_JUMP = {Op.LTJF: Op.LT, Op.LEJF: Op.LE, Op.GTJF: Op.GT, Op.GEJF: Op.GE}
 def compare_expr(e: Emit, op: Op, x_reg: int, y_reg: int) -> str:
     x, y = r(x_reg), r(y_reg)
     symbol, helper = _COMPARE[op]
-    if e.is_int(x_reg) and e.is_int(y_reg):
+    kx, ky = e.kind(x_reg), e.kind(y_reg)
+    if kx == ky and kx in ("int", "float", "str") or \
+            kx in ("int", "float") and ky in ("int", "float"):
         return f"{x} {symbol} {y}"
     return (f"({x} {symbol} {y} if type({x}) is int and type({y}) is int "
             f"else {helper}({x}, {y}))")
@@ -208,7 +228,8 @@ def equal_expr(e: Emit, x_reg: int, y_reg: int, negate: bool) -> str:
     x, y = r(x_reg), r(y_reg)
     symbol = "!=" if negate else "=="
     slow = f"not _veq({x}, {y})" if negate else f"_veq({x}, {y})"
-    if e.is_int(x_reg) and e.is_int(y_reg):
+    kx, ky = e.kind(x_reg), e.kind(y_reg)
+    if kx == ky and kx in ("int", "str", "bool"):
         return f"{x} {symbol} {y}"
     return (f"({x} {symbol} {y} if type({x}) is type({y}) and (type({x}) is int or "
             f"type({x}) is str) else {slow})")
@@ -255,7 +276,7 @@ def _range(e: Emit, pc: int, a: int, b: int, c: int) -> str:
 
 @template(Op.TOSTR)
 def _tostr(e: Emit, pc: int, a: int, b: int, c: int) -> str:
-    return f"{r(a)} = {r(b)} if type({r(b)}) is str else _plain({r(b)})"
+    return f"{r(a)} = {_as_str(e, b)}"
 
 
 @template(Op.FORMAT)
@@ -267,8 +288,8 @@ def _format(e: Emit, pc: int, a: int, b: int, c: int) -> str:
 def _joinstr(e: Emit, pc: int, a: int, b: int, c: int) -> str:
     if c == 0:
         return f"{r(a)} = ''"
-    parts = ", ".join(r(b + i) for i in range(c))
-    return f"{r(a)} = ''.join(({parts},))"
+    # The parts are strings (TOSTR results): an f-string builds them in one step.
+    return f"{r(a)} = f'" + "".join("{" + r(b + i) + "}" for i in range(c)) + "'"
 
 
 # ------------------------------------------------------------------------ collections
@@ -277,9 +298,11 @@ def _joinstr(e: Emit, pc: int, a: int, b: int, c: int) -> str:
 @template(Op.GETINDEX)
 def _getindex(e: Emit, pc: int, a: int, b: int, c: int) -> str:
     x, i = r(b), r(c)
-    int_index = "" if e.is_int(c) else f" and type({i}) is int"
-    return (f"{r(a)} = {x}[{i}] if type({x}) is list{int_index} and 0 <= {i} < len({x}) "
-            f"else _index_get({x}, {i})")
+    tests = [] if e.kind(b) == "list" else [f"type({x}) is list"]
+    if not e.is_int(c):
+        tests.append(f"type({i}) is int")
+    tests.append(f"0 <= {i} < len({x})")
+    return f"{r(a)} = {x}[{i}] if {' and '.join(tests)} else _index_get({x}, {i})"
 
 
 @template(Op.SETINDEX)
@@ -322,7 +345,8 @@ def _posget(e: Emit, pc: int, a: int, b: int, c: int) -> str:
 @template(Op.APPEND)
 def _append(e: Emit, pc: int, a: int, b: int, c: int) -> str:
     x = r(a)
-    return (f"if type({x}) is list and _grc({x}) == 2:\n"
+    test = f"_grc({x}) == 2" if e.kind(a) == "list" else f"type({x}) is list and _grc({x}) == 2"
+    return (f"if {test}:\n"
             f"    {x}.append({r(b)})\n"
             f"else:\n"
             f"    {x} = {e.builtin_call('append', [x, r(b)])}")
