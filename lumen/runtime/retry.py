@@ -137,7 +137,7 @@ def _attempt_record(
         record.update(status="error", kind=error.kind, message=error.message)
         record["class"] = classify(error)
     if delay_ms is not None:
-        record["retry_after_ms"] = delay_ms
+        record["delay_ms"] = delay_ms
     return record
 
 

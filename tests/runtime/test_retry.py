@@ -89,6 +89,7 @@ def test_transient_failures_back_off_then_succeed() -> None:
     assert sleeps == [0.1, 0.2]
     assert [a["status"] for a in result.attempts] == ["error", "error", "ok"]
     assert result.attempts[0]["class"] == "transient"
+    assert [a.get("delay_ms") for a in result.attempts] == [100, 200, None]
 
 
 def test_permanent_failures_are_never_retried() -> None:

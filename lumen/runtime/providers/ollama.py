@@ -52,6 +52,9 @@ class OllamaProvider:
             body["options"] = options
         if tools:
             body["tools"] = tools
+        response_format = option(call, settings, "format")  # "json" or a JSON schema
+        if response_format is not None:
+            body["format"] = response_format
         answer = exchange(self.name, "POST", url, timeout_ms=timeout_ms(call, settings),
                           json_body=body)
         check_model_api_status(answer, self.name, model)

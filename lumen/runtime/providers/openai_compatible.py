@@ -71,7 +71,7 @@ class OpenAICompatibleProvider:
         messages = chat_messages(call.args)
         tools = function_tools(call.args)
         body: dict[str, Any] = {"model": model, "messages": messages}
-        for key in ("temperature", "max_tokens", "top_p", "stop", "seed"):
+        for key in ("temperature", "max_tokens", "top_p", "stop", "seed", "response_format"):
             value = option(call, settings, key)
             if value is not None:
                 body[key] = value
