@@ -83,3 +83,15 @@ def test_missing_command_and_unsupported_uri() -> None:
     with pytest.raises(ToolError) as caught:
         call(config, "remote.anything")
     assert "only stdio servers" in caught.value.message
+
+
+def test_server_declared_in_the_program() -> None:
+    """`use tool mcp "URI" as Fixture` + `Fixture.echo(…)`: the tool id is `mcp:URI.echo`."""
+    uri = mcp_server_command()
+    try:
+        assert call(Config(), f"mcp:{uri}.echo", text="direct") == "direct"
+        with pytest.raises(ToolError) as caught:
+            call(Config(), f"mcp:{uri}")  # the alias called without a tool name
+        assert caught.value.kind in ("NotFound", "ProviderUnavailable")
+    finally:
+        mcp.close_all()

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.runtime.servers import FakeModelServer, error_reply, mcp_toml
+from tests.runtime.servers import FakeModelServer, error_reply, mcp_server_command, mcp_toml
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "sk-e2e-SECRET-0a1b2c3d4e5f"
@@ -27,6 +27,8 @@ use tool llm.chat as Chat
 use tool fixture.add as Add
 use tool http.get as Fetch
 use tool crypto.sha256 as Hash
+use tool mcp "MCP" as Direct
+grant Direct
 grant Chat model "fake-model" max_tokens 50
 grant Add
 grant Fetch domain "127.0.0.1"
@@ -38,6 +40,7 @@ cell main()
   let page = Fetch(url: "URL/echo")
   print(page["status"])
   print(Hash(text: "abc"))
+  print(Direct.echo(text: "straight to the server"))
 end
 """
 
@@ -47,11 +50,13 @@ def test_tools_of_every_kind_in_one_run(tmp_path: Path) -> None:
         server.when("capital of France", "Paris")
         toml = server.lumen_toml(api_key_env="LUMEN_E2E_KEY") + "\n" + mcp_toml()
         (tmp_path / "lumen.toml").write_text(toml, encoding="utf-8")
-        done = lumen_run(tmp_path, PROGRAM.replace("URL", server.url))
+        program = PROGRAM.replace("URL", server.url).replace("MCP", mcp_server_command())
+        done = lumen_run(tmp_path, program)
         assert done.stderr == "" and done.returncode == 0
         assert done.stdout.splitlines() == [
             "Paris", '{"sum": 42}', "200",
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"]
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+            "straight to the server"]
         body = server.chat_requests()[0].json
         assert body["max_tokens"] == 50
         assert body["messages"][0] == {"role": "system", "content": "be terse"}

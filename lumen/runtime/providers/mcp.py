@@ -224,14 +224,8 @@ class McpProvider:
 
     def call(self, call: ToolCall, settings: dict[str, Any]) -> ToolResult:
         started = time.monotonic()
-        server, _, tool = call.tool_id.partition(".")
-        if not tool:
-            raise ToolError("NotFound", f"tool not found: {call.tool_id}",
-                            "MCP tools are named SERVER.TOOL")
-        if server not in self.servers:
-            raise unavailable(f"mcp:{server}", "no such MCP server is configured",
-                              f"add [providers.mcp.{server}] with uri = \"COMMAND\"")
-        settings = {**settings, **self.servers[server]}
+        server, tool, server_settings = self._server_of(call.tool_id)
+        settings = {**settings, **server_settings}
         limit = timeout_ms(call, settings)
         client = client_for(server, settings, limit)
         names = {t["name"] for t in client.list_tools(limit)}
@@ -242,6 +236,26 @@ class McpProvider:
         arguments = {k: v for k, v in call.args.items() if k != "timeout_ms"}
         answer = client.request("tools/call", {"name": tool, "arguments": arguments}, limit)
         return result(call, f"{NAME}:{server}", _tool_value(call, answer), started)
+
+
+    def _server_of(self, tool_id: str) -> tuple[str, str, dict[str, Any]]:
+        """(server label, tool name, server settings) of `SERVER.TOOL` (a configured server)
+        or `mcp:URI.TOOL` (a server declared in the program: `use tool mcp "URI" as A`,
+        called as `A.TOOL(…)`)."""
+        if tool_id.startswith("mcp:"):
+            uri, _, tool = tool_id[4:].rpartition(".")
+            if not uri or not tool.isidentifier():
+                raise ToolError("NotFound", f"tool not found: {tool_id}",
+                                "call a tool of an MCP server alias as ALIAS.TOOL(…)")
+            return uri, tool, {"uri": uri}
+        server, _, tool = tool_id.partition(".")
+        if not tool:
+            raise ToolError("NotFound", f"tool not found: {tool_id}",
+                            "MCP tools are named SERVER.TOOL")
+        if server not in self.servers:
+            raise unavailable(f"mcp:{server}", "no such MCP server is configured",
+                              f"add [providers.mcp.{server}] with uri = \"COMMAND\"")
+        return server, tool, self.servers[server]
 
 
 def _tool_value(call: ToolCall, answer: Any) -> Any:

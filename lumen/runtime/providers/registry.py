@@ -3,8 +3,9 @@
 Lookup order for a tool id:
 1. `[providers]` of the configuration (exact id, or an MCP server's listed tools), then a
    wildcard entry `"PREFIX.*"`;
-2. an MCP server named like the id's first segment (`[providers.mcp.SERVER]` without a
-   `tools` list serves every `SERVER.*` id);
+2. an MCP server: `mcp:URI.TOOL` (declared in the program with `use tool mcp "URI"`), or
+   one named like the id's first segment (`[providers.mcp.SERVER]` without a `tools` list
+   serves every `SERVER.*` id);
 3. the built-in ids (`fs.*`, `env.*`, `http.*`, `json`, `crypto.*`), which need no
    configuration.
 
@@ -80,6 +81,8 @@ def provider_name_for(tool_id: str, config: Config) -> str | None:
     name = config.provider_name(tool_id)
     if name is not None:
         return name
+    if tool_id.startswith("mcp:"):  # `use tool mcp "URI" as A`: the server is in the id
+        return "mcp"
     segments = tool_id.split(".")
     for cut in range(len(segments) - 1, 0, -1):
         wildcard = config.providers.get(".".join(segments[:cut]) + ".*")
