@@ -224,13 +224,19 @@ def test_entry_point_providers_are_loaded(tmp_path: Path,
 
         def broken():
             raise RuntimeError("plugin exploded")
+
+        class Buggy:
+            name = "buggy"
+
+            def call(self, call, settings):
+                return {}["missing"]
     """))
     info = tmp_path / "echo_provider-1.0.dist-info"
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: echo-provider\nVersion: 1.0\n")
     (info / "entry_points.txt").write_text(
         "[lumen.providers]\necho-plugin = echo_provider:EchoProvider\n"
-        "broken-plugin = echo_provider:broken\n")
+        "broken-plugin = echo_provider:broken\nbuggy = echo_provider:Buggy\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     refresh_entry_points()
     try:
@@ -244,6 +250,11 @@ def test_entry_point_providers_are_loaded(tmp_path: Path,
             provider_for("my.broken", config)
         assert caught.value.kind == "ProviderUnavailable"
         assert "RuntimeError: plugin exploded" in caught.value.message
+        buggy = provider_for("my.buggy", Config(providers={"my.buggy": "buggy"}))
+        with pytest.raises(ToolError) as caught:
+            buggy.call(tool_call("my.buggy"), {})
+        assert caught.value.message == ("tool execution failed: provider buggy failed: "
+                                        "KeyError: 'missing'")
     finally:
         monkeypatch.undo()
         refresh_entry_points()

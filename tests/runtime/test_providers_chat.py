@@ -248,3 +248,24 @@ def test_auto_reports_every_attempt(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "FAKE_UNSET_KEY is not set" in second
     assert "     hint: export FAKE_UNSET_KEY=" in caught.value.message
     assert "ollama serve" in (caught.value.hint or "")
+
+
+@pytest.mark.parametrize("body", [
+    {"choices": []},
+    {"choices": [{"message": "text"}]},
+    ["not", "an", "object"],
+])
+def test_openai_odd_shapes_are_execution_failures(model_server: FakeModelServer,
+                                                  body: object) -> None:
+    model_server.script("openai", Reply(200, body))
+    with pytest.raises(ToolError) as caught:
+        OPENAI.call(chat(), openai_settings(model_server))
+    assert caught.value.kind == "ExecutionFailed"
+
+
+def test_odd_tool_call_entries_are_skipped(model_server: FakeModelServer) -> None:
+    model_server.script("ollama", Reply(200, {"message": {"content": "x", "tool_calls": [
+        {"function": "bad"}, 7, {"function": {"name": "ok", "arguments": {}}}]}}))
+    result = OLLAMA.call(chat(tools=[{"name": "ok"}]),
+                         {"base_url": model_server.url, "default_model": "m"})
+    assert result.value["tool_calls"] == [{"id": "", "name": "ok", "arguments": {}}]

@@ -63,15 +63,13 @@ class OllamaProvider:
         if not isinstance(message, dict):
             raise execution_failed(f"{NAME} answered without a message")
         content = message.get("content") or ""
-        tool_calls = [
-            {
-                "id": raw.get("id", ""),
-                "name": raw.get("function", {}).get("name", ""),
-                "arguments": parse_arguments(raw.get("function", {}).get("arguments")),
-            }
-            for raw in message.get("tool_calls") or []
-            if isinstance(raw, dict)
-        ]
+        tool_calls = []
+        raw_calls = message.get("tool_calls")
+        for raw in raw_calls if isinstance(raw_calls, list) else []:
+            function = raw.get("function") if isinstance(raw, dict) else None
+            if isinstance(function, dict):
+                tool_calls.append({"id": raw.get("id", ""), "name": function.get("name", ""),
+                                   "arguments": parse_arguments(function.get("arguments"))})
         tokens_in = payload.get("prompt_eval_count")
         tokens_out = payload.get("eval_count")
         if not isinstance(tokens_in, int):

@@ -111,13 +111,10 @@ def _first_choice(payload: dict[str, Any]) -> tuple[str, list[dict[str, Any]], A
     if not isinstance(content, str):
         content = str(content)
     calls = []
-    for raw in message.get("tool_calls") or []:
-        function = raw.get("function", {}) if isinstance(raw, dict) else {}
-        calls.append(
-            {
-                "id": raw.get("id", "") if isinstance(raw, dict) else "",
-                "name": function.get("name", ""),
-                "arguments": parse_arguments(function.get("arguments")),
-            }
-        )
+    raw_calls = message.get("tool_calls")
+    for raw in raw_calls if isinstance(raw_calls, list) else []:
+        function = raw.get("function") if isinstance(raw, dict) else None
+        if isinstance(function, dict):
+            calls.append({"id": raw.get("id", ""), "name": function.get("name", ""),
+                          "arguments": parse_arguments(function.get("arguments"))})
     return content, calls, choices[0].get("finish_reason")

@@ -22,10 +22,10 @@ from collections.abc import Callable
 from importlib import metadata
 from typing import Any
 
-from lumen.runtime.calls import ToolError, no_provider
+from lumen.runtime.calls import ToolCall, ToolError, ToolResult, no_provider
 from lumen.runtime.config import Config
 from lumen.runtime.providers.auto import AutoProvider
-from lumen.runtime.providers.base import Provider, unavailable
+from lumen.runtime.providers.base import Provider, execution_failed, unavailable
 from lumen.runtime.providers.crypto import CryptoProvider
 from lumen.runtime.providers.env import EnvProvider
 from lumen.runtime.providers.fs import FsProvider
@@ -148,4 +148,26 @@ def _load_entry_point(name: str, entry_point: metadata.EntryPoint) -> Provider:
                           "(it has no call(call, settings) method)")
     if not isinstance(getattr(provider, "name", None), str):
         provider.name = name
-    return provider  # type: ignore[no-any-return]
+    return GuardedProvider(provider)
+
+
+class GuardedProvider:
+    """A third-party provider whose unexpected exceptions become `ExecutionFailed`, so a
+    plugin bug shows as a Lumen runtime error instead of a Python traceback."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.name: str = inner.name
+
+    def call(self, call: ToolCall, settings: dict[str, Any]) -> ToolResult:
+        try:
+            answer = self.inner.call(call, settings)
+        except ToolError:
+            raise
+        except Exception as error:  # third-party code: any failure is the provider's
+            raise execution_failed(f"provider {self.name} failed: "
+                                   f"{type(error).__name__}: {error}") from None
+        if not isinstance(answer, ToolResult):
+            raise execution_failed(f"provider {self.name} returned "
+                                   f"{type(answer).__name__}, not a ToolResult")
+        return answer
