@@ -258,3 +258,19 @@ def test_entry_point_providers_are_loaded(tmp_path: Path,
     finally:
         monkeypatch.undo()
         refresh_entry_points()
+
+
+@pytest.mark.parametrize(("tool_id", "args", "kind"), [
+    ("env.set", {"name": "A=B", "value": "x"}, "InvalidArgs"),
+    ("fs.read", {"path": "a\x00b"}, "InvalidArgs"),
+    ("fs.read", {"path": "."}, "ExecutionFailed"),
+    ("http.post", {"url": "http://127.0.0.1:9/x", "body": {"a": float("nan")}}, "InvalidArgs"),
+    ("http.get", {"url": "http://[::1"}, "InvalidArgs"),
+    ("http.get", {"url": 42}, "InvalidArgs"),
+    ("crypto.sha256", {}, "InvalidArgs"),
+    ("crypto.nope", {"text": "x"}, "ProviderUnavailable"),  # not a built-in id
+])
+def test_bad_inputs_are_tool_errors(tool_id: str, args: dict[str, object], kind: str) -> None:
+    with pytest.raises(ToolError) as caught:
+        run(tool_id, args)
+    assert caught.value.kind == kind

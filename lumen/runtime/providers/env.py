@@ -48,7 +48,11 @@ class EnvProvider:
                 new = call.args.get("value", call.args.get("arg1"))
                 if not isinstance(new, str):
                     raise invalid_args("env.set needs a string argument 'value'")
-                os.environ[name] = new
+                try:
+                    os.environ[name] = new
+                except (ValueError, OSError):
+                    raise invalid_args(f"env.set: '{name}' is not a valid variable name "
+                                       "or the value holds a NUL character") from None
                 value = None
         elif operation == "list":
             value = sorted(os.environ)

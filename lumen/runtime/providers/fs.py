@@ -35,6 +35,8 @@ class FsProvider:
         root = _allowed_root(call, settings)
         raw_path = string_argument(call, "path", 0)
         assert raw_path is not None
+        if "\x00" in raw_path:
+            raise invalid_args("a path must not contain a NUL character")
         path = _inside_root(call, root, raw_path)
         try:
             value = _perform(call, operation, path, root)

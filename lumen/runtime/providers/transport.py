@@ -85,6 +85,8 @@ def exchange(
     except httpx.HTTPError as error:
         reason = redact(f"{type(error).__name__} at {url}: {error}", secrets)
         raise unavailable(provider, reason) from None
+    except (ValueError, TypeError) as error:  # a body or header httpx cannot encode
+        raise invalid_args(f"cannot send the request: {redact(str(error), secrets)}") from None
     return HttpAnswer(
         status=response.status_code,
         text=redact(response.text, secrets),
