@@ -144,20 +144,31 @@ def _loads(text: str) -> Any:
         return json.loads(_normalise_json_text(text))
 
 
-def extract_json(text: str) -> Any:
-    """The JSON value in a model's answer, found as leniently as is safe."""
+def json_candidates(text: str) -> list[Any]:
+    """Every JSON value found in a model's answer, most likely first: the whole text, then
+    code fences, then bracketed spans in the prose."""
     stripped = text.strip()
-    candidates = [stripped]
-    candidates += [m.group(1).strip() for m in _FENCE.finditer(text)]
-    candidates += _balanced_spans(text)
-    for candidate in candidates:
-        if not candidate:
+    sources = [stripped]
+    sources += [m.group(1).strip() for m in _FENCE.finditer(text)]
+    sources += _balanced_spans(text)
+    found: list[Any] = []
+    for source in sources:
+        if not source:
             continue
         try:
-            return _loads(candidate)
+            found.append(_loads(source))
         except (json.JSONDecodeError, RecursionError):
             continue
-    raise JsonExtractionError(f"no JSON value found in the response: {_shorten(stripped)}")
+    return found
+
+
+def extract_json(text: str) -> Any:
+    """The JSON value in a model's answer, found as leniently as is safe."""
+    found = json_candidates(text)
+    if not found:
+        raise JsonExtractionError(f"no JSON value found in the response: "
+                                  f"{_shorten(text.strip())}")
+    return found[0]
 
 
 # ---------------------------------------------------------------------------------------
@@ -418,11 +429,13 @@ def _parse_and_validate(value: Any, schema: dict[str, Any]) -> tuple[Validation,
     text = response_text(value)
     if text is None:
         return validate(value, schema), value, json.dumps(value, sort_keys=True)
-    try:
-        parsed = extract_json(text)
-    except JsonExtractionError as error:
-        return Validation(value=None, errors=[str(error)]), text, text
-    return validate(parsed, schema), text, text
+    found = json_candidates(text)
+    if not found:
+        error = f"no JSON value found in the response: {_shorten(text.strip())}"
+        return Validation(value=None, errors=[error]), text, text
+    # Prose may show an example before the answer: take the first value that fits.
+    reports = [validate(candidate, schema) for candidate in found]
+    return next((r for r in reports if r.ok), reports[0]), text, text
 
 
 def call_typed(

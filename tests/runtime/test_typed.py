@@ -142,6 +142,14 @@ def test_prose_and_fences_need_no_repair(model_server: FakeModelServer) -> None:
     assert len(outcome.result.attempts) == 1 and len(model_server.chat_requests()) == 1
 
 
+def test_the_fitting_value_wins_over_an_earlier_example(model_server: FakeModelServer) -> None:
+    model_server.script("openai", openai_reply(
+        'The format is {"vendor": "..."}; here it is: ' + json.dumps(GOOD)))
+    outcome = call_typed(tool_call("llm.chat", {"prompt": "extract"}), INVOICE,
+                         _invoke(model_server))
+    assert outcome.result.value == GOOD
+
+
 def test_repair_after_a_missing_field(model_server: FakeModelServer) -> None:
     incomplete = {k: v for k, v in GOOD.items() if k != "total"}
     model_server.script("openai", openai_reply(json.dumps(incomplete), prompt_tokens=10,
