@@ -13,7 +13,8 @@ Replies are served in this order: a scripted reply queued for the route (`script
 first rule whose text occurs in the last user message (`when`), else an echo of that message
 (`echo: TEXT`), so every run is deterministic. Every request is kept in `server.requests`.
 
-Run it by hand for the examples: `python3 -m tests.runtime.servers --port 8765`.
+Run it by hand for the examples:
+`python3 -m tests.runtime.servers --port 8765 --when 'capital of France=Paris'`.
 """
 
 from __future__ import annotations
@@ -316,8 +317,11 @@ def model_server() -> Iterator[FakeModelServer]:
         yield server
 
 
-def _serve_forever(port: int) -> None:
+def _serve_forever(port: int, rules: list[str]) -> None:
     server = FakeModelServer(port=port).start()
+    for rule in rules:
+        text, _, answer = rule.partition("=")
+        server.when(text, answer)
     print(f"fake model server on {server.url} (OpenAI base_url {server.openai_base_url}, "
           f"Ollama base_url {server.url}); Ctrl-C stops it", flush=True)
     try:
@@ -330,4 +334,7 @@ def _serve_forever(port: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8765)
-    _serve_forever(parser.parse_args().port)
+    parser.add_argument("--when", action="append", default=[], metavar="TEXT=ANSWER",
+                        help="answer ANSWER when the last user message contains TEXT")
+    options = parser.parse_args()
+    _serve_forever(options.port, options.when)
