@@ -1,8 +1,9 @@
 """The one place that chains the stages: source -> syntax -> sema -> lir -> vm.
 
 The CLI, the tests and the language server call `check_file`, `compile_source` and
-`run_file`. Stages are imported lazily, inside functions, so that start-up stays fast and so
-that a build in which a later stage does not exist yet still runs the earlier ones (a stage
+`run_file`. `compile_file` and `check_file` reuse the compile cache (lumen/compile_cache.py)
+while the program's files and the toolchain are unchanged; `compile_source` never does.
+Stages are imported lazily, inside functions, so that start-up stays fast and so that a build in which a later stage does not exist yet still runs the earlier ones (a stage
 that is missing is listed in `Compilation.unavailable`).
 
 A Python exception escaping a stage is a bug of ours, never the user's: it becomes an
@@ -179,7 +180,48 @@ def compile_file(path: str | Path, options: CompileOptions | None = None) -> Com
         return Compilation(unit=None, diagnostics=(exc.diagnostic,))
     except Exception as exc:  # a bug while extracting the source
         return Compilation(unit=None, diagnostics=(internal_error_diagnostic(exc, str(path), "reading"),))
-    return compile_source(unit, options)
+    options = options or CompileOptions()
+    kind = _cache_kind(options)
+    if kind is None:
+        return compile_source(unit, options)
+    cached = _cache_lookup(unit, kind)
+    if cached is not None:  # parse, analysis and lowering skipped entirely
+        return Compilation(unit=unit, module=cached.module, diagnostics=cached.diagnostics,
+                           unavailable=cached.unavailable)
+    state = _compile_unit(unit, options)
+    compilation = state.result()
+    _cache_store(unit, kind, compilation, state.program_unit)
+    return compilation
+
+
+def _cache_kind(options: CompileOptions) -> str | None:
+    """Which compile-cache entry serves these options: `lir` (full compile), `check`
+    (analysis only), None (parsing only: callers want the syntax tree itself)."""
+    from lumen import compile_cache
+
+    if not options.analyze:
+        return None
+    return compile_cache.KIND_RUN if options.lower else compile_cache.KIND_CHECK
+
+
+def _cache_lookup(unit: SourceUnit, kind: str) -> Any:
+    from lumen import compile_cache
+
+    try:
+        return compile_cache.lookup(unit, kind)
+    except Exception:  # the cache is an optimisation: any failure of it is a miss
+        return None
+
+
+def _cache_store(unit: SourceUnit, kind: str, compilation: Compilation, program_unit: Any) -> None:
+    from lumen import compile_cache
+
+    result = compile_cache.CachedCompilation(compilation.module, compilation.diagnostics,
+                                             compilation.unavailable)
+    try:
+        compile_cache.store(unit, kind, result, program_unit)
+    except Exception:  # best effort: an entry that cannot be written is just not cached
+        pass
 
 
 def check_file(path: str | Path, options: CompileOptions | None = None) -> Compilation:
@@ -195,13 +237,16 @@ def parse_file(path: str | Path) -> Compilation:
 def compile_source(unit: SourceUnit, options: CompileOptions | None = None) -> Compilation:
     """Run the compile stages over `unit`, stopping at the first stage that reports errors
     (parse errors skip analysis; any error skips lowering)."""
-    options = options or CompileOptions()
+    return _compile_unit(unit, options or CompileOptions()).result()
+
+
+def _compile_unit(unit: SourceUnit, options: CompileOptions) -> _CompileState:
     state = _CompileState(unit)
     try:
         _on_deep_stack(lambda: state.run(options))
     except Exception as exc:  # a bug in a stage: report it, never show a traceback
         state.diagnostics.append(internal_error_diagnostic(exc, unit.path, state.stage))
-    return state.result()
+    return state
 
 
 # The compile stages walk the tree recursively and a left-nested chain such as
@@ -251,6 +296,7 @@ class _CompileState:
     program: Any = None
     analysis: Any = None
     module: Any = None
+    program_unit: Any = None  # the imported modules (lumen.modules), for the compile cache
     stage: str = "reading the source"
     diagnostics: list[Diagnostic] = field(default_factory=list)
     unavailable: list[str] = field(default_factory=list)
@@ -309,6 +355,7 @@ class _CompileState:
             return None
         program_unit = load_program(self.unit, self.program)
         self.diagnostics.extend(program_unit.diagnostics)
+        self.program_unit = program_unit
         return program_unit
 
     def _stage(self, entry: tuple[str, str]) -> Callable[..., Any] | None:
@@ -598,13 +645,15 @@ def _details_hint(where: str | None) -> str:
 
 
 def crash_directory() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "lumen"
+    from lumen.cache import cache_dir
+
+    return cache_dir()
 
 
 def save_crash_report(exc: BaseException, context: str) -> str | None:
-    """Write the traceback to `~/.cache/lumen/crash-<timestamp>.txt` and return its path;
-    with LUMEN_DEBUG=1 print it to stderr instead and return None."""
+    """Write the traceback to `crash-<timestamp>.txt` in the user cache folder
+    (`lumen.cache.cache_dir()`, by default `~/.cache/lumen`) and return its path; with
+    LUMEN_DEBUG=1 print it to stderr instead and return None."""
     import traceback  # only on a crash: it pulls in textwrap and linecache
 
     report = "".join(traceback.format_exception(exc))

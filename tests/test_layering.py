@@ -26,6 +26,7 @@ STAGES = [
     "jit",
     "runtime",
     "verify",
+    "compile_cache",
     "driver",
     "lsp",
     "cli",
