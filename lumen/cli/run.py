@@ -1,24 +1,12 @@
-"""`lumen run FILE [options] [ARGS...]`: compile and run a program (CLI contract)."""
+"""`lumen run FILE [options] [ARGS...]`: compile and run a program (CLI contract).
+
+This module parses the options; `run_program.py` does the work."""
 
 from __future__ import annotations
 
-import sys
-from typing import Any
-
 import click
 
-from lumen.cli.report import (
-    EXIT_COMPILE_ERROR,
-    EXIT_OK,
-    EXIT_RUNTIME_ERROR,
-    compile_failure_json,
-    print_diagnostics,
-    print_runtime_failure,
-    runtime_failure_json,
-    write_json_line,
-)
-
-DEFAULT_MAX_DEPTH = 100_000  # also lumen.driver.DEFAULT_MAX_DEPTH; kept here to import lazily
+from lumen.cli.run_program import DEFAULT_MAX_DEPTH, run_program
 
 
 @click.command("run")
@@ -61,106 +49,19 @@ def run_command(
     args: tuple[str, ...],
 ) -> int:
     """Compile FILE and run its entry cell; ARGS are passed to the program."""
-    from lumen.driver import RunOptions, compile_file, run_compilation
-
-    # Program output must appear line by line as it happens, even into a pipe.
-    _line_buffer_stdout()
-    compilation = compile_file(file)
-    warnings = [d for d in compilation.diagnostics if not d.is_error]
-    if not compilation.ok:
-        print_diagnostics(compilation.diagnostics, compilation.unit)
-        if as_json:
-            write_json_line(compile_failure_json(compilation.errors[0]))
-        return EXIT_COMPILE_ERROR
-    if warnings:
-        print_diagnostics(warnings, compilation.unit)
-    options = RunOptions(
+    return run_program(
+        file,
         entry=entry,
-        max_steps=max_steps,
-        max_depth=max_depth,
-        jit=not no_jit,
-        jit_threshold=jit_threshold,
-        program_args=args,
+        as_json=as_json,
         trace_dir=trace_dir,
         replay=replay,
-        jit_verbose=verbose,
+        no_jit=no_jit,
+        jit_threshold=jit_threshold,
+        verbose=verbose,
+        max_steps=max_steps,
+        max_depth=max_depth,
         config_path=config_path,
         provider_overrides=provider_overrides,
         setting_overrides=setting_overrides,
+        args=args,
     )
-    tracker = _OutputTracker(sys.stdout)
-    sys.stdout = tracker  # type: ignore[assignment]
-    try:
-        outcome = run_compilation(compilation, options)
-    finally:
-        sys.stdout = tracker.stream
-    if not tracker.at_line_start:  # the result must be on a line of its own
-        sys.stdout.write("\n")
-    for line in outcome.jit_report:
-        sys.stderr.write(line + "\n")
-    if outcome.trace_path is not None:
-        sys.stderr.write(f"lumen: trace recorded in {outcome.trace_path}\n")
-    if not outcome.compilation.ok:  # e.g. this build cannot run at all
-        errors = outcome.compilation.errors
-        print_diagnostics(errors, outcome.compilation.unit)
-        if as_json:
-            write_json_line(compile_failure_json(errors[0]))
-        return EXIT_COMPILE_ERROR
-    if outcome.exit_status is not None:  # the program called exit(code)
-        return outcome.exit_status
-    if outcome.error is not None:
-        print_runtime_failure(outcome.error, compilation.unit)
-        if outcome.error.hint:
-            sys.stderr.write(f"  hint: {outcome.error.hint}\n")
-        if as_json:
-            write_json_line(runtime_failure_json(outcome.error))
-        return EXIT_RUNTIME_ERROR
-    return _report_value(outcome.value, as_json, compilation.path)
-
-
-def _report_value(value: Any, as_json: bool, file: str) -> int:
-    """The success line: the JSON result object, or the display form of a non-null value."""
-    from lumen.driver import internal_runtime_failure
-
-    try:
-        from lumen.vm.render import display, to_contract_json
-        from lumen.vm.values import type_of
-
-        if as_json:
-            payload = {"ok": True, "type": type_of(value), "value": to_contract_json(value)}
-            write_json_line(payload)
-        elif value is not None:
-            sys.stdout.write(display(value) + "\n")
-            sys.stdout.flush()
-    except Exception as exc:  # a bug in value rendering: report it like any runtime bug
-        failure = internal_runtime_failure(exc, file)
-        print_runtime_failure(failure, None)
-        if as_json:
-            write_json_line(runtime_failure_json(failure))
-        return EXIT_RUNTIME_ERROR
-    return EXIT_OK
-
-
-class _OutputTracker:
-    """Wraps stdout while the program runs to learn whether its output ended mid-line."""
-
-    def __init__(self, stream: Any) -> None:
-        self.stream = stream
-        self.at_line_start = True
-
-    def write(self, text: str) -> int:
-        if text:
-            self.at_line_start = text.endswith("\n")
-        return self.stream.write(text)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.stream, name)
-
-
-def _line_buffer_stdout() -> None:
-    reconfigure = getattr(sys.stdout, "reconfigure", None)
-    if reconfigure is not None:
-        try:
-            reconfigure(line_buffering=True)
-        except (ValueError, OSError):
-            pass
