@@ -3,8 +3,9 @@
 The CLI, the tests and the language server call `check_file`, `compile_source` and
 `run_file`. `compile_file` and `check_file` reuse the compile cache (lumen/compile_cache.py)
 while the program's files and the toolchain are unchanged; `compile_source` never does.
-Stages are imported lazily, inside functions, so that start-up stays fast and so that a build in which a later stage does not exist yet still runs the earlier ones (a stage
-that is missing is listed in `Compilation.unavailable`).
+Stages are imported lazily, inside functions, so that start-up stays fast and so that a
+build in which a later stage does not exist yet still runs the earlier ones (a stage that
+is missing is listed in `Compilation.unavailable`).
 
 A Python exception escaping a stage is a bug of ours, never the user's: it becomes an
 internal-error diagnostic (while compiling) or a runtime error of kind `internal` (while
