@@ -21,6 +21,8 @@ from lumen.vm.values import BuiltinRef, Closure
 
 # Counter value for cells the native tier should never be asked about.
 _NEVER = 1 << 62
+# Below this call-depth limit cells stay interpreted (exact `call depth exceeded N`).
+_MIN_DEPTH = 10_000
 
 
 class PyTier:
@@ -51,6 +53,10 @@ class PyTier:
             return self.compiled[index]
         self.compiled[index] = None  # recursion through bind_* never recompiles
         code.tier_tried = True
+        if self.vm.max_depth < _MIN_DEPTH:
+            # Only the interpreter counts call depth exactly; a small limit is a test of it.
+            self.reasons[index] = f"max_depth {self.vm.max_depth} below {_MIN_DEPTH}"
+            return None
         native = self.vm.native is not None and self._native_candidate(code)
         try:
             source, pcs = compile_source(self, code, native)
@@ -107,8 +113,15 @@ class PyTier:
     def _interpreted(self, code: Code) -> Callable[..., Any]:
         vm = self.vm
 
-        def run_interpreted(*args: Any) -> Any:
-            return vm.call_interpreted(code, list(args))
+        if code.variadic:
+            # The registers already hold the packed rest list: run them as they are.
+            padding = [None] * (code.nregs - code.nparams - code.ncaptures)
+
+            def run_interpreted(*args: Any) -> Any:
+                return vm._run_frame(code, [*args, *padding])
+        else:
+            def run_interpreted(*args: Any) -> Any:
+                return vm.call_interpreted(code, list(args))
 
         return run_interpreted
 

@@ -87,13 +87,14 @@ def _checked_binary(e: Emit, a: int, b: int, c: int, symbol: str, helper: str) -
     if symbol == "+" and (kx == "str" or ky == "str"):
         # ops.add: plain renderings concatenate; an int renders as str(x).
         return f"{r(a)} = {_as_str(e, b)} + {_as_str(e, c)}"
-    return (f"if type({x}) is int and type({y}) is int:\n"
+    text = (f"if type({x}) is int and type({y}) is int:\n"
             f"    _r = {x} {symbol} {y}\n"
             f"    {r(a)} = _r if {LO} <= _r <= {HI} else {helper}({x}, {y})\n"
             f"elif type({x}) is float and type({y}) is float:\n"
-            f"    {r(a)} = {x} {symbol} {y}\n"
-            f"else:\n"
-            f"    {r(a)} = {helper}({x}, {y})")
+            f"    {r(a)} = {x} {symbol} {y}\n")
+    if symbol == "+":
+        text += f"elif type({x}) is str and type({y}) is str:\n    {r(a)} = {x} + {y}\n"
+    return text + f"else:\n    {r(a)} = {helper}({x}, {y})"
 
 
 def _as_str(e: Emit, reg: int) -> str:
@@ -168,8 +169,16 @@ def _div(e: Emit, pc: int, a: int, b: int, c: int) -> str:
             f"else _div({x}, {y})")
 
 
+@template(Op.FLOORDIV)
+def _floordiv(e: Emit, pc: int, a: int, b: int, c: int) -> str:
+    # Euclidean and floor division agree for a positive divisor (and cannot overflow).
+    x, y = r(b), r(c)
+    ints = "" if e.is_int(b) and e.is_int(c) else f"type({x}) is int and type({y}) is int and "
+    return f"{r(a)} = {x} // {y} if {ints}{y} > 0 else _floordiv({x}, {y})"
+
+
 _BINARY_HELPERS = {
-    Op.FLOORDIV: "_floordiv", Op.POW: "_pow", Op.CONCAT: "_concat", Op.BAND: "_band",
+    Op.POW: "_pow", Op.CONCAT: "_concat", Op.BAND: "_band",
     Op.BOR: "_bor", Op.BXOR: "_bxor", Op.SHL: "_shl", Op.SHR: "_shr",
     Op.SPACESHIP: "_spaceship",
 }
@@ -247,7 +256,9 @@ def _equal(e: Emit, pc: int, a: int, b: int, c: int) -> str:
 
 @template(Op.IN)
 def _in(e: Emit, pc: int, a: int, b: int, c: int) -> str:
-    return f"{r(a)} = _contains({r(c)}, {r(b)})"
+    x, container = r(b), r(c)
+    return (f"{r(a)} = {x} in {container} if type({container}) is dict and type({x}) is str "
+            f"else _contains({container}, {x})")
 
 
 @template(Op.IS)
@@ -302,7 +313,11 @@ def _getindex(e: Emit, pc: int, a: int, b: int, c: int) -> str:
     if not e.is_int(c):
         tests.append(f"type({i}) is int")
     tests.append(f"0 <= {i} < len({x})")
-    return f"{r(a)} = {x}[{i}] if {' and '.join(tests)} else _index_get({x}, {i})"
+    fast = f"{x}[{i}] if {' and '.join(tests)} else "
+    if e.kind(b) == "list":
+        return f"{r(a)} = {fast}_index_get({x}, {i})"
+    return (f"{r(a)} = {fast}({x}.get({i}) if type({x}) is dict and type({i}) is str "
+            f"else _index_get({x}, {i}))")
 
 
 @template(Op.SETINDEX)
