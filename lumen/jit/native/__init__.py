@@ -41,6 +41,15 @@ class NativeTier:
         self._compiled: dict[int, Callable[..., Any]] = {}
         self._osr_units: dict[tuple[int, int, tuple[str, ...]], Any] = {}
         self._osr_tries: dict[tuple[int, int], int] = {}
+        # The VM may make the Python tier first, which then counts down from "never":
+        # arm its counters with our threshold (it disarms cells it compiles without hooks).
+        pytier = getattr(vm, "pytier", None)
+        counters = getattr(pytier, "counters", None)
+        if isinstance(counters, list):
+            counters[:] = [threshold] * len(counters)
+        namespace = getattr(pytier, "ns", None)
+        if isinstance(namespace, dict) and namespace.get("_HOT") is None:
+            namespace["_HOT"], namespace["_OSR"] = self.hot, self.osr
 
     # ------------------------------------------------------------------ static check
 
