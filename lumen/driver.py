@@ -255,9 +255,6 @@ def _compile_unit(unit: SourceUnit, options: CompileOptions) -> _CompileState:
 # limit. They run on a thread whose C stack is large enough for a far higher limit.
 _COMPILE_RECURSION_LIMIT = 60_000
 _COMPILE_STACK_BYTES = 512 * 1024 * 1024
-# Python frames of the run loop itself, builtins and callbacks: compiled recursion then
-# overflows close to `max_depth` Lumen calls (SPEC.md, "Execution tiers").
-_RUN_RECURSION_SLACK = 200
 
 
 def _on_deep_stack(work: Callable[[], None], limit: int = _COMPILE_RECURSION_LIMIT) -> None:
@@ -523,16 +520,12 @@ def _trace_diagnostic(exc: BaseException, file: str) -> Diagnostic:
 
 def _run_vm(compilation: Compilation, options: RunOptions, vm: Any, runtime_error: Any,
             program_exit: Any) -> RunOutcome:
-    result: list[Any] = []
-    # The faster tiers recurse on the Python stack: run on a deep stack with a recursion
-    # limit above the Lumen call depth (the interpreter itself never needs it).
-    limit = options.max_depth + _RUN_RECURSION_SLACK
 
     def report() -> tuple[str, ...]:
         return tuple(getattr(vm, "jit_report", None) or ())
 
     try:
-        _on_deep_stack(lambda: result.append(vm.run(options.entry)), limit)
+        value = vm.run(options.entry)  # on a deep stack of its own (lumen/vm/deep_stack.py)
     except runtime_error as exc:
         return RunOutcome(compilation, error=_runtime_failure(exc), ran=True,
                           jit_report=report())
@@ -541,7 +534,7 @@ def _run_vm(compilation: Compilation, options: RunOptions, vm: Any, runtime_erro
     except Exception as exc:  # a bug in the VM: reported, never a traceback
         return RunOutcome(compilation, error=internal_runtime_failure(exc, compilation.path),
                           ran=True, jit_report=report())
-    return RunOutcome(compilation, value=result[0], ran=True, jit_report=report())
+    return RunOutcome(compilation, value=value, ran=True, jit_report=report())
 
 
 def _vm_options(options: RunOptions) -> Any:

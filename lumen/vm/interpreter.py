@@ -171,6 +171,13 @@ class VM:
     # ------------------------------------------------------------------ entry
 
     def run(self, entry: str = "main", args: tuple[Any, ...] | list[Any] = ()) -> Any:
+        if self.pytier is None:  # only compiled cells recurse on the Python stack
+            return self._run_entry(entry, args)
+        from lumen.vm.deep_stack import on_deep_stack
+
+        return on_deep_stack(lambda: self._run_entry(entry, args), self.max_depth)
+
+    def _run_entry(self, entry: str, args: tuple[Any, ...] | list[Any]) -> Any:
         code = self.cell_codes.get(entry)
         if code is None:
             raise errors.undefined_cell(entry)

@@ -97,9 +97,14 @@ class Scheduler:
         main = Fiber(None)
         main.started = True
         saved = self._switch_in(main)
+        nesting = self.vm.nesting
+        # Compiled frames sit on the Python stack: like a builtin callback, nothing below
+        # them may park (see can_park); waits drive the other fibers in place.
+        self.vm.nesting = 1
         try:
             return work()
         finally:
+            self.vm.nesting = nesting
             self._switch_out(saved)
 
     # ------------------------------------------------------------------ spawn
