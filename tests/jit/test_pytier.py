@@ -346,3 +346,34 @@ cell main() -> Int
 end
 """)
     assert result[0] == "division"
+
+
+def test_loop_counter_increments_keep_overflow_checks_when_nested(tmp_path: Path) -> None:
+    _, result = agree(tmp_path, """
+cell main() -> Int
+  let big = 9223372036854775807
+  let mut i = big - 3
+  let mut hits = 0
+  while i < big
+    while hits < 10
+      i = i + 1
+      hits = hits + 1
+    end
+  end
+  return i
+end
+""")
+    assert result[0] == "overflow"
+    output, result = agree(tmp_path, """
+cell main() -> Int
+  let big = 9223372036854775807
+  let mut i = big - 3
+  let mut steps = 0
+  while i < big
+    i = i + 1
+    steps = steps + 1
+  end
+  return steps
+end
+""")
+    assert result == "3"

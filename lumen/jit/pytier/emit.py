@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from lumen.jit.pytier import calls
 from lumen.jit.pytier.cfg import CFG, Irreducible, build_cfg
-from lumen.jit.pytier.inference import Kinds, register_kinds
+from lumen.jit.pytier.inference import Kinds, bounded_counters, register_kinds
 from lumen.jit.pytier.structure import Cond, Goto, Line, Terminator, build_tree, write_tree
 from lumen.jit.pytier.templates import TEMPLATES, compare_expr, equal_expr, r, truthy_expr
 from lumen.lir.opcodes import OP_INFO, Op
@@ -50,6 +50,7 @@ class Emit:
         self.cfg: CFG | None = None
         self.folded: dict[tuple[int, int], int] = {}  # (call pc, arg register) -> source
         self.skipped: set[int] = set()  # pcs of MOVEs folded into a call
+        self.bounded: set[int] = set()  # pcs of loop-counter increments that cannot overflow
         self.kinds: list[Kinds] = []
         self.pc = 0
         self.native = False
@@ -230,6 +231,7 @@ def compile_source(tier: PyTier, code: Code, native: bool,
     except Irreducible as exc:
         raise Unsupported(str(exc)) from None
     e.kinds = register_kinds(e.instrs, code.function.constants, e.cfg)
+    e.bounded = bounded_counters(e.instrs, e.cfg, e.kinds, code.function.nregs)
     calls.fold_argument_moves(e)
     body, uses_pending = write_tree(build_tree(e.cfg, e), 2)
     function = code.function

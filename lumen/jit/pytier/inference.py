@@ -123,3 +123,62 @@ def register_kinds(instrs: tuple, constants: tuple, cfg: CFG) -> list[Kinds]:
             result[pc] = dict(kinds)
             transfer(instrs[pc], kinds, constants)
     return result
+
+
+def _written(instr: object, nregs: int) -> range | tuple[int, ...]:
+    """Registers an instruction may write (conservative)."""
+    from lumen.lir.opcodes import OP_INFO
+
+    op, a, b, c = instr.op, instr.a, instr.b, instr.c  # type: ignore[attr-defined]
+    if op in (Op.CALLCELL, Op.CALLBUILTIN):
+        return range(a, a + 1 + c)
+    if op in (Op.CALL, Op.CALLX):
+        return range(a, a + 1 + b)
+    if op in (Op.CALLCELLX, Op.INVOKE):
+        return range(a, nregs)
+    if op == Op.FORPREP:
+        return (a, a + 1)
+    if op == Op.FORNEXT:
+        return (a, b + 1)
+    if OP_INFO[op].format[0] == "R" and op not in _NO_WRITE:
+        return (a,)
+    return ()
+
+
+def bounded_counters(instrs: tuple, cfg: CFG, kinds: list[Kinds], nregs: int) -> set[int]:
+    """pcs of `ADDI i i 1` that cannot overflow: in a loop whose header tests `i < n` on
+    ints, where `n` never changes in the loop and that ADDI is the only write of `i`, so
+    `i < n <= INT_MAX` holds before each increment."""
+    safe: set[int] = set()
+    for header, body in cfg.loops.items():
+        block = cfg.blocks[header]
+        test_pc = block.end - 1
+        test = instrs[test_pc]
+        if test.op != Op.LTJF or kinds[test_pc].get(test.a) != "int" or \
+                kinds[test_pc].get(test.b) != "int" or test.a == test.b:
+            continue
+        i, n = test.a, test.b
+        increments: list[int] = []
+        clean = True
+        for label in body:
+            member = cfg.blocks[label]
+            for pc in range(member.start, member.end):
+                instr = instrs[pc]
+                written = _written(instr, nregs)
+                if n in written:
+                    clean = False
+                if i in written:
+                    if instr.op == Op.ADDI and instr.b == i and instr.c == 1:
+                        increments.append(pc)
+                    else:
+                        clean = False
+        if not clean or len(block.succs) != 2 or block.succs[0] not in body or \
+                block.succs[1] in body:
+            continue
+        # At most one increment per iteration: not inside a loop nested in this one.
+        inner = [h for h, b in cfg.loops.items() if h != header and h in body]
+        for pc in increments:
+            label = max(x for x in body if x <= pc)
+            if not any(label in cfg.loops[h] for h in inner):
+                safe.add(pc)
+    return safe

@@ -135,6 +135,8 @@ def _immediate(e: Emit, a: int, b: int, amount: int, helper: str) -> str:
 
 @template(Op.ADDI)
 def _addi(e: Emit, pc: int, a: int, b: int, c: int) -> str:
+    if pc in e.bounded:
+        return f"{r(a)} += 1"
     return _immediate(e, a, b, c, "_add")
 
 
