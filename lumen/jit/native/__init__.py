@@ -81,7 +81,7 @@ class NativeTier:
         self._report(f"jit: compiled {code.name} ({', '.join(spec.args)}) -> "
                      f"{spec.returns} after {self.threshold} calls")
         self._silence(index)
-        return unit.run(args, len(self.vm.frames))
+        return unit.run(args, len(self.vm.frames) + 1)
 
     def osr(self, index: int, pc: int, regs: tuple[Any, ...]) -> object:
         if index in self._refused:
@@ -104,7 +104,7 @@ class NativeTier:
             self._osr_units[key] = unit
             self._report(f"jit: compiled {self.vm.codes[index].name} at its loop (pc {pc}) "
                          f"-> {spec.returns}")
-        return unit.run(regs, len(self.vm.frames))
+        return unit.run(regs, len(self.vm.frames) + 1)
 
     # ------------------------------------------------------------------ helpers
 
@@ -170,7 +170,7 @@ def make_wrapper(unit: Any, arg_types: tuple[str, ...], fallback: Callable[..., 
     signature = ", ".join(params)
     source = (f"def native_cell({signature}):\n"
               f"    if {' and '.join(tests) or 'True'}:\n"
-              f"        return run(({signature}{',' if params else ''}), len(frames))\n"
+              f"        return run(({signature}{',' if params else ''}), len(frames) + 1)\n"
               f"    return fallback({signature})\n")
     namespace: dict[str, Any] = {"run": unit.run, "frames": vm.frames, "fallback": fallback,
                                  "value_type": value_type}

@@ -180,9 +180,11 @@ class UnitBuilder:
             fn = self.functions[spec.index]
             suffix = "osr" if spec.osr_pc >= 0 else "_".join(a.replace("[", "L").replace(
                 "]", "").replace("?", "U") for a in spec.args)
-            args = [I64P] if spec.osr_pc >= 0 else [repr_of(t) for t in spec.args]
-            f = self._internal(f"f{spec.index}_{fn.name}_{suffix}", repr_of(spec.returns),
-                               args)
+            # (remaining call depth, arguments) -> {result, failed}: the depth and the
+            # error flag travel in registers, not through memory, on every call.
+            args = [I64] + ([I64P] if spec.osr_pc >= 0 else [repr_of(t) for t in spec.args])
+            ret = ir.LiteralStructType([repr_of(spec.returns), I1])
+            f = self._internal(f"f{spec.index}_{fn.name}_{suffix}", ret, args)
             self.fns[key] = f
         return self.fns[key]
 
@@ -196,15 +198,15 @@ class UnitBuilder:
         b = ir.IRBuilder(f.append_basic_block())
         src, out = f.args
         target = self.fns[spec.key]
+        remaining = b.load(self.slot(b, L.DEPTH))
         if spec.osr_pc >= 0:
-            args = [src]
+            args = [remaining, src]
         else:
-            args = [decode(b, b.load(b.gep(src, [c64(k)])), t) for k, t in enumerate(spec.args)]
-        result = b.call(target, args)
-        b.store(encode(b, result, spec.returns), out)
-        code = b.load(self.slot(b, L.ERR_CODE))
-        b.ret(b.select(b.icmp_signed("!=", code, c64(0)), ir.Constant(I32, 1),
-                       ir.Constant(I32, 0)))
+            args = [remaining] + [decode(b, b.load(b.gep(src, [c64(k)])), t)
+                                  for k, t in enumerate(spec.args)]
+        pair = b.call(target, args)
+        b.store(encode(b, b.extract_value(pair, 0), spec.returns), out)
+        b.ret(b.zext(b.extract_value(pair, 1), I32))
         return name
 
 
@@ -301,15 +303,16 @@ class FunctionEmitter:
         self.b.position_at_end(ok)
 
     def ret_undef(self) -> None:
-        self.b.ret(ir.Constant(self.f.function_type.return_type, ir.Undefined))
+        """Return with the failed flag set (the state record says why)."""
+        ret = self.f.function_type.return_type
+        self.b.ret(ir.Constant(ret, [ir.Undefined, ir.Constant(I1, 1)]))
 
-    def check_callee(self, pc: int) -> None:
+    def check_callee(self, pc: int, failed: ir.Value) -> None:
         """After a call: on a pending error add this frame to the trace and return."""
         u, b = self.unit, self.b
-        code = b.load(u.slot(b, L.ERR_CODE))
         bad = self.f.append_basic_block(f"unwind{pc}")
         ok = self.f.append_basic_block(f"after{pc}")
-        b.cbranch(b.icmp_signed("!=", code, c64(0)), bad, ok)
+        b.cbranch(failed, bad, ok)
         b.position_at_end(bad)
         count_slot = u.slot(b, L.NTRACE)
         count = b.load(count_slot)
@@ -336,8 +339,9 @@ class FunctionEmitter:
                 self.blocks[pc] = self.f.append_basic_block(f"pc{pc}")
         start = self.f.append_basic_block("start")
         b.position_at_end(start)
+        self.remaining = self.f.args[0]
         if spec.osr_pc >= 0:
-            (regs,) = self.f.args
+            regs = self.f.args[1]
             init = states[spec.osr_pc]
             assert init is not None
             for reg, t in enumerate(init):
@@ -346,12 +350,8 @@ class FunctionEmitter:
                     self.put(reg, t, decode(b, raw, t), fresh=False)
             b.branch(self.blocks[spec.osr_pc])
         else:
-            depth_slot = u.slot(b, L.DEPTH)
-            depth = b.add(b.load(depth_slot), c64(1))
-            self.fail_if(b.icmp_signed(">", depth, b.load(u.slot(b, L.MAX_DEPTH))),
-                         L.ERR_STACK, -1)
-            b.store(depth, depth_slot)
-            for reg, (arg, t) in enumerate(zip(self.f.args, spec.args)):
+            self.fail_if(b.icmp_signed("<", self.remaining, c64(0)), L.ERR_STACK, -1)
+            for reg, (arg, t) in enumerate(zip(self.f.args[1:], spec.args)):
                 self.put(reg, t, arg, fresh=False)
             b.branch(self.blocks[0])
         for pc in self.blocks:
@@ -591,14 +591,11 @@ class FunctionEmitter:
     # -- calls and return
 
     def ret(self, pc: int, reg: int) -> None:
-        b, u = self.b, self.unit
+        b = self.b
         t = self.typ(pc, reg)
-        value = self.get(pc, reg)
-        if self.spec.osr_pc < 0:
-            depth_slot = u.slot(b, L.DEPTH)
-            b.store(b.sub(b.load(depth_slot), c64(1)), depth_slot)
         assert repr_of(t) == repr_of(self.spec.returns)
-        b.ret(value)
+        pair = ir.Constant(self.f.function_type.return_type, [ir.Undefined, ir.Constant(I1, 0)])
+        b.ret(b.insert_value(pair, self.get(pc, reg), 0))
 
     def call_cell(self, pc: int, a: int, index: int, n: int) -> None:
         state = self.spec.states[pc]
@@ -607,9 +604,9 @@ class FunctionEmitter:
         callee = self.specs[(index, arg_types)]
         target = self.unit.declare(callee)
         args = [self.get_escaping(pc, r) for r in range(a + 1, a + 1 + n)]
-        result = self.b.call(target, args)
-        self.check_callee(pc)
-        self.put(a, callee.returns, result, fresh=False)
+        pair = self.b.call(target, [self.b.sub(self.remaining, c64(1))] + args)
+        self.check_callee(pc, self.b.extract_value(pair, 1))
+        self.put(a, callee.returns, self.b.extract_value(pair, 0), fresh=False)
 
     def call_builtin(self, pc: int, a: int, name: str, n: int) -> None:
         b, u = self.b, self.unit

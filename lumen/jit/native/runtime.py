@@ -72,6 +72,7 @@ class Unit:
         self.arg_types = arg_types
         self.returns = returns
         self.nargs = max(1, len(arg_types))
+        self.max_depth = int(shared.vm.max_depth)
         self.active = False
 
     # -- lists
@@ -108,7 +109,8 @@ class Unit:
     # -- calls
 
     def run(self, values: Sequence[Any], depth: int = 0) -> Any:
-        """Run with `values` (already checked against `arg_types`)."""
+        """Run with `values` (already checked against `arg_types`); `depth` counts the
+        Lumen frames below the native code (including the one it runs, for `hot`)."""
         if self.active:  # re-entered through a callback: no shared state to clobber
             raise _Reentered()
         self.active = True
@@ -131,7 +133,7 @@ class Unit:
                     buf[k] = value
             state[L.ERR_CODE] = 0
             state[L.NTRACE] = 0
-            state[L.DEPTH] = depth
+            state[L.DEPTH] = self.max_depth - depth
             failed = self.entry(ctypes.addressof(buf), ctypes.addressof(out))
             if failed:
                 raise self.error()
