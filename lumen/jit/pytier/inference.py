@@ -13,7 +13,8 @@ from __future__ import annotations
 from lumen.jit.pytier.cfg import CFG
 from lumen.lir.opcodes import Op
 
-Kinds = dict[int, str]  # register -> "int" | "float" | "str" | "bool" | "list"
+# register -> "int" | "float" | "str" | "bool" | "list" | "scalar" (some non-container)
+Kinds = dict[int, str]
 
 _COUNT_BUILTINS = {"length", "len", "count", "size"}
 _BOOL_RESULTS = {Op.LT, Op.LE, Op.GT, Op.GE, Op.EQ, Op.NE, Op.NOT, Op.TRUTHY, Op.IN, Op.IS}
@@ -54,12 +55,18 @@ def transfer(instr: object, kinds: Kinds, constants: tuple) -> None:
     elif op == Op.MOVE:
         _set(kinds, a, get(b))
     elif op == Op.ADDI or op == Op.SUBI:
-        _set(kinds, a, _numeric(get(b), "int"))
+        # A number or (string + Int) a string: never a container.
+        _set(kinds, a, _numeric(get(b), "int") or "scalar")
     elif op == Op.ADD:
         x, y = get(b), get(c)
         _set(kinds, a, "str" if "str" in (x, y) else _numeric(x, y))
     elif op in (Op.SUB, Op.MUL, Op.MOD, Op.DIV):
-        _set(kinds, a, _numeric(get(b), get(c)))
+        _set(kinds, a, _numeric(get(b), get(c)) or "scalar")
+    elif op in (Op.FLOORDIV, Op.POW, Op.NEG):
+        _set(kinds, a, _numeric(get(b), get(c)) if op != Op.NEG else None)
+        kinds.setdefault(a, "scalar")
+    elif op in (Op.SPACESHIP, Op.BAND, Op.BOR, Op.BXOR, Op.SHL, Op.SHR, Op.BNOT):
+        kinds[a] = "int"  # the checked helpers return ints or raise
     elif op in (Op.TOSTR, Op.JOINSTR, Op.FORMAT):
         kinds[a] = "str"
     elif op in (Op.NEWLIST, Op.APPEND, Op.RANGE, Op.RANGEINC, Op.SLICEFROM):
