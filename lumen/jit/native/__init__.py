@@ -77,6 +77,8 @@ class NativeTier:
             unit = self.backend.unit(spec)
         except Refused as why:
             return self._refuse(index, str(why))
+        except Exception as exc:  # noqa: BLE001 - a compiler bug must not stop the program
+            return self._refuse(index, f"internal: {type(exc).__name__}: {exc}")
         self._compiled[index] = self._install(index, unit, spec)
         self._report(f"jit: compiled {code.name} ({', '.join(spec.args)}) -> "
                      f"{spec.returns} after {self.threshold} calls")
@@ -101,6 +103,8 @@ class NativeTier:
                 unit = self.backend.unit(spec)
             except Refused as why:
                 return self._refuse(index, str(why))
+            except Exception as exc:  # noqa: BLE001 - a compiler bug must not stop the program
+                return self._refuse(index, f"internal: {type(exc).__name__}: {exc}")
             self._osr_units[key] = unit
             self._report(f"jit: compiled {self.vm.codes[index].name} at its loop (pc {pc}) "
                          f"-> {spec.returns}")
