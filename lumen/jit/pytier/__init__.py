@@ -57,7 +57,12 @@ class PyTier:
             # Only the interpreter counts call depth exactly; a small limit is a test of it.
             self.reasons[index] = f"max_depth {self.vm.max_depth} below {_MIN_DEPTH}"
             return None
-        native = self.vm.native is not None and self._native_candidate(code)
+        native_tier = self.vm.native
+        native = native_tier is not None and self._native_candidate(code)
+        if native:
+            # The VM may start the native tier after this one: bind its hooks now.
+            self.ns["_HOT"], self.ns["_OSR"] = native_tier.hot, native_tier.osr
+            self.counters[index] = native_tier.threshold
         try:
             source, pcs = compile_source(self, code, native)
             self.pcs[index] = pcs
