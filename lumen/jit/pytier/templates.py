@@ -316,7 +316,7 @@ def _getindex(e: Emit, pc: int, a: int, b: int, c: int) -> str:
         tests.append(f"type({i}) is int")
     tests.append(f"0 <= {i} < len({x})")
     fast = f"{x}[{i}] if {' and '.join(tests)} else "
-    if e.kind(b) == "list":
+    if e.kind(b) == "list" or e.is_int(c):  # an Int never indexes a map fast
         return f"{r(a)} = {fast}_index_get({x}, {i})"
     return (f"{r(a)} = {fast}({x}.get({i}) if type({x}) is dict and type({i}) is str "
             f"else _index_get({x}, {i}))")
