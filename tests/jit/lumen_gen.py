@@ -237,8 +237,10 @@ class Program:
 
 T = TypeVar("T")
 
+# The last two are big integers (literals outside i64): exact arithmetic, never a trap.
 EDGE_INTS = (0, 1, -1, 2, 3, 7, 10, 255, 2**31, 2**32 + 1, 3_037_000_499, 3_037_000_500,
-             2**53 + 1, 10**18, 2**62, I64_MAX, I64_MAX - 1, I64_MIN, I64_MIN + 1, -(2**62))
+             2**53 + 1, 10**18, 2**62, I64_MAX, I64_MAX - 1, I64_MIN, I64_MIN + 1, -(2**62),
+             2**63, I64_MIN - 1)
 EDGE_FLOATS = (0.0, 0.5, 1.0, 1.5, 2.0, 0.1, 3.25, 2.0**53, 1e16, 1e300, 1e308, 1e-308,
                5e-324, 9.223372036854776e18, 123456.789)
 ARITHMETIC = ("+", "-", "*", "/", "//", "%")
@@ -538,7 +540,10 @@ class _Generator:
                           "to_int", "abs", "minmax"))
         built: Expr | None = None
         if kind == "arith":
-            built = Binary(self.pick(ARITHMETIC), self.expr(INT, scope, depth),
+            # Rarely a Bool operand: the checker does not check arithmetic operand types,
+            # so this is the runtime type error `arithmetic on non-numeric types`.
+            left_type = BOOL if self.percent(3) else INT
+            built = Binary(self.pick(ARITHMETIC), self.expr(left_type, scope, depth),
                            self.expr(INT, scope, depth))
         elif kind == "neg":
             built = Unary("-", self.expr(INT, scope, depth))
