@@ -97,36 +97,18 @@ class UnitBuilder:
         b.store(b.load(head), self.field(b, hdr, 3))
         b.store(b.ptrtoint(hdr, I64), head)
         b.ret(hdr)
-        # list_push(list*, i64)
-        f = self.list_push = self._internal("list_push", ir.VoidType(), [LISTP, I64])
+        # list_push(list*, i64) and list_push8(list*, i8): Bool lists hold bytes
+        self.list_push = self._push_helper("list_push", I64, 8)
+        self.list_push8 = self._push_helper("list_push8", I8, 1)
+        # list_copy(list*, element size) -> list*
+        f = self.list_copy = self._internal("list_copy", LISTP, [LISTP, I64])
         b = ir.IRBuilder(f.append_basic_block())
-        lst, value = f.args
-        n = b.load(self.field(b, lst, 0))
-        cap = b.load(self.field(b, lst, 1))
-        grow = f.append_basic_block("grow")
-        done = f.append_basic_block("done")
-        b.cbranch(b.icmp_signed(">=", n, cap), grow, done)
-        b.position_at_end(grow)
-        newcap = b.mul(cap, c64(2))
-        old = b.bitcast(b.load(self.field(b, lst, 2)), I8P)
-        new = b.call(self.realloc, [old, b.mul(newcap, c64(8))])
-        b.store(b.bitcast(new, I64P), self.field(b, lst, 2))
-        b.store(newcap, self.field(b, lst, 1))
-        b.branch(done)
-        b.position_at_end(done)
-        data = b.load(self.field(b, lst, 2))
-        b.store(value, b.gep(data, [n]))
-        b.store(b.add(n, c64(1)), self.field(b, lst, 0))
-        b.ret_void()
-        # list_copy(list*) -> list*
-        f = self.list_copy = self._internal("list_copy", LISTP, [LISTP])
-        b = ir.IRBuilder(f.append_basic_block())
-        (src,) = f.args
+        src, size = f.args
         n = b.load(self.field(b, src, 0))
         dst = b.call(self.list_new, [n, n])
         b.call(self.memcpy, [b.bitcast(b.load(self.field(b, dst, 2)), I8P),
                              b.bitcast(b.load(self.field(b, src, 2)), I8P),
-                             b.mul(n, c64(8)), ir.Constant(I1, 0)])
+                             b.mul(n, size), ir.Constant(I1, 0)])
         b.ret(dst)
         # exported: list_alloc_<tag>(n) -> list* with len = cap = n (filled by Python)
         f = ir.Function(self.module, ir.FunctionType(LISTP, [I64]), f"list_alloc_{tag}")
@@ -168,6 +150,39 @@ class UnitBuilder:
         r = b.select(b.fcmp_ordered("<", d, x), ir.Constant(I32, -1),
                      b.select(b.fcmp_ordered(">", d, x), ir.Constant(I32, 1), exact))
         b.ret(b.select(b.fcmp_unordered("uno", x, x), ir.Constant(I32, 2), r))
+
+    def _push_helper(self, name: str, elem: ir.Type, size: int) -> ir.Function:
+        f = self._internal(name, ir.VoidType(), [LISTP, elem])
+        b = ir.IRBuilder(f.append_basic_block())
+        lst, value = f.args
+        n = b.load(self.field(b, lst, 0))
+        cap = b.load(self.field(b, lst, 1))
+        grow = f.append_basic_block("grow")
+        done = f.append_basic_block("done")
+        b.cbranch(b.icmp_signed(">=", n, cap), grow, done)
+        b.position_at_end(grow)
+        newcap = b.mul(cap, c64(2))
+        old = b.bitcast(b.load(self.field(b, lst, 2)), I8P)
+        new = b.call(self.realloc, [old, b.mul(newcap, c64(size))])
+        b.store(b.bitcast(new, I64P), self.field(b, lst, 2))
+        b.store(newcap, self.field(b, lst, 1))
+        b.branch(done)
+        b.position_at_end(done)
+        data = b.bitcast(b.load(self.field(b, lst, 2)), elem.as_pointer())
+        b.store(value, b.gep(data, [n]))
+        b.store(b.add(n, c64(1)), self.field(b, lst, 0))
+        b.ret_void()
+        return f
+
+    def copy(self, b: ir.IRBuilder, lst: ir.Value, t: str) -> ir.Value:
+        return b.call(self.list_copy, [lst, c64(1 if element(t) == "Bool" else 8)])
+
+    def push(self, b: ir.IRBuilder, lst: ir.Value, value: ir.Value, t: str) -> None:
+        """Append `value` (a register value of type `t`) to `lst`."""
+        if t == "Bool":
+            b.call(self.list_push8, [lst, b.zext(value, I8)])
+        else:
+            b.call(self.list_push, [lst, encode(b, value, t)])
 
     def field(self, b: ir.IRBuilder, lst: ir.Value, index: int) -> ir.Value:
         return b.gep(lst, [ir.Constant(I32, 0), ir.Constant(I32, index)])
@@ -268,13 +283,14 @@ class FunctionEmitter:
         """A list read for a use that keeps it (move, element, argument): storage of a
         mutated register is never shared."""
         value = self.get(pc, reg)
-        if is_list(self.typ(pc, reg)) and reg in self.spec.mutated:
-            value = self.b.call(self.unit.list_copy, [value])
+        t = self.typ(pc, reg)
+        if is_list(t) and reg in self.spec.mutated:
+            value = self.unit.copy(self.b, value, t)
         return value
 
     def put(self, reg: int, t: str, value: ir.Value, fresh: bool = True) -> None:
         if is_list(t) and not fresh and reg in self.spec.mutated:
-            value = self.b.call(self.unit.list_copy, [value])
+            value = self.unit.copy(self.b, value, t)
         self.b.store(value, self.slot(reg, t))
 
     def as_float(self, pc: int, reg: int) -> ir.Value:
@@ -332,7 +348,7 @@ class FunctionEmitter:
     # -- body
 
     def emit(self) -> None:
-        spec, b, u = self.spec, self.b, self.unit
+        spec, b = self.spec, self.b
         states = spec.states
         for pc, state in enumerate(states):
             if state is not None:
@@ -418,21 +434,21 @@ class FunctionEmitter:
         elif op == Op.GETINDEX:
             lst, pos = self.get(pc, bb), self.get(pc, c)
             elem = element(state[bb])
-            value = decode(b, b.load(self.element_ptr(pc, lst, pos)), elem)
+            raw = b.load(self.element_ptr(pc, lst, pos, elem))
+            value = b.icmp_signed("!=", raw, ir.Constant(I8, 0)) if elem == "Bool" else decode(
+                b, raw, elem)
             self.put(a, elem, value, fresh=False)
         elif op == Op.SETINDEX:
             lst, pos = self.get(pc, a), self.get(pc, bb)
-            value = encode(b, self.get_element_value(pc, c), state[c])
-            b.store(value, self.element_ptr(pc, lst, pos))
+            value = self.get_element_value(pc, c)
+            value = b.zext(value, I8) if state[c] == "Bool" else encode(b, value, state[c])
+            b.store(value, self.element_ptr(pc, lst, pos, state[c]))
         elif op == Op.APPEND:
-            lst = self.get(pc, a)
-            elem = state[bb]
-            b.call(self.unit.list_push, [lst, encode(b, self.get_element_value(pc, bb), elem)])
+            self.unit.push(b, self.get(pc, a), self.get_element_value(pc, bb), state[bb])
         elif op == Op.NEWLIST:
             lst = b.call(self.unit.list_new, [c64(0), c64(c)])
             for r in range(bb, bb + c):
-                b.call(self.unit.list_push,
-                       [lst, encode(b, self.get_element_value(pc, r), state[r])])
+                self.unit.push(b, lst, self.get_element_value(pc, r), state[r])
             self.put(a, "list[?]", lst)
         elif op == Op.NOP:
             pass
@@ -447,12 +463,15 @@ class FunctionEmitter:
         mutated later (the element must not share storage with it)."""
         return self.get_escaping(pc, reg)
 
-    def element_ptr(self, pc: int, lst: ir.Value, pos: ir.Value) -> ir.Value:
+    def element_ptr(self, pc: int, lst: ir.Value, pos: ir.Value, elem: str) -> ir.Value:
+        """Address of element `pos` (negative from the end), or an index error."""
         b = self.b
         n = b.load(self.unit.field(b, lst, 0))
         index = b.select(b.icmp_signed("<", pos, c64(0)), b.add(pos, n), pos)
         self.fail_if(b.icmp_unsigned(">=", index, n), L.ERR_INDEX, pc, pos, n)
         data = b.load(self.unit.field(b, lst, 2))
+        if elem == "Bool":
+            data = b.bitcast(data, I8P)
         return b.gep(data, [index])
 
     def load_constant(self, pc: int, op: Op, a: int, operand: int) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ctypes
 import struct
+from array import array
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -78,18 +79,22 @@ class Unit:
     # -- lists
 
     def list_in(self, value: list[Any], t: str) -> int:
+        """A fresh native copy of `value` (its element types already checked)."""
         n = len(value)
         address = self.list_alloc(n) or 0
         if n:
-            data = HEADER.from_address(address)[2]
             elem = element(t)
             if elem == "Float":
-                (ctypes.c_double * n).from_address(data)[:] = value
-            elif elem in ("Int", "Bool"):
-                (ctypes.c_int64 * n).from_address(data)[:] = value
+                raw = array("d", value)
+            elif elem == "Bool":  # Bool lists hold one byte per element
+                raw = array("b", value)
+                ctypes.memmove(HEADER.from_address(address)[2], raw.buffer_info()[0], n)
+                return address
+            elif elem == "Int":
+                raw = array("q", value)
             else:
-                (ctypes.c_int64 * n).from_address(data)[:] = [
-                    self.list_in(item, elem) for item in value]
+                raw = array("q", [self.list_in(item, elem) for item in value])
+            ctypes.memmove(HEADER.from_address(address)[2], raw.buffer_info()[0], 8 * n)
         return address
 
     def list_out(self, address: int, t: str) -> list[Any]:
@@ -97,13 +102,12 @@ class Unit:
         if not n:
             return []
         elem = element(t)
-        if elem == "Float":
-            return list((ctypes.c_double * n).from_address(data))
-        raw = list((ctypes.c_int64 * n).from_address(data))
-        if elem == "Int":
-            return raw
         if elem == "Bool":
-            return [x != 0 for x in raw]
+            return [x != 0 for x in ctypes.string_at(data, n)]
+        raw = array("d" if elem == "Float" else "q")
+        raw.frombytes(ctypes.string_at(data, 8 * n))
+        if elem in ("Float", "Int"):
+            return raw.tolist()
         return [self.list_out(item, elem) for item in raw]
 
     # -- calls
