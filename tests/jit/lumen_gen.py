@@ -286,8 +286,13 @@ class Scope:
 
 
 class _Generator:
-    def __init__(self, draw: Callable[[st.SearchStrategy[Any]], Any]) -> None:
+    def __init__(self, draw: Callable[[st.SearchStrategy[Any]], Any],
+                 native_friendly: bool = False) -> None:
         self.draw = draw
+        # Leave out what keeps a cell out of the native tier (value-level `and`/`or`,
+        # `for x in xs`, printing lists or several values, `append` expressions, Ints in
+        # Float list literals), so more of the program runs as machine code.
+        self.native_friendly = native_friendly
         self.counter = 0
         self.signatures: list[Signature] = []
         self.calls_allowed = True
@@ -412,7 +417,7 @@ class _Generator:
     def stmt_print(self, scope: Scope, depth: int, returns: str) -> Stmt:
         # Mostly one number or Bool (which native code prints itself); sometimes lists or
         # several values, which keep the cell out of the native tier.
-        if self.percent(75):
+        if self.native_friendly or self.percent(75):
             values = [self.expr(self.pick((INT, FLOAT, BOOL)), scope, 1)]
         else:
             values = [self.expr(self.pick(VALUE_TYPES), scope, 1)
@@ -446,7 +451,7 @@ class _Generator:
     def stmt_for_each(self, scope: Scope, depth: int, returns: str) -> Stmt:
         type_ = self.pick(LISTS)
         sources = scope.names(type_)
-        if not sources:
+        if not sources or self.native_friendly:
             return self.stmt_for(scope, depth, returns)
         var = self.fresh("x")
         inner = scope.child(loop=True)
@@ -506,7 +511,8 @@ class _Generator:
         element = ELEMENT[type_]
         # The literal's type is its first element's; later Float slots may hold Ints.
         first = self.expr(element, scope, depth)
-        rest = [self.value_for(element, scope, depth) for _ in range(count - 1)]
+        rest = [self.expr(element, scope, depth) if self.native_friendly
+                else self.value_for(element, scope, depth) for _ in range(count - 1)]
         return ListLit((first, *rest))
 
     def call(self, returns: str, scope: Scope, depth: int) -> Expr | None:
@@ -583,7 +589,9 @@ class _Generator:
         return built if built is not None else self.leaf(FLOAT, scope)
 
     def compound_bool(self, scope: Scope, depth: int) -> Expr:
-        kind = self.pick(("compare", "compare", "logic", "not", "call"))
+        kinds = ("compare", "compare", "not", "call") if self.native_friendly else (
+            "compare", "compare", "logic", "not", "call")
+        kind = self.pick(kinds)
         built: Expr | None = None
         if kind == "compare":
             built = Binary(self.pick(COMPARISONS), self.expr(self.pick(NUMBERS), scope, depth),
@@ -600,7 +608,7 @@ class _Generator:
     def compound_list(self, type_: str, scope: Scope, depth: int) -> Expr:
         # `append` as an expression (not the `xs = append(xs, v)` statement) is rarer: the
         # native tier takes only the statement form.
-        if self.percent(75):
+        if self.native_friendly or self.percent(75):
             return self.list_literal(type_, scope, depth)
         return Call("append", (self.expr(type_, scope, depth),
                                self.value_for(ELEMENT[type_], scope, depth)))
@@ -618,6 +626,7 @@ def _method_suffix(type_: str) -> str:
 
 
 @st.composite
-def programs(draw: Callable[[st.SearchStrategy[Any]], Any]) -> Program:
+def programs(draw: Callable[[st.SearchStrategy[Any]], Any],
+             native_friendly: bool = False) -> Program:
     """A random well-typed, terminating program (see the module docstring)."""
-    return _Generator(draw).program()
+    return _Generator(draw, native_friendly).program()

@@ -5,7 +5,7 @@ runtime error (kind, message, position and Lumen stack).
 
 The programs come from `tests/jit/lumen_gen.py` (Int/Float/Bool/list cells with loops,
 branches, calls and recursion; overflow, division by zero and bad indices on purpose).
-`LUMEN_PROPERTY_EXAMPLES=N` runs N random examples instead of the fixed CI set.
+`LUMEN_PROPERTY_EXAMPLES=N` runs N random examples (per property) instead of the fixed CI set.
 """
 
 from __future__ import annotations
@@ -34,12 +34,15 @@ from tests.jit.tier_runs import (
 )
 
 _EXPLORE = os.environ.get("LUMEN_PROPERTY_EXAMPLES", "")
-PROPERTY = settings(
-    max_examples=int(_EXPLORE) if _EXPLORE.isdigit() else 100,
-    deadline=None,
-    derandomize=not _EXPLORE,  # CI runs the same examples every time; exploring does not
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+
+
+def property_settings(ci_examples: int) -> settings:
+    return settings(
+        max_examples=int(_EXPLORE) if _EXPLORE.isdigit() else ci_examples,
+        deadline=None,
+        derandomize=not _EXPLORE,  # CI runs the same examples every time; exploring does not
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
 
 
 def compile_text(source: str, directory: str) -> Compilation:
@@ -63,12 +66,23 @@ def assert_same_in_every_tier(source: str) -> dict[str, TierRun]:
     return runs
 
 
-@PROPERTY
-@given(programs())
-def test_generated_programs_agree_in_every_tier(program: Program) -> None:
+def check_generated(program: Program) -> None:
     runs = assert_same_in_every_tier(program.source())
     compiled = compiled_natively(runs[NATIVE_TIER_NAME].jit_report)
     event("native tier compiled a cell" if compiled else "native tier compiled nothing")
+
+
+@property_settings(60)
+@given(programs())
+def test_generated_programs_agree_in_every_tier(program: Program) -> None:
+    check_generated(program)
+
+
+@property_settings(40)
+@given(programs(native_friendly=True))
+def test_native_friendly_programs_agree_in_every_tier(program: Program) -> None:
+    """Programs without the features the native tier declines: most of them run natively."""
+    check_generated(program)
 
 
 # Hand-written programs for the edges a native tier is most likely to get wrong; each runs
