@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import re
 import urllib.parse
 from typing import Any
@@ -13,6 +12,12 @@ from lumen.vm.builtins.common import text
 from lumen.vm.builtins.registry import builtin
 from lumen.vm.builtins.strings import slice_bounds
 from lumen.vm.render import plain
+
+
+def _hashlib() -> Any:
+    import hashlib  # imported on use: start-up time
+
+    return hashlib
 
 _HEX = re.compile(r"(?:[0-9a-fA-F]{2})*")
 
@@ -61,12 +66,12 @@ def url_decode(s: Any = None) -> str:
 
 @builtin("hash", "sha256")
 def sha256(x: Any = None) -> str:
-    return "sha256:" + hashlib.sha256(plain(x).encode("utf-8")).hexdigest()
+    return "sha256:" + _hashlib().sha256(plain(x).encode("utf-8")).hexdigest()
 
 
 @builtin("sha512")
 def sha512(x: Any = None) -> str:
-    return "sha512:" + hashlib.sha512(plain(x).encode("utf-8")).hexdigest()
+    return "sha512:" + _hashlib().sha512(plain(x).encode("utf-8")).hexdigest()
 
 
 @builtin("bytes_from_ascii")

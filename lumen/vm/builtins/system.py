@@ -9,9 +9,6 @@ from __future__ import annotations
 import glob as glob_module
 import os
 import posixpath
-import subprocess
-import urllib.error
-import urllib.request
 from typing import Any
 
 from lumen.vm.builtins.common import text
@@ -130,6 +127,8 @@ def path_stem(p: Any = None) -> str:
 @builtin("exec")
 def exec_(cmd: Any = None) -> dict[str, Any]:
     try:
+        import subprocess  # imported on use: start-up time
+
         completed = subprocess.run(
             ["sh", "-c", text(cmd)], capture_output=True, text=True, errors="replace"
         )
@@ -161,6 +160,9 @@ def _http(method: str, url: str, body: str | None, headers: dict[str, str]) -> d
     if method not in HTTP_METHODS:
         return {"ok": False, "status": 0, "body": "", "error": f"unknown method: {method}"}
     data = body.encode("utf-8") if body else None
+    import urllib.error  # imported on use: urllib.request pulls in ssl (~80 ms)
+    import urllib.request
+
     request = urllib.request.Request(url, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_SECONDS) as response:

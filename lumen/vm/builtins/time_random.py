@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 import math
 import time
-import uuid as uuid_module
 from typing import Any
 
 from lumen.vm.builtins.registry import BuiltinContext, builtin
@@ -35,7 +34,9 @@ def random_int(ctx: BuiltinContext, lo: Any = None, hi: Any = None) -> int:
 
 @builtin("uuid", "uuid_v4", context=True, nd=True, effect="random")
 def uuid(ctx: BuiltinContext) -> str:
-    return str(uuid_module.UUID(int=ctx.rng.getrandbits(128), version=4))
+    import uuid  # imported on use: start-up time
+
+    return str(uuid.UUID(int=ctx.rng.getrandbits(128), version=4))
 
 
 @builtin("timestamp", nd=True, effect="time")
