@@ -81,7 +81,7 @@ class NativeTier:
             return self._refuse(index, f"internal: {type(exc).__name__}: {exc}")
         self._compiled[index] = self._install(index, unit, spec)
         self._report(f"jit: compiled {code.name} ({', '.join(spec.args)}) -> "
-                     f"{spec.returns} after {self.threshold} calls")
+                     f"{spec.returns} after {self.threshold} calls and loop iterations")
         self._silence(index)
         return unit.run(args, len(self.vm.frames) + 1)
 

@@ -62,7 +62,8 @@ class Backend:
         module = self.compiler.optimised(ir_text)
         cache.store(key, tag, self.compiler.object_code(module))
         symbols = self.compiler.load(module)
-        return Unit(self.shared, symbols, tag, root.args, root.returns, self.compiler)
+        return Unit(self.shared, symbols, tag, root.args, root.returns, self.compiler,
+                    osr=root.osr_pc >= 0)
 
     def _unit(self, library: Any, tag: str, root: Spec) -> Unit:
         def symbol(name: str) -> int:
@@ -70,4 +71,5 @@ class Backend:
 
             return ctypes.cast(getattr(library, name), ctypes.c_void_p).value or 0
 
-        return Unit(self.shared, symbol, tag, root.args, root.returns, library)
+        return Unit(self.shared, symbol, tag, root.args, root.returns, library,
+                    osr=root.osr_pc >= 0)

@@ -58,7 +58,8 @@ class Unit:
     """A loaded unit: `run(values)` calls its entry with Python values."""
 
     def __init__(self, shared: Shared, symbols: Callable[[str], int], tag: str,
-                 arg_types: tuple[str, ...], returns: str, keep: object = None) -> None:
+                 arg_types: tuple[str, ...], returns: str, keep: object = None,
+                 osr: bool = False) -> None:
         self.shared = shared
         self.keep = keep  # the engine or library that owns the code
         self.entry = ENTRY(symbols(f"entry_{tag}"))
@@ -73,6 +74,9 @@ class Unit:
         self.arg_types = arg_types
         self.returns = returns
         self.nargs = max(1, len(arg_types))
+        # An OSR unit runs the rest of a frame of the Python tier, which adds that frame
+        # to the Lumen stack (at the loop header's line) as the error passes through it.
+        self.osr = osr
         self.max_depth = int(shared.vm.max_depth)
         self.active = False
 
@@ -189,7 +193,25 @@ class Unit:
             if exc.line is None:
                 exc.file, exc.line, exc.column = code_obj.file, line, column
             exc.lumen_stack.append((code_obj.name, code_obj.file, line))
+        if self.osr and frames:
+            exc.lumen_stack = _SkipNext(exc.lumen_stack, vm.codes[frames[-1][0]].name)
         return exc
+
+
+class _SkipNext(list):  # type: ignore[type-arg]
+    """A Lumen stack whose next entry for cell `name` is dropped: the native code already
+    added the OSR frame with the exact line; the Python tier frame adds it again."""
+
+    def __init__(self, entries: list[Any], name: str) -> None:
+        super().__init__(entries)
+        self.skip: str | None = name
+
+    def append(self, entry: Any) -> None:
+        if self.skip is not None and entry[0] == self.skip:
+            self.skip = None
+            return
+        self.skip = None
+        super().append(entry)
 
 
 class _Reentered(Exception):
