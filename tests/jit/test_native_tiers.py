@@ -12,6 +12,11 @@ from tests.jit.tier_runs import INTERPRETER, mismatch_report, run_tiers
 
 pytest.importorskip("llvmlite")
 
+
+@pytest.fixture(autouse=True)
+def _no_disk_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LUMEN_NATIVE_CACHE", "0")
+
 PROGRAMS = {
     "error inside an OSR loop": """
 cell work(n: Int) -> Int

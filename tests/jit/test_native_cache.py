@@ -1,0 +1,52 @@
+"""The native code cache: a second VM loads the shared object without llvmlite, and a
+corrupt entry is never trusted (it is compiled again)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lumen.driver import compile_source
+from lumen.jit.native import NativeTier
+from lumen.source.loader import source_from_text
+from lumen.vm.interpreter import VM
+from lumen.vm.options import VMOptions
+
+pytest.importorskip("llvmlite")
+pytestmark = pytest.mark.skipif(shutil.which("cc") is None, reason="needs a C linker")
+
+SOURCE = """
+cell poly(x: Float, n: Int) -> Float
+  let mut s = 0.0
+  for i in 0..n
+    s = s * x + to_float(i)
+  end
+  return s
+end
+"""
+
+
+def run_poly(module: Any) -> tuple[object, NativeTier]:
+    vm = VM(module, VMOptions(fast_tier=False))
+    tier = NativeTier(vm, 0)
+    return tier.hot(module.entry_points["poly"], (0.5, 10)), tier
+
+
+def test_cache_hit_skips_llvm_and_corrupt_entries_recompile(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("LUMEN_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("LUMEN_NATIVE_CACHE", "1")
+    module = compile_source(source_from_text(SOURCE, "poly.lm")).module
+    first, tier = run_poly(module)
+    assert tier.backend._compiler is not None  # compiled with llvmlite, then stored
+    libraries = list(tmp_path.rglob("*.so"))
+    assert len(libraries) == 1
+    again, tier = run_poly(module)
+    assert again == first and tier.backend._compiler is None  # loaded from the cache
+    libraries[0].write_bytes(libraries[0].read_bytes()[:100])  # truncated
+    third, tier = run_poly(module)
+    assert third == first and tier.backend._compiler is not None
+    assert list(tmp_path.rglob("*.so"))  # stored again
