@@ -127,7 +127,7 @@ class ExprLowering:
         if isinstance(e, ast.AsExpr):
             return self.unary_reg(Op.AS, e.value, dest, b.const(type_name(e.type)))
         if isinstance(e, ast.ExpectSchema):
-            return self.unary_reg(Op.EXPECT, e.value, dest, b.const(e.type_name))
+            return self.expect_schema(e, dest)  # lower_tools.py: typed tool outputs
         if isinstance(e, (ast.If, ast.IfLet, ast.Match, ast.When, ast.For, ast.While,
                           ast.WhileLet, ast.Loop)):
             out = self.target(dest)

@@ -5,13 +5,15 @@ order) become `Module.tools[A]`: the tool id, version and the merged policy (lat
 override earlier ones, §12.3). A call `A(args)` becomes one `TOOLCALL` (`A.name(args)` one
 for the tool `ID.name`, e.g. a tool of an MCP server alias); the VM builds the
 argument map from the call shape (named arguments by name, positional ones as `arg0`,
-`arg1`, …, §12.2) and hands it to the run's tool session.
+`arg1`, …, §12.2) and hands it to the run's tool session. `A(args) expect schema T` also
+passes T's schema (lower_schema.py), so typed outputs are validated and repaired (§12.6).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from lumen.lir.lower_schema import schema_constant
 from lumen.lir.module import ToolInfo
 from lumen.lir.opcodes import Op
 from lumen.syntax import ast
@@ -63,14 +65,34 @@ def tool_infos(mod: ModuleContext) -> dict[str, ToolInfo]:
 class ToolLowering:
     """Mixin of `CellLowerer`: tool calls."""
 
-    def tool_call(self: CellLowerer, alias: str, e: ast.Call, member: str = "") -> int:
-        """`Alias(args)` -> `TOOLCALL base K(alias, shape, "") n`; `Alias.member(args)` calls
-        the tool `ID.member` (K(alias, shape, member)). The result lands in `base`."""
+    # `expect schema T` around a tool call: (the call node, its schema constant), set while
+    # the operand of the `expect schema` is lowered (§12.6).
+    expected_output: tuple[ast.Call, str] | None = None
+
+    def expect_schema(self: CellLowerer, e: ast.ExpectSchema, dest: int | None) -> int:
+        """`v expect schema T`: when `v` is a tool call, the call gets T's schema (the
+        runtime parses, validates and repairs the answer); `EXPECT` checks it either way."""
         b = self.b
+        saved = self.expected_output
+        if isinstance(e.value, ast.Call):
+            self.expected_output = (e.value, schema_constant(self.mod, e.type_name))
+        try:
+            return self.unary_reg(Op.EXPECT, e.value, dest, b.const(e.type_name))
+        finally:
+            self.expected_output = saved
+
+    def tool_call(self: CellLowerer, alias: str, e: ast.Call, member: str = "") -> int:
+        """`Alias(args)` -> `TOOLCALL base K(alias, shape, "", schema) n`; `Alias.member(args)`
+        calls the tool `ID.member` (K(alias, shape, member, schema)). `schema`: the JSON
+        schema of an enclosing `expect schema T`, else "". The result lands in `base`."""
+        b = self.b
+        expected = self.expected_output
+        schema = expected[1] if expected is not None and expected[0] is e else ""
+        self.expected_output = None  # the call's arguments are not its output
         mark = b.mark()
         base = b.alloc()
         shape = self.call_args(e.args, base + 1) or ("",) * len(e.args)
         self.at(e)
-        b.emit(Op.TOOLCALL, base, b.const((alias, shape, member)), len(e.args))
+        b.emit(Op.TOOLCALL, base, b.const((alias, shape, member, schema)), len(e.args))
         b.release(mark + 1)
         return base

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from lumen.lir.opcodes import Op
 
-FORMAT_VERSION = 5  # 2: @deterministic flag; 3: functions their file; 4: declared types;
-# 5: tools (Module.tools) and TOOLCALL
+FORMAT_VERSION = 6  # 2: @deterministic flag; 3: functions their file; 4: declared types;
+# 5: tools (Module.tools) and TOOLCALL; 6: TOOLCALL carries an output schema
 
 Constant = object  # None | bool | int | float | str | bytes | tuple[Constant, ...]
 

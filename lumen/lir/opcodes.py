@@ -337,11 +337,13 @@ _ROWS: tuple[OpInfo, ...] = (
            "R[A] := await R[B] (§14.4): futures resolved, collections copied with their "
            "futures resolved; a pending future parks this fiber", True),
     OpInfo(Op.TOOLCALL, "RKI",
-           "K[B] = (alias, shape, member): R[A] := call of tool `alias` (Module.tools; "
-           "with a member name: its tool id + '.member') with the "
+           "K[B] = (alias, shape, member, schema): R[A] := call of tool `alias` "
+           "(Module.tools; with a member name: its tool id + '.member') with the "
            "argument map built from R[A+1..A+C] (shape: '' positional -> arg0.., '*' "
            "spread, else the name); grant policy checked, dispatched through the run's "
-           "tool session (§12.2-§12.4)", True),
+           "tool session (§12.2-§12.4); schema: '' or the JSON schema of an enclosing "
+           "`expect schema T`, the answer parsed, validated and repaired against it "
+           "(§12.6)", True),
 )
 
 OP_INFO: dict[Op, OpInfo] = {row.op: row for row in _ROWS}

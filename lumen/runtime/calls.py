@@ -62,6 +62,7 @@ class ToolResult:
     tokens_out: int | None = None
     attempts: list[dict[str, Any]] = field(default_factory=list)
     cached: bool = False
+    warnings: list[str] = field(default_factory=list)  # schema drift of a typed output
 
 
 def no_provider(tool_id: str) -> ToolError:

@@ -15,6 +15,7 @@ result_cache.py); without them the session only checks and dispatches.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -65,22 +66,31 @@ class RunSession:
 
     # ------------------------------------------------------------------ tool calls
 
-    def call_tool(self, call: ToolCall) -> Any:
-        """The JSON value of one call; raises `ToolError`."""
+    def call_tool(self, call: ToolCall, schema: Any = None) -> Any:
+        """The JSON value of one call; raises `ToolError`.
+
+        With `schema` (a call under `expect schema T`, format of typed.py) the answer is
+        parsed leniently, validated and, for chat tools, repaired by retries with a repair
+        prompt (`repair_retries`, default 2); the result is the validated value as a Lumen
+        value (records as Records). Every attempt and each schema-drift warning is traced."""
         self.calls += 1
         started = time.monotonic()
         try:
             check_policy(call.alias, call.policy, call.args)
-            result = self._result(call)
+            result = self._result(call) if schema is None else self._typed_result(call, schema)
         except ToolError as error:
             self._scrub(error)
             self.failures += 1
-            self._record(call, error=error, latency_ms=_elapsed_ms(started))
+            self._record(call, error=error, latency_ms=_elapsed_ms(started), schema=schema)
             raise
         self.tokens_in += result.tokens_in or 0
         self.tokens_out += result.tokens_out or 0
-        self._record(call, result=result)
-        return result.value
+        self._record(call, result=result, schema=schema)
+        if schema is None:
+            return result.value
+        from lumen.runtime.typed import to_lumen_value
+
+        return to_lumen_value(result.value, schema)
 
     def _result(self, call: ToolCall) -> ToolResult:
         if self.replayer is not None:
@@ -89,6 +99,10 @@ class RunSession:
         provider = self.provider(call.tool_id)
         _check_grant_keys(call, provider)
         settings = self.config.settings(getattr(provider, "name", ""))
+        return self._cached_dispatch(provider, call, settings)
+
+    def _cached_dispatch(self, provider: Any, call: ToolCall,
+                         settings: dict[str, Any]) -> ToolResult:
         cache = self.cache if self.cache is not None and _cache_wanted(call, settings) else None
         if cache is not None:
             hit = cache.lookup(call)
@@ -98,6 +112,27 @@ class RunSession:
         if cache is not None:
             cache.store(call, result)
         return result
+
+    def _typed_result(self, call: ToolCall, schema: Any) -> ToolResult:
+        """A result that fits `schema` (typed.call_typed). A replay serves the recorded,
+        already validated value and never repairs: a repair would be a call the recording
+        does not hold. Repair calls go through the cache like any call (their own inputs)."""
+        from lumen.runtime import typed
+
+        if self.replayer is not None:
+            outcome = typed.call_typed(call, schema, self.replayer.next_result, max_retries=0)
+        else:
+            provider = self.provider(call.tool_id)
+            _check_grant_keys(call, provider)
+            settings = self.config.settings(getattr(provider, "name", ""))
+            outcome = typed.call_typed(
+                call, schema, lambda asked: self._cached_dispatch(provider, asked, settings),
+                max_retries=typed.repair_retries(call, settings))
+        for warning in outcome.warnings:
+            # stderr, so a replay (which re-validates clean recorded values) keeps stdout.
+            print(f"lumen: warning: {warning}", file=sys.stderr)
+        outcome.result.warnings = list(outcome.warnings)
+        return outcome.result
 
     def provider(self, tool_id: str) -> Any:
         """The provider of `tool_id` (looked up once per run); raises `ToolError`."""
@@ -135,9 +170,12 @@ class RunSession:
     # ------------------------------------------------------------------ events
 
     def _record(self, call: ToolCall, *, result: ToolResult | None = None,
-                error: ToolError | None = None, latency_ms: int | None = None) -> None:
+                error: ToolError | None = None, latency_ms: int | None = None,
+                schema: Any = None) -> None:
         if self.trace is not None:
-            self.trace.tool_call(call, result=result, error=error, latency_ms=latency_ms)
+            typed = {} if schema is None else {"schema": schema}
+            self.trace.tool_call(call, result=result, error=error, latency_ms=latency_ms,
+                                 **typed)
 
     def event(self, kind: str, **fields: Any) -> None:
         """Record a run/cell/effect/error event (nothing without a trace)."""

@@ -188,14 +188,17 @@ def inputs_hash(call: Any) -> str:
 
 
 def tool_call_fields(call: Any, *, result: Any = None, error: BaseException | None = None,
-                     latency_ms: int | None = None) -> dict[str, Any]:
-    """The fields of a `tool_call` event. `error` (a ToolError) marks a failed call."""
+                     latency_ms: int | None = None, schema: Any = None) -> dict[str, Any]:
+    """The fields of a `tool_call` event. `error` (a ToolError) marks a failed call;
+    `schema`: the expected output of a typed call (`expect schema T`, §12.6)."""
     details: dict[str, Any] = {
         "alias": call.alias,
         "at": f"{call.file}:{call.line}:{call.column}",
         "inputs": call.args,
         "policy": call.policy,
     }
+    if schema is not None:
+        details["expect"] = _schema_text(schema)
     fields: dict[str, Any] = {
         "tool_id": call.tool_id,
         "tool_version": call.version,
@@ -210,6 +213,9 @@ def tool_call_fields(call: Any, *, result: Any = None, error: BaseException | No
         if hint:
             failure["hint"] = hint
         details.update(status="error", error=failure)
+        attempts = getattr(error, "attempts", None)  # retries, repair attempts
+        if attempts:
+            details["attempts"] = attempts
         fields["outputs_hash"] = hash_json({"error": failure})
         fields["message"] = failure["message"]
         fields["latency_ms"] = latency_ms
@@ -217,10 +223,22 @@ def tool_call_fields(call: Any, *, result: Any = None, error: BaseException | No
     details.update(status="ok", output=result.value, provider=result.provider,
                    tokens_in=result.tokens_in, tokens_out=result.tokens_out,
                    attempts=result.attempts)
+    if getattr(result, "warnings", None):
+        details["warnings"] = list(result.warnings)
     fields["outputs_hash"] = hash_json(result.value)
     fields["latency_ms"] = result.latency_ms if latency_ms is None else latency_ms
     fields["cached"] = bool(result.cached)
     return fields
+
+
+def _schema_text(schema: Any) -> str:
+    """`Invoice {vendor: String, total: Int}`: the expected output as people write it."""
+    try:
+        from lumen.runtime.typed import describe_schema, normalise_schema
+
+        return describe_schema(normalise_schema(schema))
+    except (ImportError, ValueError):
+        return str(schema)
 
 
 def _reading_order(event: dict[str, Any]) -> dict[str, Any]:
@@ -297,11 +315,11 @@ class TraceWriter:
         return event
 
     def tool_call(self, call: Any, *, result: Any = None, error: BaseException | None = None,
-                  latency_ms: int | None = None) -> dict[str, Any]:
+                  latency_ms: int | None = None, schema: Any = None) -> dict[str, Any]:
         """Record one tool call (a ToolCall and its ToolResult or ToolError): the hashes in
         the chained fields, and under `details` what replay serves back (see SPEC.md)."""
         return self.event("tool_call", **tool_call_fields(call, result=result, error=error,
-                                                          latency_ms=latency_ms))
+                                                          latency_ms=latency_ms, schema=schema))
 
     def close(self) -> None:
         if self._file is not None:

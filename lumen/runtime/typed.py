@@ -188,8 +188,10 @@ def normalise_schema(schema: Any) -> dict[str, Any]:
         normal["items"] = normalise_schema(schema.get("items", "Any"))
     elif kind == "Map":
         normal["values"] = normalise_schema(schema.get("values", "Any"))
-    elif kind == "Tuple":
-        normal["items"] = [normalise_schema(s) for s in schema.get("items", [])]
+    elif kind == "Tuple" and schema.get("items") is not None:
+        normal["items"] = [normalise_schema(s) for s in schema["items"]]
+    elif kind == "Tuple":  # a bare `Tuple`: any length, any elements
+        normal["items"] = None
     elif kind == "Optional":
         normal["inner"] = normalise_schema(schema.get("inner", "Any"))
     elif kind == "Record":
@@ -211,6 +213,8 @@ def describe_schema(schema: dict[str, Any]) -> str:
     if kind == "Map":
         return f"Map[String, {describe_schema(schema['values'])}]"
     if kind == "Tuple":
+        if schema["items"] is None:
+            return "Tuple"
         return "(" + ", ".join(describe_schema(s) for s in schema["items"]) + ")"
     if kind == "Optional":
         return describe_schema(schema["inner"]) + "?"
@@ -231,6 +235,8 @@ def json_schema(schema: dict[str, Any]) -> dict[str, Any]:
         return {"type": simple[kind]}
     if kind in ("List", "Set"):
         return {"type": "array", "items": json_schema(schema["items"])}
+    if kind == "Tuple" and schema["items"] is None:
+        return {"type": "array"}
     if kind == "Tuple":
         items = [json_schema(s) for s in schema["items"]]
         return {"type": "array", "prefixItems": items, "minItems": len(items),
@@ -340,6 +346,8 @@ def _check_sequence(
     if not isinstance(value, list):
         report.errors.append(mismatch)
         return value
+    if schema["kind"] == "Tuple" and schema["items"] is None:
+        return value
     if schema["kind"] == "Tuple":
         if len(value) != len(schema["items"]):
             report.errors.append(
@@ -430,12 +438,17 @@ def _parse_and_validate(value: Any, schema: dict[str, Any]) -> tuple[Validation,
     if text is None:
         return validate(value, schema), value, json.dumps(value, sort_keys=True)
     found = json_candidates(text)
+    # Prose may show an example before the answer: take the first value that fits.
+    reports = [validate(candidate, schema) for candidate in found]
+    fitting = next((r for r in reports if r.ok), None)
+    if fitting is not None:
+        return fitting, text, text
+    if schema["kind"] in ("String", "Any"):  # plain text is already a String
+        return Validation(value=text), text, text
     if not found:
         error = f"no JSON value found in the response: {_shorten(text.strip())}"
         return Validation(value=None, errors=[error]), text, text
-    # Prose may show an example before the answer: take the first value that fits.
-    reports = [validate(candidate, schema) for candidate in found]
-    return next((r for r in reports if r.ok), reports[0]), text, text
+    return reports[0], text, text
 
 
 def call_typed(
@@ -462,6 +475,8 @@ def call_typed(
         report, received, text = _parse_and_validate(result.value, expected)
         record = {"attempt": len(attempts) + 1, "provider": result.provider,
                   "latency_ms": result.latency_ms, "received": _shorten(text)}
+        if len(result.attempts) > 1:  # the provider's own retries (rate limits, 5xx)
+            record["tries"] = result.attempts
         if report.ok:
             attempts.append({**record, "status": "ok"})
             final = dataclasses.replace(
@@ -520,6 +535,8 @@ def to_lumen_value(value: Any, schema: Any) -> Any:
             items = [convert(element, shape["items"]) for element in item]
             return LSet(items) if kind == "Set" else items
         if kind == "Tuple" and isinstance(item, list):
+            if shape["items"] is None:
+                return tuple(_plain(element) for element in item)
             return tuple(convert(element, s) for element, s in zip(item, shape["items"]))
         if kind == "Map" and isinstance(item, dict):
             return {str(k): convert(v, shape["values"]) for k, v in item.items()}

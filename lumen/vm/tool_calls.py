@@ -5,12 +5,15 @@ The VM's part is small: build the argument map (named arguments by name, positio
 as `arg0`, `arg1`, …, spread lists continue the positions and spread maps add their
 entries), convert it to JSON values (§10.11), hand a `ToolCall` to the run's tool session
 (`vm.tools`, a `lumen.runtime.session.RunSession`), and turn the JSON answer back into
-Lumen values. Everything else (grants, providers, retries, traces) is the runtime's.
+Lumen values. Everything else (grants, providers, retries, traces, typed outputs) is the
+runtime's; a call under `expect schema T` passes T's schema and gets the validated value.
 """
 
 from __future__ import annotations
 
+import json
 import math
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from lumen.lir.opcodes import Op
@@ -28,11 +31,18 @@ NO_SESSION_HINT = ("map the tool id to a provider in lumen.toml: [providers] \"{
 
 @handles(Op.TOOLCALL)
 def _toolcall(vm: VM, frame: Frame, regs: list[Any], a: int, b: int, c: int, pc: int) -> int:
-    alias, shape, member = frame.code.constants[b]
+    alias, shape, member, schema = frame.code.constants[b]
     values = regs[a + 1:a + 1 + c]
     regs[a + 1:a + 1 + c] = [None] * c
-    regs[a] = call_tool(vm, frame, pc, alias, argument_map(shape, values), member)
+    regs[a] = call_tool(vm, frame, pc, alias, argument_map(shape, values), member,
+                        output_schema(schema))
     return pc
+
+
+@lru_cache(maxsize=256)
+def output_schema(text: str) -> dict[str, Any] | None:
+    """The schema constant of a TOOLCALL (JSON text, "" for none), parsed once."""
+    return json.loads(text) if text else None
 
 
 def argument_map(shape: tuple[str, ...], values: list[Any]) -> dict[str, Any]:
@@ -58,9 +68,10 @@ def argument_map(shape: tuple[str, ...], values: list[Any]) -> dict[str, Any]:
 
 
 def call_tool(vm: VM, frame: Frame, pc: int, alias: str, args: dict[str, Any],
-              member: str = "") -> Any:
+              member: str = "", schema: dict[str, Any] | None = None) -> Any:
     """Run one tool call for the instruction before `pc`; returns its Lumen value.
-    `member`: the call was `alias.member(…)`, a call of the tool `ID.member`."""
+    `member`: the call was `alias.member(…)`, a call of the tool `ID.member`. `schema`: the
+    call's expected output (§12.6); the session then answers with the validated Lumen value."""
     from lumen.vm.builtins.data_formats import to_json_data
 
     info = vm.module.tools.get(alias)
@@ -80,6 +91,8 @@ def call_tool(vm: VM, frame: Frame, pc: int, alias: str, args: dict[str, Any],
                     {key: to_json_data(value) for key, value in args.items()},
                     policy, frame.code.file, line, column)
     try:
+        if schema is not None:
+            return session.call_tool(call, schema=schema)
         result = session.call_tool(call)
     except ToolError as error:
         raise errors.tool_error(error.message, error.hint) from None

@@ -22,7 +22,7 @@ def test_call_of_a_tool_alias_is_one_toolcall_with_its_shape() -> None:
         let r = Chat(prompt: "hi", 3, role user: "q")
     """)
     calls = [(k, c) for op, k, c in _instrs(module) if op == Op.TOOLCALL]
-    assert calls == [(("Chat", ("prompt", "", "user"), ""), 3)]
+    assert calls == [(("Chat", ("prompt", "", "user"), "", ""), 3)]
     assert not any(op in (Op.GLOBAL, Op.CALLX) for op, _, _ in _instrs(module))
 
 
@@ -33,7 +33,7 @@ def test_positional_only_call_has_an_all_positional_shape() -> None:
         let r = Sha("abc", "d")
     """)
     calls = [(k, c) for op, k, c in _instrs(module) if op == Op.TOOLCALL]
-    assert calls == [(("Sha", ("", ""), ""), 2)]
+    assert calls == [(("Sha", ("", ""), "", ""), 2)]
 
 
 def test_grants_merge_in_source_order_including_agents() -> None:
