@@ -206,6 +206,37 @@ cell main() -> Int
   return neg(-9223372036854775807 - 1)
 end
 """,
+    "loop counters at the edges of i64": """
+cell upto(start: Int, n: Int) -> Int
+  let mut i = start
+  let mut c = 0
+  while i <= n
+    i += 1
+    c += 1
+  end
+  return c
+end
+cell step(start: Int, n: Int, k: Int) -> Int
+  let mut i = start
+  while i < n
+    i += k
+  end
+  return i
+end
+cell down(start: Int, n: Int) -> Int
+  let mut i = start
+  while i > n
+    i -= 1
+  end
+  return i
+end
+cell main() -> Int
+  print(step(9223372036854775800, 9223372036854775806, 2))
+  print(down(-9223372036854775800, -9223372036854775807 - 1))
+  print(upto(0, 3))
+  return upto(9223372036854775800, 9223372036854775807)
+end
+""",
     "float rendering and conversions": """
 cell f(x: Float) -> Float
   return x * 1e300 * 1e10
