@@ -27,7 +27,6 @@ from tests.jit.tier_runs import (
     TIERS,
     TierRun,
     compiled_natively,
-    hot_calls_reach_native_tier,
     mismatch_report,
     run_once,
     run_tiers,
@@ -285,12 +284,6 @@ needs_native = pytest.mark.skipif(
     not NATIVE_TIER_EXISTS,
     reason="lumen.jit.native.NativeTier does not exist yet: threshold 0 runs in the interpreter",
 )
-# Known integration bug (strict: the marker must go once it is fixed): VM._start_tiers builds
-# the PyTier before the NativeTier, so the Python tier's counters and `_HOT` never reach it.
-native_unwired = pytest.mark.xfail(
-    NATIVE_TIER_EXISTS and not hot_calls_reach_native_tier(), strict=True,
-    reason="lumen/vm/interpreter.py VM._start_tiers must create vm.native before PyTier(vm)",
-)
 
 
 def native_report(source: str) -> tuple[str, ...]:
@@ -300,7 +293,6 @@ def native_report(source: str) -> tuple[str, ...]:
 
 
 @needs_native
-@native_unwired
 def test_threshold_zero_compiles_a_typed_cell() -> None:
     """Without this the property could pass with a native tier that never runs."""
     report = native_report(EDGE_PROGRAMS["overflow inside a hot loop"])
@@ -308,7 +300,6 @@ def test_threshold_zero_compiles_a_typed_cell() -> None:
 
 
 @needs_native
-@native_unwired
 def test_generated_programs_reach_the_native_tier() -> None:
     """Some generated program has a cell the native tier compiles at threshold 0."""
 

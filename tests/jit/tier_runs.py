@@ -103,24 +103,4 @@ def tier_available(module: str, attribute: str) -> bool:
 
 
 NATIVE_TIER_EXISTS = tier_available("lumen.jit.native", "NativeTier")
-PYTHON_TIER_EXISTS = tier_available("lumen.jit.pytier", "PyTier")
 
-
-def hot_calls_reach_native_tier() -> bool:
-    """Whether a VM built with `jit_threshold=0` hands calls to its native tier. The Python
-    tier reads `vm.native` when it is built (its `_K` counters start at the native threshold
-    and `_HOT`/`_OSR` are bound then), so the VM must create the native tier first."""
-    if not (NATIVE_TIER_EXISTS and PYTHON_TIER_EXISTS):
-        return False
-    from lumen.lir.lower import lower_program
-    from lumen.sema import analyze
-    from lumen.syntax import parse
-    from lumen.vm.interpreter import VM
-    from lumen.vm.options import VMOptions
-
-    source = "cell main() -> Int\n  return 1\nend\n"
-    program = parse(source, "probe.lm").program
-    module = lower_program(program, analyze(program, file="probe.lm"), file="probe.lm")
-    vm = VM(module, VMOptions(jit_threshold=0))
-    namespace = getattr(vm.pytier, "ns", {})
-    return vm.native is not None and namespace.get("_HOT") is not None
