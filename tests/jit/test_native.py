@@ -69,7 +69,7 @@ def both(text: str, cell: str, *args: Any, max_depth: int | None = None
 
 def same(text: str, cell: str, *args: Any, max_depth: int | None = None) -> tuple[str, str]:
     expected, result, report = both(text, cell, *args, max_depth=max_depth)
-    assert any("compiled" in line for line in report), report
+    assert any(line.startswith("jit: compiled") for line in report), report
     assert result == expected, report
     return result
 
@@ -214,6 +214,21 @@ cell total(rows: list[list[Float]]) -> Float
   end
   return s
 end
+cell each(xs: list[Float], bs: list[Bool]) -> list[Float]
+  let mut ys = xs
+  let mut s = 0.0
+  for x in ys
+    ys[0] = ys[0] + x
+    s = s + x
+  end
+  for b in bs
+    if b
+      s = s + 1.0
+    end
+  end
+  ys = append(ys, s)
+  return ys
+end
 cell flags(n: Int) -> list[Bool]
   let mut f: list[Bool] = []
   for i in 0..n
@@ -240,6 +255,8 @@ def test_lists_append_copy_and_value_semantics() -> None:
     same(LISTS, "aliasing", 5)
     same(LISTS, "total", [[1.0, 2.5], [], [-3.25]])
     same(LISTS, "flags", 10)
+    same(LISTS, "each", [1.5, 2.0, -0.25], [True, False, True])
+    same(LISTS, "each", [], [])
 
 
 def test_caller_list_is_not_mutated() -> None:

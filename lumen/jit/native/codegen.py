@@ -450,10 +450,37 @@ class FunctionEmitter:
             for r in range(bb, bb + c):
                 self.unit.push(b, lst, self.get_element_value(pc, r), state[r])
             self.put(a, "list[?]", lst)
+        elif op == Op.FORPREP:
+            self.put(a, state[bb], self.get_escaping(pc, bb))
+            self.put(a + 1, "Int", c64(0))
+        elif op == Op.FORNEXT:
+            self.for_next(pc, a, bb, c)
         elif op == Op.NOP:
             pass
         else:  # pragma: no cover - inference refuses these
             raise AssertionError(op)
+
+    def for_next(self, pc: int, a: int, source: int, exit_pc: int) -> None:
+        """Next element of a list iteration, or leave the loop."""
+        b = self.b
+        elem = element(self.typ(pc, source))
+        if elem == "?":  # an empty list: the loop body is never entered
+            b.branch(self.target(exit_pc))
+            return
+        lst, position = self.get(pc, source), self.get(pc, source + 1)
+        more = b.icmp_signed("<", position, b.load(self.unit.field(b, lst, 0)))
+        body = self.f.append_basic_block(f"next{pc}")
+        b.cbranch(more, body, self.target(exit_pc))
+        b.position_at_end(body)
+        data = b.load(self.unit.field(b, lst, 2))
+        if elem == "Bool":
+            raw = b.load(b.gep(b.bitcast(data, I8P), [position]))
+            value = b.icmp_signed("!=", raw, ir.Constant(I8, 0))
+        else:
+            value = decode(b, b.load(b.gep(data, [position])), elem)
+        self.put(source + 1, "Int", b.add(position, c64(1)))
+        self.put(a, elem, value, fresh=False)
+        b.branch(self.target(pc + 1))
 
     def target(self, pc: int) -> ir.Block:
         return self.blocks[pc]

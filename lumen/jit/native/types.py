@@ -115,7 +115,7 @@ SUPPORTED_OPS = frozenset({
     Op.SUBI, Op.MUL, Op.DIV, Op.MOD, Op.FLOORDIV, Op.NEG, Op.NOT, Op.JMP, Op.LTJF, Op.LEJF,
     Op.GTJF, Op.GEJF, Op.EQJF, Op.NEJF, Op.JMPF, Op.JMPT, Op.LT, Op.LE, Op.GT, Op.GE, Op.EQ,
     Op.NE, Op.CALLCELL, Op.CALLBUILTIN, Op.RETURN, Op.GETINDEX, Op.SETINDEX, Op.APPEND,
-    Op.NEWLIST, Op.NOP,
+    Op.NEWLIST, Op.NOP, Op.FORPREP, Op.FORNEXT,
 })
 COMPARE_JUMPS = (Op.LTJF, Op.LEJF, Op.GTJF, Op.GEJF, Op.EQJF, Op.NEJF)
 COMPARES = (Op.LT, Op.LE, Op.GT, Op.GE, Op.EQ, Op.NE)
@@ -341,6 +341,21 @@ class Inference:
                 if elem == CONFLICT:
                     raise Refused(f"{name}: list of mixed types at pc {pc}")
             s[a] = f"list[{elem}]"
+        elif op == Op.FORPREP:  # iteration over a list: the snapshot and a counter
+            tl = self._read(fn, pc, s, b)
+            if not is_list(tl):
+                raise Refused(f"{name}: for over {tl} at pc {pc}")
+            s[a], s[a + 1] = tl, "Int"
+        elif op == Op.FORNEXT:
+            tl = self._read(fn, pc, s, b)
+            need(b + 1, ("Int",))
+            if not is_list(tl):
+                raise Refused(f"{name}: for over {tl} at pc {pc}")
+            done = list(s)
+            if element(tl) == "?":  # only an empty list has no element type yet
+                return [(c, done)]
+            s[a] = element(tl)
+            return [(nxt, s), (c, done)]
         elif op == Op.NOP:
             pass
         else:
