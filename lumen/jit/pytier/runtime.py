@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from lumen.jit.pytier import PyTier
 
 # Python exceptions that can only come from a tier bug; shown as internal errors.
-PYTHON_ERRORS = (ArithmeticError, TypeError, AttributeError, KeyError, IndexError, ValueError)
+PYTHON_ERRORS = (ArithmeticError, TypeError, AttributeError, KeyError, IndexError, ValueError,
+                 NameError)
 
 
 def _key(k: Any) -> str:
