@@ -14,6 +14,7 @@ from lumen.lir import serialize
 from lumen.lir.disasm import disassemble
 from lumen.lir.opcodes import Op
 from lumen.runtime.trace import read_trace, trace_files, verify_log
+from lumen.vm.errors import LumenRuntimeError
 from tests.runtime.servers import FakeModelServer, model_server, openai_reply  # noqa: F401
 from tests.runtime.tool_helpers import FakeProvider, compile_checked, run_with, session_with
 
@@ -125,9 +126,10 @@ def test_non_chat_tool_output_that_does_not_fit_fails_without_a_retry() -> None:
     provider = FakeProvider(answer=lambda call: {"vendor": "ACME"})
     source = PROGRAM.replace('Chat(prompt: "Extract the invoice: ACME bills 42 EUR")',
                              'Chat(url: "x")')
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(LumenRuntimeError) as caught:
         run_with(source, session_with(provider))
     message = str(caught.value)
+    assert caught.value.kind == "tools"
     assert "output validation failed: expected Invoice {vendor: String, total: Int}" in message
     assert "missing field 'total'" in message
     assert len(provider.calls) == 1
@@ -216,3 +218,30 @@ def test_schema_drift_is_a_warning_in_stderr_and_trace(
     (path,) = trace_files("tr")
     (call,) = [e for e in read_trace(path).events if e["kind"] == "tool_call"]
     assert call["details"]["warnings"] == [drift]
+
+
+def test_prose_answer_is_a_string_without_a_retry() -> None:
+    provider = FakeProvider(answer=lambda call: 'Paris, of course. {"not": "this"}')
+    source = """
+        use tool llm.chat as Chat
+        grant Chat
+        cell main() -> String
+          return Chat(prompt: "capital?") expect schema String
+        end
+    """
+    value, _ = run_with(source, session_with(provider))
+    assert value == 'Paris, of course. {"not": "this"}' and len(provider.calls) == 1
+
+
+def test_bare_tuple_schema_takes_any_length() -> None:
+    provider = FakeProvider(answer=lambda call: "[1, 2, 3]")
+    source = """
+        use tool llm.chat as Chat
+        grant Chat
+        cell main() -> Int
+          let t = Chat(prompt: "three numbers") expect schema Tuple
+          return len(t)
+        end
+    """
+    value, _ = run_with(source, session_with(provider))
+    assert value == 3 and len(provider.calls) == 1
