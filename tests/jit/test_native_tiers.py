@@ -41,7 +41,11 @@ end
 """,
     "guarded wrapper falls back for other types": """
 cell twice(x: Int) -> Int
-  return x * 2
+  let mut r = 0
+  for k in 0..2
+    r = r + x
+  end
+  return r
 end
 
 cell scale(xs: list[Float], k: Float) -> list[Float]

@@ -142,25 +142,7 @@ class NativeTier:
         self._report(f"jit: {self.vm.codes[index].name} not compiled: {reason}")
         self._silence(index)
         self._candidates[index] = False
-        self._recompile_without_hooks(index)
         return NO
-
-    def _recompile_without_hooks(self, index: int) -> None:
-        """The Python tier's version of a refused cell still counts calls and back-edges;
-        a version without those checks replaces it for every later call."""
-        pytier = getattr(self.vm, "pytier", None)
-        compiled = getattr(pytier, "compiled", None)
-        if pytier is None or not isinstance(compiled, dict):
-            return
-        previous = compiled.pop(index, None)
-        try:
-            fn = pytier.compile(self.vm.codes[index])
-        except Exception:  # noqa: BLE001 - keep the version that works
-            fn = None
-        if fn is None:
-            compiled[index] = previous
-            return
-        pytier.install(index, fn)
 
     def _report(self, line: str) -> None:
         report = getattr(self.vm, "jit_report", None)
