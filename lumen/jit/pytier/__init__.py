@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from lumen.jit.pytier.emit import Unsupported, compile_source, safe_name
+from lumen.jit.pytier.emit import Unsupported, compile_source, param_hints, safe_name
 from lumen.vm.frames import Code
 from lumen.vm.values import BuiltinRef, Closure
 
@@ -34,6 +34,7 @@ class PyTier:
         self.reasons: dict[int, str] = {}  # function index -> why it stays interpreted
         self.sources: dict[int, str] = {}
         self.pcs: dict[int, list[int]] = {}  # function index -> pc per Python line
+        self.generic_pcs: dict[int, list[int]] = {}  # the same for `_G{index}`
         self.compiled: dict[int, Callable[..., Any] | None] = {}
         native = getattr(vm, "native", None)
         threshold = native.threshold if native is not None else _NEVER
@@ -64,11 +65,14 @@ class PyTier:
             self.ns["_HOT"], self.ns["_OSR"] = native_tier.hot, native_tier.osr
             self.counters[index] = native_tier.threshold
         try:
-            source, pcs = compile_source(self, code, native)
+            hints = param_hints(code)
+            if hints:
+                # Arguments that fail the entry guard on declared types run this one.
+                source, self.generic_pcs[index] = compile_source(self, code, native)
+                self.ns[f"_G{index}"] = self._exec(code, source, f"G{index}")
+            source, pcs = compile_source(self, code, native, hints=hints)
             self.pcs[index] = pcs
-            namespace = self.ns
-            exec(compile(source, f"<pytier {code.name}>", "exec"), namespace)
-            fn = namespace.pop(f"F{index}")
+            fn = self._exec(code, source, f"F{index}")
         except Unsupported as exc:
             self.reasons[index] = str(exc)
             return None
@@ -162,11 +166,19 @@ class PyTier:
         if self.compile(code) is None:
             return None
         native = self.counters[index] != _NEVER
-        source, _pcs = compile_source(self, code, native, entry=True)
-        exec(compile(source, f"<pytier {code.name}>", "exec"), self.ns)
-        entry = self.ns.pop(f"E{index}")
+        hints = param_hints(code)
+        if hints:
+            source, _pcs = compile_source(self, code, native, entry=True)
+            self.ns[f"_GE{index}"] = self._exec(code, source, f"GE{index}")
+        source, _pcs = compile_source(self, code, native, entry=True, hints=hints)
+        entry = self._exec(code, source, f"E{index}")
         self.entries[index] = entry
         return entry
+
+    def _exec(self, code: Code, source: str, name: str) -> Callable[..., Any]:
+        """Runs `source` in the shared namespace and takes the function `name` out of it."""
+        exec(compile(source, f"<pytier {code.name}>", "exec"), self.ns)
+        return self.ns.pop(name)
 
     def run_registers(self, code: Code, regs: list[Any]) -> Any:
         fn = self.resolve(code.index)

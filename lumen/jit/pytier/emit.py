@@ -216,13 +216,47 @@ def check_supported(code: Code) -> None:
         raise Unsupported("empty cell")
 
 
-def compile_source(tier: PyTier, code: Code, native: bool,
-                   entry: bool = False) -> tuple[str, list[int]]:
+# Declared parameter types whose Python type one `type(x) is T` test on entry proves.
+# Element types of lists are not: only the list-ness is.
+_HINTED_KINDS = {"Int": "int", "Float": "float", "Bool": "bool", "String": "str"}
+
+
+def param_hints(code: Code) -> Kinds:
+    """register -> kind for the parameters whose declared type an entry guard can check
+    (not defaulted ones: their register may hold the missing-argument marker)."""
+    if code.variadic:
+        return {}
+    hints: Kinds = {}
+    for reg, param in enumerate(code.function.params):
+        if param.has_default or param.variadic:
+            continue
+        declared = param.type.strip()
+        kind = "list" if declared.startswith("list[") else _HINTED_KINDS.get(declared)
+        if kind is not None:
+            hints[reg] = kind
+    return hints
+
+
+def _guard_test(reg: int, kind: str) -> str:
+    x = r(reg)
+    test = f"type({x}) is {kind}"
+    if kind == "int":  # big integers take the generic path
+        test += f" and -9223372036854775808 <= {x} <= 9223372036854775807"
+    return test
+
+
+def compile_source(tier: PyTier, code: Code, native: bool, entry: bool = False,
+                   hints: Kinds | None = None) -> tuple[str, list[int]]:
     """(source defining `F{index}`, pc per Python line number).
 
     `entry`: the closure entry `E{index}(params..., captures)` instead, which unpacks the
     captured values itself (call sites of function values use it). Both variants have the
-    same line numbering, so one line table serves both."""
+    same line numbering, so one line table serves both.
+
+    `hints` (param_hints): parameter kinds the body may trust; one guard on entry sends any
+    other arguments to the generic version `_G{index}` / `_GE{index}` (compiled without
+    hints), before the `try:` so its errors are annotated once. Without hints the source
+    defines `G{index}` / `GE{index}`, annotated with the generic line table."""
     check_supported(code)
     e = Emit(tier, code)
     e.native = native
@@ -230,7 +264,8 @@ def compile_source(tier: PyTier, code: Code, native: bool,
         e.cfg = build_cfg(e.instrs)
     except Irreducible as exc:
         raise Unsupported(str(exc)) from None
-    e.kinds = register_kinds(e.instrs, code.function.constants, e.cfg)
+    generic = hints is None
+    e.kinds = register_kinds(e.instrs, code.function.constants, e.cfg, hints)
     e.bounded = bounded_counters(e.instrs, e.cfg, e.kinds, code.function.nregs)
     calls.fold_argument_moves(e)
     body, uses_pending = write_tree(build_tree(e.cfg, e), 2)
@@ -242,14 +277,20 @@ def compile_source(tier: PyTier, code: Code, native: bool,
     if uses_pending:
         rest.append("_t")
     init = " = ".join(rest) + " = None" if rest else "pass"
+    prefix = "G" if generic else ""
     if entry:
         params = "".join(r(i) + ", " for i in range(nparams)) + "_cp"
-        header.append((0, f"def E{code.index}({params}):"))
+        header.append((0, f"def {prefix}E{code.index}({params}):"))
+        if hints:
+            header.append((0, _guard(hints, f"_GE{code.index}({params})")))
         if nargs > nparams:
             unpack = "".join(r(i) + ", " for i in range(nparams, nargs)) + "= _cp"
             init = unpack if init == "pass" else f"{unpack}; {init}"
     else:
-        header.append((0, f"def F{code.index}({', '.join(r(i) for i in range(nargs))}):"))
+        params = ", ".join(r(i) for i in range(nargs))
+        header.append((0, f"def {prefix or 'F'}{code.index}({params}):"))
+        if hints:
+            header.append((0, _guard(hints, f"_G{code.index}({params})")))
     header.append((0, "    " + init))
     if native:
         args = ", ".join(r(i) for i in range(nargs))
@@ -260,10 +301,10 @@ def compile_source(tier: PyTier, code: Code, native: bool,
                           f"            return _o"))
     header.append((0, "    try:"))
     footer = [(0, "    except _LRE as _e:"),
-              (0, f"        _annotate(_e, {code.index})"),
+              (0, f"        _annotate(_e, {code.index}, {generic})"),
               (0, "        raise"),
               (0, "    except _PYERRORS as _e:"),
-              (0, f"        raise _internal(_e, {code.index}) from None")]
+              (0, f"        raise _internal(_e, {code.index}, {generic}) from None")]
     lines: list[tuple[int, str]] = []
     for pc, text in header + body + footer:
         for part in text.split("\n"):
@@ -275,6 +316,11 @@ def compile_source(tier: PyTier, code: Code, native: bool,
 
         sys.stderr.write(f"# pytier: {code.name} (f{code.index})\n{source}\n")
     return source, pcs
+
+
+def _guard(hints: Kinds, call: str) -> str:
+    tests = " and ".join(_guard_test(reg, kind) for reg, kind in sorted(hints.items()))
+    return f"    if not ({tests}):\n        return {call}"
 
 
 def safe_name(name: str) -> str:

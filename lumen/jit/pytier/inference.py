@@ -5,7 +5,8 @@ drop `type(x) is ...` tests from fast paths.
 Only facts that hold whatever the argument values are: immediates and constants, results
 of checked arithmetic on known kinds (the op raises or returns that kind), comparisons
 (always a bool), string building, `length`, fresh lists, loop counters. Parameters and
-call results are unknown.
+call results are unknown, except parameters with a declared scalar type when the caller
+(emit.py) guards them on entry.
 """
 
 from __future__ import annotations
@@ -94,10 +95,12 @@ def transfer(instr: object, kinds: Kinds, constants: tuple) -> None:
         kinds.pop(a, None)  # every other op writes (at most) R[A], of any kind
 
 
-def register_kinds(instrs: tuple, constants: tuple, cfg: CFG) -> list[Kinds]:
-    """For each pc, the known kinds of registers before it runs (empty when unreachable)."""
+def register_kinds(instrs: tuple, constants: tuple, cfg: CFG,
+                   seed: Kinds | None = None) -> list[Kinds]:
+    """For each pc, the known kinds of registers before it runs (empty when unreachable).
+    `seed`: kinds the registers surely hold on entry (guarded parameters)."""
     entry: dict[int, Kinds | None] = {label: None for label in cfg.rpo}
-    entry[cfg.rpo[0]] = {}
+    entry[cfg.rpo[0]] = dict(seed or {})
     changed = True
     while changed:
         changed = False
