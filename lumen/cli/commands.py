@@ -1,29 +1,46 @@
-"""The click group behind `lumen`: every command, one group per module.
+"""The click group behind `lumen`: every command, one module per command.
 
-Imported only when a command line needs click (see `lumen.cli.main`).
+Imported only when a command line needs click (see `lumen.cli.main`). Commands are named in
+one table and imported only when used, so `lumen check` does not pay for the REPL's or the
+formatter's imports.
 """
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from lumen import __version__
-from lumen.cli.cache import cache_group
-from lumen.cli.check import check_command
-from lumen.cli.inspect import emit_command, parse_command
-from lumen.cli.run import run_command
-from lumen.cli.trace import trace_group
+
+# command name -> (module, attribute) of its click command or group
+COMMANDS: dict[str, tuple[str, str]] = {
+    "run": ("lumen.cli.run", "run_command"),
+    "check": ("lumen.cli.check", "check_command"),
+    "parse": ("lumen.cli.inspect", "parse_command"),
+    "emit": ("lumen.cli.inspect", "emit_command"),
+    "trace": ("lumen.cli.trace", "trace_group"),
+    "cache": ("lumen.cli.cache", "cache_group"),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A click group whose commands are imported from `COMMANDS` on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attribute = target
+        command = getattr(importlib.import_module(module_name), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lumen")
 def cli() -> None:
     """Lumen: compile, check and run Lumen programs (.lm, .lm.md)."""
-
-
-cli.add_command(run_command)
-cli.add_command(check_command)
-cli.add_command(parse_command)
-cli.add_command(emit_command)
-cli.add_command(trace_group)
-cli.add_command(cache_group)
