@@ -95,6 +95,9 @@ class _Collector:
                 self.info.calls.append((qualified, node.span))
             elif owner in s.effects:
                 self.add(owner, messages.cause_call(qualified), node)
+            elif owner in s.tools:
+                # `Alias.member(…)` calls the tool `ID.member` (SPEC): the alias's effect.
+                self.add(tool_effect(s, owner), messages.cause_tool_call(owner), node)
             elif owner in s.processes and s.processes[owner].kind in _STATEFUL_PROCESS_KINDS:
                 self.add("state", messages.cause_call(qualified), node)
 

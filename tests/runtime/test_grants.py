@@ -133,6 +133,19 @@ def test_a_called_tool_without_any_grant_is_a_compile_error() -> None:
                      "scope (line 4)") in errors
 
 
+def test_a_member_call_of_a_tool_alias_needs_a_grant_too() -> None:
+    source = """
+        use tool tracker as T
+        cell find(q: String) -> Any
+          return T.search(q: q)
+        end
+    """
+    assert ("E0106", "cell 'find' requires effect 'external' but no compatible grant is in "
+                     "scope (line 4)") in _errors(source)
+    granted = source.replace("use tool tracker as T", "use tool tracker as T\n        grant T")
+    assert [code for code, _ in _errors(granted)] == []
+
+
 def test_a_grant_in_scope_satisfies_the_static_check() -> None:
     assert _errors("""
         use tool llm.chat as Chat
