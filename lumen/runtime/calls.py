@@ -30,6 +30,7 @@ class ToolCall:
     file: str = ""
     line: int = 0
     column: int = 0
+    cell: str = ""  # the calling cell (the trace event's `cell`); not part of any hash key
 
 
 class ToolError(Exception):

@@ -206,6 +206,8 @@ def tool_call_fields(call: Any, *, result: Any = None, error: BaseException | No
         "policy_hash": hash_json(call.policy),
         "details": details,
     }
+    if getattr(call, "cell", ""):
+        fields["cell"] = call.cell
     if error is not None:
         failure = {"kind": getattr(error, "kind", type(error).__name__),
                    "message": str(getattr(error, "message", "") or error)}

@@ -34,7 +34,7 @@ from lumen.vm import errors
 from lumen.vm.errors import LumenRuntimeError
 from lumen.vm.frames import Frame, bind_arguments
 from lumen.vm.interpreter_slow import handles
-from lumen.vm.tool_calls import call_bound_tool  # also registers TOOLCALL
+from lumen.vm.tool_calls import call_bound_tool, record_effect  # also registers TOOLCALL
 
 if TYPE_CHECKING:
     from lumen.vm.interpreter import VM
@@ -203,6 +203,8 @@ def _perform(vm: VM, frame: Frame, regs: list[Any], a: int, b: int, c: int, pc: 
     effect_op, dynamic, handler_index, tool, params = frame.code.constants[b]
     args = regs[a + 1:a + 1 + c]
     regs[a + 1:a + 1 + c] = [None] * c
+    if vm.tools is not None:  # a run with a tool session: a traced run records the effect
+        record_effect(vm, frame, pc, effect_op, args)
     if dynamic:
         handlers = vm.handlers
         index = len(handlers) - 1

@@ -89,7 +89,7 @@ def call_tool(vm: VM, frame: Frame, pc: int, alias: str, args: dict[str, Any],
 
     call = ToolCall(alias, tool_id, version,
                     {key: to_json_data(value) for key, value in args.items()},
-                    policy, frame.code.file, line, column)
+                    policy, frame.code.file, line, column, frame.code.name)
     try:
         if schema is not None:
             return session.call_tool(call, schema=schema)
@@ -129,3 +129,17 @@ def from_json(value: Any) -> Any:
         return {str(key): from_json(item) for key, item in value.items()}
     raise ValueError(f"the result is not JSON (a {t.__name__})")
 
+
+
+def record_effect(vm: VM, frame: Frame, pc: int, effect_op: str, args: list[Any]) -> None:
+    """An `effect` trace event for a `perform` (nothing unless the run records a trace):
+    the effect operation, the performing cell, its call site and its arguments as JSON."""
+    session = vm.tools
+    if getattr(session, "trace", None) is None:
+        return
+    from lumen.vm.builtins.data_formats import to_json_data
+
+    line, column = frame.code.line_at(pc - 1)
+    session.event("effect", cell=frame.code.name, message=effect_op,
+                  details={"at": f"{frame.code.file}:{line}:{column}",
+                           "args": [to_json_data(value) for value in args]})

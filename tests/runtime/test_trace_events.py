@@ -1,0 +1,66 @@
+"""Trace events beyond tool calls: the calling cell of a `tool_call`, and an `effect`
+event for every `perform` of a traced run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lumen.cli.main import run_cli
+from lumen.runtime.trace import read_trace, trace_files, verify_log
+
+PROGRAM = """\
+use tool crypto.sha256 as Sha
+grant Sha
+effect Log
+  cell write(msg: String) -> Null
+end
+
+cell digest(text: String) -> String
+  perform Log.write("hashing " ++ text)
+  return Sha(text: text)
+end
+
+cell main() -> Int
+  handle
+    print(digest("abc"))
+  with
+    Log.write(m) =>
+      resume(null)
+  end
+  return 0
+end
+"""
+
+
+@pytest.fixture()
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "prog.lm").write_text(PROGRAM)
+    return tmp_path
+
+
+def test_tool_calls_name_their_cell_and_effects_are_recorded(
+        workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(["run", "prog.lm", "--trace-dir", "tr"]) == 0, capsys.readouterr().err
+    (path,) = trace_files("tr")
+    trace = read_trace(path)
+    assert verify_log(trace) == []
+    kinds = [e["kind"] for e in trace.events]
+    assert kinds == ["run_start", "cell_start", "effect", "tool_call", "cell_end", "run_end"]
+    effect, call = trace.events[2], trace.events[3]
+    assert effect["cell"] == "digest"
+    assert effect["message"] == "Log.write"
+    assert effect["details"]["args"] == ["hashing abc"]
+    assert effect["details"]["at"] == "prog.lm:8:3"
+    assert call["cell"] == "digest"
+
+
+def test_an_untraced_run_records_nothing(workdir: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(["run", "prog.lm"]) == 0
+    assert not (workdir / "tr").exists()
+    assert not (workdir / ".lumen").exists()
+    assert len(capsys.readouterr().out.splitlines()[0]) == 64  # the sha256 digest
