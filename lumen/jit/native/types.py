@@ -28,6 +28,10 @@ class Refused(Exception):
     """The function (specialisation) cannot be compiled; the message says why."""
 
 
+class _Pending(Exception):
+    """An instruction read a register whose type the fixpoint has not settled yet."""
+
+
 def is_list(t: str) -> bool:
     return t.startswith("list[")
 
@@ -43,6 +47,10 @@ def is_value(t: str | None) -> bool:
 
 def join(a: str, b: str) -> str:
     if a == b:
+        return a
+    if a == "?":  # an element read from a list whose type is not known yet
+        return b
+    if b == "?":
         return a
     if is_list(a) and is_list(b):
         ea, eb = element(a), element(b)
@@ -166,6 +174,7 @@ class Inference:
         self.functions = functions
         self.specs: dict[tuple[int, tuple[str, ...]], Spec] = {}
         self.active: dict[tuple[int, tuple[str, ...]], str] = {}  # in progress -> assumed
+        self.lenient = False
 
     def function(self, index: int, args: tuple[str, ...]) -> Spec:
         key = (index, args)
@@ -214,12 +223,21 @@ class Inference:
         returns = ""
         spec = Spec(index, args, states, "")
         mutated: set[int] = set()
+        # Types only grow ("?" < T < conflict), so an instruction reading a register that is
+        # still "?" (an element of a list whose appends come later in the loop) passes "?"
+        # on instead of refusing; the strict pass below re-checks every reached instruction
+        # once the states are final.
+        self.lenient = True
         while work:
             pc = work.pop()
             state = states[pc]
             assert state is not None
             out = list(state)
-            for target, new in self._step(fn, pc, out, spec, mutated):
+            try:
+                successors = self._step(fn, pc, out, spec, mutated)
+            except _Pending:
+                successors = _pending_successors(fn, pc, list(state))
+            for target, new in successors:
                 if target == -1:  # RETURN
                     returns = new if not returns else join(returns, new)
                     continue
@@ -230,6 +248,11 @@ class Inference:
                 if merged != old:
                     states[target] = merged
                     work.append(target)
+        self.lenient = False
+        spec.callees.clear()  # collected again with the final argument types
+        for pc, state in enumerate(states):
+            if state is not None:
+                self._step(fn, pc, list(state), spec, mutated)
         if not is_value(returns):
             raise Refused(f"{fn.shown_name}: return type {returns or 'unknown'}")
         spec.returns = returns
@@ -238,6 +261,8 @@ class Inference:
 
     def _read(self, fn: Function, pc: int, state: list[str], reg: int) -> str:
         t = state[reg]
+        if t == "?" and self.lenient:
+            raise _Pending
         if not is_value(t):
             op = fn.code[pc].op.name
             raise Refused(f"{fn.shown_name}: r{reg} is {t} at pc {pc} ({op})")
@@ -293,11 +318,15 @@ class Inference:
             return [(nxt, s), (b, list(s))]
         elif op == Op.RETURN:
             t = s[a]
+            if t == "?" and self.lenient:
+                raise _Pending
             if not (is_value(t) or is_list(t)):
                 raise Refused(f"{name}: returns r{a} of type {t} at pc {pc}")
             return [(-1, t)]
         elif op == Op.CALLCELL:
             arg_types = tuple(self._read(fn, pc, s, r) for r in range(a + 1, a + 1 + c))
+            if self.lenient and any("?" in t for t in arg_types):
+                raise _Pending  # specialise only for settled argument types
             callee = self.function(b, arg_types)
             spec.callees.add((b, arg_types))
             for r in range(a + 1, a + 1 + c):
@@ -372,3 +401,28 @@ class Inference:
         if equality and tx == ty == "Bool":
             return
         raise Refused(f"{fn.shown_name}: comparing {tx} with {ty} at pc {pc}")
+
+
+def _pending_successors(fn: Function, pc: int, s: list[str]) -> list[tuple[int, Any]]:
+    """Successors of an instruction whose inputs are not settled: its results are "?"."""
+    ins = fn.code[pc]
+    op, a, b, c = ins.op, ins.a, ins.b, ins.c
+    nxt = pc + 1
+    if op in COMPARE_JUMPS:
+        return [(nxt, s), (c, list(s))]
+    if op in (Op.JMPF, Op.JMPT):
+        return [(nxt, s), (b, list(s))]
+    if op == Op.RETURN:
+        return []
+    if op == Op.FORNEXT:
+        done = list(s)
+        s[a] = "?"
+        return [(nxt, s), (c, done)]
+    if op == Op.CALLCELL:
+        for r in range(a + 1, a + 1 + c):
+            s[r] = UNSET
+    if op == Op.FORPREP:
+        s[a + 1] = "Int"
+    if op not in (Op.SETINDEX, Op.APPEND, Op.NOP):
+        s[a] = "?"
+    return [(nxt, s)]
