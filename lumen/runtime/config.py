@@ -38,6 +38,8 @@ ENV_SET = "LUMEN_SET"
 
 TOP_LEVEL_TABLES = {
     "project": "project metadata (name, version, description, authors)",
+    # [package] (name, version, entry, source) is validated by lumen.project.manifest.
+    "package": "the package: name, version, entry file, source folder",
     "providers": "tool ids mapped to providers, and provider settings",
     "trace": "where `lumen run --trace-dir` records by default",
     "cache": "the tool-result cache",
