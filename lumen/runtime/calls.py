@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# The standard failure kinds of §12.4 (plus the runtime's own two).
+# The standard failure kinds of §12.4 (plus the runtime's own three).
 TOOL_ERROR_KINDS: frozenset[str] = frozenset({
     "NotFound", "InvalidArgs", "ExecutionFailed", "RateLimit", "AuthError", "ModelNotFound",
     "Timeout", "ProviderUnavailable", "OutputValidationFailed", "PolicyViolation",
-    "ReplayDivergence",
+    "ReplayDivergence", "BudgetExceeded",
 })
 
 
@@ -64,6 +64,8 @@ class ToolResult:
     attempts: list[dict[str, Any]] = field(default_factory=list)
     cached: bool = False
     warnings: list[str] = field(default_factory=list)  # schema drift of a typed output
+    model: str | None = None  # the model that answered (chat providers)
+    tokens_estimated: bool = False  # the counts are estimates (~4 characters a token)
 
 
 def no_provider(tool_id: str) -> ToolError:

@@ -43,10 +43,15 @@ TOP_LEVEL_TABLES = {
     "providers": "tool ids mapped to providers, and provider settings",
     "trace": "where `lumen run --trace-dir` records by default",
     "cache": "the tool-result cache",
+    "budget": "run-wide limits (max_tokens)",
 }
 PROJECT_KEYS = frozenset({"name", "version", "description", "authors", "license"})
 TRACE_KEYS = frozenset({"dir"})
 CACHE_KEYS = frozenset({"dir", "enabled", "tools"})
+BUDGET_KEYS = frozenset({"max_tokens"})
+BUDGET_TABLE = "budget"  # `--set budget.max_tokens=N` sets [budget], not a provider
+# Per-provider prices per 1000 tokens, for the estimated cost (lumen/runtime/usage.py).
+PRICE_SETTINGS = frozenset({"price_in_per_1k", "price_out_per_1k"})
 MCP_KEYS = frozenset({"uri", "tools", "env", "cwd", "timeout_ms"})
 # Settings with a fixed meaning; any other key is passed to the provider as it is (§12.5).
 STRING_SETTINGS = frozenset({"base_url", "api_key_env", "default_model", "model"})
@@ -89,6 +94,13 @@ class Config:
     project: dict[str, Any] = field(default_factory=dict)
     trace_dir: str | None = None
     cache: dict[str, Any] = field(default_factory=dict)
+    budget: dict[str, Any] = field(default_factory=dict)  # [budget]: max_tokens
+
+    @property
+    def max_tokens(self) -> int | None:
+        """The run-wide token budget, None for no limit."""
+        value = self.budget.get("max_tokens")
+        return value if isinstance(value, int) else None
 
     def provider_name(self, tool_id: str) -> str | None:
         """The provider a tool id is mapped to (an MCP server's listed tools map to
@@ -224,6 +236,13 @@ class _Validator:
         cache = self.table(data.get("cache", {}), ("cache",))
         self.known(cache, ("cache",), CACHE_KEYS)
         config.cache = dict(cache)
+        budget = self.table(data.get("budget", {}), ("budget",))
+        self.known(budget, ("budget",), BUDGET_KEYS)
+        for key, value in budget.items():
+            problem = budget_problem(key, value)
+            if problem is not None:
+                raise self.error(("budget", key), problem)
+        config.budget = dict(budget)
         self.providers(self.table(data.get("providers", {}), ("providers",)), config)
         return config
 
@@ -259,6 +278,10 @@ class _Validator:
                                  "variable with api_key_env = \"VAR\"")
             if key in STRING_SETTINGS:
                 self.string(value, (*path, key))
+            if key in PRICE_SETTINGS and (isinstance(value, bool)
+                                          or not isinstance(value, int | float) or value < 0):
+                raise self.error((*path, key), f"'{_dotted((*path, key))}' must be a "
+                                               "non-negative number (price per 1000 tokens)")
             if key == "retry":
                 self.retry(self.table(value, (*path, key)), (*path, key))
         return table
@@ -313,7 +336,28 @@ def apply_overrides(config: Config, providers: str | tuple[str, ...],
             raise ConfigError(settings_source, 0, 0,
                               f"secret '{key}' must not be given on {settings_source}",
                               "name the environment variable with api_key_env instead")
+        if provider == BUDGET_TABLE:
+            _set_budget(config, key, _value(raw.strip()), settings_source)
+            continue
         config.provider_settings.setdefault(provider, {})[key] = _value(raw.strip())
+
+
+def budget_problem(key: str, value: Any) -> str | None:
+    """Why a `[budget]` value is invalid, or None."""
+    if key == "max_tokens" and (isinstance(value, bool) or not isinstance(value, int)
+                                or value < 0):
+        return "'budget.max_tokens' must be a non-negative integer (tokens in and out)"
+    return None
+
+
+def _set_budget(config: Config, key: str, value: Any, source: str) -> None:
+    if key not in BUDGET_KEYS:
+        raise ConfigError(source, 0, 0, f"unknown budget '{key}'",
+                          f"known budgets: {', '.join(sorted(BUDGET_KEYS))}")
+    problem = budget_problem(key, value)
+    if problem is not None:
+        raise ConfigError(source, 0, 0, problem)
+    config.budget[key] = value
 
 
 def _items(raw: str | tuple[str, ...]) -> list[str]:

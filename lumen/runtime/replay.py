@@ -82,6 +82,8 @@ class Replayer:
             tokens_out=details.get("tokens_out"),
             attempts=list(details.get("attempts") or []),
             cached=bool(recorded.get("cached", False)),
+            model=details.get("model") if isinstance(details.get("model"), str) else None,
+            tokens_estimated=details.get("tokens_estimated") is True,
         )
 
     def unused(self) -> int:
@@ -107,12 +109,12 @@ class Replayer:
 
 
 def _was_dispatched(event: Mapping[str, Any]) -> bool:
-    """Calls refused before dispatch (a grant violation) are checked again during replay,
-    not served; a recorded divergence is no result either."""
+    """Calls refused before dispatch (a grant violation, a spent token budget) are checked
+    again during replay, not served; a recorded divergence is no result either."""
     details = event.get("details")
     failure = details.get("error") if isinstance(details, Mapping) else None
     kind = failure.get("kind") if isinstance(failure, Mapping) else None
-    return kind not in ("PolicyViolation", "ReplayDivergence")
+    return kind not in ("PolicyViolation", "ReplayDivergence", "BudgetExceeded")
 
 
 def load_replayer(trace_dir: str | os.PathLike[str], run: str) -> Replayer:

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from lumen.runtime.calls import ToolCall, ToolError, ToolResult, no_provider
 from lumen.runtime.config import Config, Overrides, load_config
 from lumen.runtime.grants import check_policy, unknown_grant_key
+from lumen.runtime.usage import UsageLedger, provider_prices, publish_summary
 
 
 class ProviderLike(Protocol):
@@ -61,8 +62,7 @@ class RunSession:
         # Totals for `lumen run --verbose` and the run_end event.
         self.calls = 0
         self.failures = 0
-        self.tokens_in = 0
-        self.tokens_out = 0
+        self.usage = UsageLedger(provider_prices(config.provider_settings), config.max_tokens)
 
     # ------------------------------------------------------------------ tool calls
 
@@ -77,15 +77,15 @@ class RunSession:
         started = time.monotonic()
         try:
             check_policy(call.alias, call.policy, call.args)
+            self.usage.check_budget()
             result = self._result(call) if schema is None else self._typed_result(call, schema)
         except ToolError as error:
             self._scrub(error)
             self.failures += 1
             self._record(call, error=error, latency_ms=_elapsed_ms(started), schema=schema)
             raise
-        self.tokens_in += result.tokens_in or 0
-        self.tokens_out += result.tokens_out or 0
         self._record(call, result=result, schema=schema)
+        self.usage.add(result)  # after recording: the trace shows the call that overspent
         if schema is None:
             return result.value
         from lumen.runtime.typed import to_lumen_value
@@ -182,12 +182,22 @@ class RunSession:
         if self.trace is not None:
             self.trace.event(kind, **fields)
 
-    def totals(self) -> dict[str, int]:
-        return {"tool_calls": self.calls, "failed": self.failures,
-                "tokens_in": self.tokens_in, "tokens_out": self.tokens_out}
+    @property
+    def tokens_in(self) -> int:
+        return sum(t.tokens_in for t in self.usage.by_model.values())
+
+    @property
+    def tokens_out(self) -> int:
+        return sum(t.tokens_out for t in self.usage.by_model.values())
+
+    def totals(self) -> dict[str, Any]:
+        """The run's tool-call and token totals (usage.py), for run_end."""
+        return {"tool_calls": self.calls, "failed": self.failures, **self.usage.totals()}
 
     def close(self, status: str) -> None:
-        """End the run: `run_end` with the status and totals, then release the trace."""
+        """End the run: `run_end` with the status and totals, then release the trace; the
+        summary is kept for `lumen run --verbose`."""
+        publish_summary(self.usage.summary_lines(self.calls, self.failures))
         if self.trace is not None:
             self.trace.event("run_end", message=status, details=self.totals())
             self.trace.close()

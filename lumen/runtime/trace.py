@@ -227,6 +227,10 @@ def tool_call_fields(call: Any, *, result: Any = None, error: BaseException | No
                    attempts=result.attempts)
     if getattr(result, "warnings", None):
         details["warnings"] = list(result.warnings)
+    if getattr(result, "model", None):
+        details["model"] = result.model
+    if getattr(result, "tokens_estimated", False):
+        details["tokens_estimated"] = True
     fields["outputs_hash"] = hash_json(result.value)
     fields["latency_ms"] = result.latency_ms if latency_ms is None else latency_ms
     fields["cached"] = bool(result.cached)

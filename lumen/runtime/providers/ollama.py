@@ -72,10 +72,13 @@ class OllamaProvider:
                                    "arguments": parse_arguments(function.get("arguments"))})
         tokens_in = payload.get("prompt_eval_count")
         tokens_out = payload.get("eval_count")
+        estimated = not isinstance(tokens_in, int) or not isinstance(tokens_out, int)
         if not isinstance(tokens_in, int):
             tokens_in = estimate_tokens("".join(str(m.get("content", "")) for m in messages))
         if not isinstance(tokens_out, int):
             tokens_out = estimate_tokens(content)
         value = chat_value(str(content), tool_calls, payload.get("done_reason"),
                            wants_tools=bool(tools))
-        return result(call, self.name, value, started, tokens_in, tokens_out)
+        answered = result(call, self.name, value, started, tokens_in, tokens_out)
+        answered.model, answered.tokens_estimated = model, estimated
+        return answered

@@ -92,12 +92,15 @@ class OpenAICompatibleProvider:
         usage = payload.get("usage") if isinstance(payload.get("usage"), dict) else {}
         tokens_in = usage.get("prompt_tokens")
         tokens_out = usage.get("completion_tokens")
+        estimated = not isinstance(tokens_in, int) or not isinstance(tokens_out, int)
         if not isinstance(tokens_in, int):
             tokens_in = estimate_tokens("".join(str(m.get("content", "")) for m in messages))
         if not isinstance(tokens_out, int):
             tokens_out = estimate_tokens(content)
         value = chat_value(content, tool_calls, finish, wants_tools=bool(tools))
-        return result(call, self.name, value, started, tokens_in, tokens_out)
+        answered = result(call, self.name, value, started, tokens_in, tokens_out)
+        answered.model, answered.tokens_estimated = model, estimated
+        return answered
 
 
 def _first_choice(payload: dict[str, Any]) -> tuple[str, list[dict[str, Any]], Any]:
