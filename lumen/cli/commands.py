@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "emit": ("lumen.cli.inspect", "emit_command"),
     "trace": ("lumen.cli.trace", "trace_group"),
     "cache": ("lumen.cli.cache", "cache_group"),
+    "test": ("lumen.cli.test_command", "test_command"),
 }
 
 
