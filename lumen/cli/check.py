@@ -1,6 +1,11 @@
-"""`lumen check FILE [--json]`: report diagnostics without running (CLI contract)."""
+"""`lumen check [FILE] [--json]`: report diagnostics without running (CLI contract).
+
+Without FILE (or with a directory) inside a project, the project's entry file and its
+imports are checked."""
 
 from __future__ import annotations
+
+import os
 
 import click
 
@@ -14,12 +19,19 @@ from lumen.cli.report import (
 
 
 @click.command("check")
-@click.argument("file", type=click.Path(dir_okay=True))
+@click.argument("file", type=click.Path(dir_okay=True), required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the diagnostics as one JSON array.")
-def check_command(file: str, as_json: bool) -> int:
-    """Parse, resolve, type-check and effect-check FILE without running it."""
+def check_command(file: str | None, as_json: bool) -> int:
+    """Parse, resolve, type-check and effect-check FILE (default: the project's entry
+    file) without running it."""
     from lumen.driver import check_file
 
+    if file is None or os.path.isdir(file):  # a project: its entry file (lumen.toml)
+        from lumen.cli.project_target import project_entry
+
+        file, status = project_entry("check", file, as_json)
+        if file is None:
+            return status
     compilation = check_file(file)
     if as_json:
         write_json_line([d.to_json() for d in compilation.diagnostics])

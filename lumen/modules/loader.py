@@ -112,7 +112,7 @@ def load_program(unit: SourceUnit, program: ast.Program) -> ProgramUnit:
 class _Frame:
     name: str
     key: Path
-    via: tuple[str, int] | None  # (importing file, line) of the import that reached it
+    via: tuple[str, Span] | None  # (importing file, import statement) that reached it
 
 
 @dataclass(slots=True)
@@ -124,7 +124,7 @@ class _Loader:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def visit(self, name: str, unit: SourceUnit, program: ast.Program,
-              via: tuple[str, int] | None = None) -> LoadedModule:
+              via: tuple[str, Span] | None = None) -> LoadedModule:
         key = Path(unit.path).resolve()
         self.stack.append(_Frame(name, key, via))
         bindings: list[ImportBinding] = []
@@ -169,7 +169,7 @@ class _Loader:
         if parsed.program is None:
             self.failed.add(key)
             return None
-        return self.visit(dotted, unit, parsed.program, (importer, decl.span.line))
+        return self.visit(dotted, unit, parsed.program, (importer, decl.span))
 
     def bind(self, decl: ast.ImportDecl, target: LoadedModule, importer: str) -> list[ImportBinding]:
         dotted = ".".join(decl.module)
@@ -191,11 +191,14 @@ class _Loader:
         return bindings
 
     def report_cycle(self, start: int, dotted: str, importer: str, span: Span) -> None:
+        """E0121 at the import closing the cycle. The message names the chain and, for every
+        import on the way from the entry file (each hop of the cycle included), the
+        file:line:col of the import statement."""
         frames = self.stack[start:]
         chain = " -> ".join([*(frame.name for frame in frames), dotted])
-        links = [f"{display_path(frame.via[0])}:{frame.via[1]} imports '{frame.name}'"
+        links = [_import_site(frame.via[0], frame.via[1], frame.name)
                  for frame in self.stack[1:] if frame.via is not None]
-        links.append(f"{display_path(importer)}:{span.line} imports '{dotted}'")
+        links.append(_import_site(importer, span, dotted))
         message = (f"circular import detected: module '{dotted}' is already being compiled "
                    f"(chain: {chain}; {', '.join(links)})")
         self.report(ErrorCode.CIRCULAR_IMPORT, message, importer, span,
@@ -204,6 +207,10 @@ class _Loader:
     def report(self, code: ErrorCode, message: str, file: str, span: Span,
                hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(code.value, message, file, span, hint=hint))
+
+
+def _import_site(file: str, span: Span, module: str) -> str:
+    return f"{display_path(file)}:{span.line}:{span.column} imports '{module}'"
 
 
 def display_path(path: str | Path) -> str:

@@ -1,13 +1,21 @@
-"""Where a module path can live on disk (§15.2): candidate files and search roots."""
+"""Where a module path can live on disk (§15.2): candidate files and search roots.
+
+Roots, in order: the importing file's directory; the project's source folder (`src/`, or
+`[package] source` of `lumen.toml`); the project root; and, for module paths starting
+with `std.`, the standard library folder last (the `std/` shipped inside the installed
+package, or the repository's `std/` in a source checkout).
+"""
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 # In order: the file itself, then a directory's `mod` file, then its `main` file.
 _SUFFIXES = (".lm", ".lumen", ".lm.md", ".lumen.md")
 _DIRECTORY_FILES = ("mod", "main")
 PROJECT_MARKER = "lumen.toml"
+STD_PACKAGE = "std"  # `import std.strings: …` -> STD_DIR/strings.lm
 
 
 def relative_candidates(module: tuple[str, ...]) -> tuple[Path, ...]:
@@ -27,14 +35,27 @@ def project_root(file: Path) -> Path | None:
     return None
 
 
+@cache
+def std_directory() -> Path | None:
+    """The standard library folder: `lumen/std` in an installed package, else `std/` next
+    to the `lumen` package (a source checkout or an editable install)."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / STD_PACKAGE, package.parent / STD_PACKAGE):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
 def search_roots(importing_file: Path) -> tuple[Path, ...]:
-    """The importing file's directory, then `src/` under the project root, then the root."""
+    """The importing file's directory, then the project's source folder, then its root."""
     # The importing file's own directory as written, so that paths shown in diagnostics
     # and stack traces stay as short as the user's; the project root is absolute.
     roots = [importing_file.parent]
     root = project_root(importing_file)
     if root is not None:
-        roots.extend((root / "src", root))
+        from lumen.project.manifest import load_manifest  # TOML is read only in projects
+
+        roots.extend((load_manifest(root).manifest.source_dir, root))
     unique: dict[Path, Path] = {}
     for candidate in roots:  # a file in the project root itself: search it once
         unique.setdefault(candidate.resolve(), candidate)
@@ -44,7 +65,11 @@ def search_roots(importing_file: Path) -> tuple[Path, ...]:
 def candidate_paths(module: tuple[str, ...], importing_file: Path) -> tuple[Path, ...]:
     """Every path tried for `module`, in resolution order."""
     relative = relative_candidates(module)
-    return tuple(root / candidate for root in search_roots(importing_file) for candidate in relative)
+    tried = [root / candidate for root in search_roots(importing_file) for candidate in relative]
+    std = std_directory()
+    if std is not None and len(module) > 1 and module[0] == STD_PACKAGE:
+        tried.extend(std / candidate for candidate in relative_candidates(module[1:]))
+    return tuple(tried)
 
 
 def resolve_module(module: tuple[str, ...], importing_file: Path) -> tuple[Path | None, tuple[Path, ...]]:

@@ -141,7 +141,7 @@ def test_circular_import_of_three_files_reports_the_chain(tmp_path: Path) -> Non
     message = found[0][3]
     assert "circular import detected: module 'a' is already being compiled" in message
     assert "chain: a -> b -> c -> a" in message
-    for link in ("main.lm:1 imports 'a'", "a.lm:2 imports 'b'", "b.lm:3 imports 'c'", "c.lm:1 imports 'a'"):
+    for link in ("main.lm:1:1 imports 'a'", "a.lm:2:1 imports 'b'", "b.lm:3:1 imports 'c'", "c.lm:1:1 imports 'a'"):
         assert link in message
 
 
