@@ -22,7 +22,8 @@ from lumen.cli.run_program import DEFAULT_MAX_DEPTH, run_program
 @click.option("--jit-threshold", type=click.IntRange(min=0), metavar="N",
               help="Calls or loop back-edges before a cell is compiled natively.")
 @click.option("--verbose", "-v", is_flag=True,
-              help="Report on stderr which cells were compiled natively, and why others not.")
+              help="Report on stderr which cells were compiled natively (and why others not), "
+                   "and the tool calls' token totals and estimated cost.")
 @click.option("--max-steps", type=click.IntRange(min=1), metavar="N",
               help="Stop with a runtime error after N VM instructions.")
 @click.option("--max-depth", type=click.IntRange(min=1), default=DEFAULT_MAX_DEPTH, metavar="N",
@@ -33,6 +34,9 @@ from lumen.cli.run_program import DEFAULT_MAX_DEPTH, run_program
               help="Map a tool id to a provider (overrides lumen.toml and LUMEN_PROVIDERS).")
 @click.option("--set", "setting_overrides", multiple=True, metavar="PROVIDER.KEY=VALUE",
               help="Set a provider setting (overrides lumen.toml and LUMEN_SET).")
+@click.option("--max-tokens", type=click.IntRange(min=0), metavar="N",
+              help="Token budget of the run's tool calls, in and out (overrides [budget] "
+                   "max_tokens).")
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def run_command(
     file: str | None,
@@ -48,6 +52,7 @@ def run_command(
     config_path: str | None,
     provider_overrides: tuple[str, ...],
     setting_overrides: tuple[str, ...],
+    max_tokens: int | None,
     args: tuple[str, ...],
 ) -> int:
     """Compile FILE (default: the project's entry file) and run its entry cell; ARGS are
@@ -66,5 +71,6 @@ def run_command(
         config_path=config_path,
         provider_overrides=provider_overrides,
         setting_overrides=setting_overrides,
+        max_tokens=max_tokens,
         args=args,
     )

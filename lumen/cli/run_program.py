@@ -41,6 +41,7 @@ def run_program(
     config_path: str | None = None,
     provider_overrides: tuple[str, ...] = (),
     setting_overrides: tuple[str, ...] = (),
+    max_tokens: int | None = None,
     args: tuple[str, ...] = (),
 ) -> int:
     """Compile FILE and run its entry cell; ARGS are passed to the program. Returns the
@@ -64,6 +65,8 @@ def run_program(
         return EXIT_COMPILE_ERROR
     if warnings:
         print_diagnostics(warnings, compilation.unit)
+    if max_tokens is not None:  # the budget is a setting of the run's lumen.toml [budget]
+        setting_overrides = (*setting_overrides, f"budget.max_tokens={max_tokens}")
     options = RunOptions(
         entry=entry,
         max_steps=max_steps,
@@ -78,6 +81,8 @@ def run_program(
         provider_overrides=provider_overrides,
         setting_overrides=setting_overrides,
     )
+    if verbose:
+        _tool_usage_summary()  # drop a summary left by an earlier run in this process
     tracker = _OutputTracker(sys.stdout)
     sys.stdout = tracker  # type: ignore[assignment]
     try:
@@ -88,6 +93,9 @@ def run_program(
         sys.stdout.write("\n")
     for line in outcome.jit_report:
         sys.stderr.write(line + "\n")
+    if verbose:
+        for line in _tool_usage_summary():
+            sys.stderr.write(line + "\n")
     if outcome.trace_path is not None:
         sys.stderr.write(f"lumen: trace recorded in {outcome.trace_path}\n")
     if not outcome.compilation.ok:  # e.g. this build cannot run at all
@@ -106,6 +114,15 @@ def run_program(
             write_json_line(runtime_failure_json(outcome.error))
         return EXIT_RUNTIME_ERROR
     return _report_value(outcome.value, as_json, compilation.path)
+
+
+def _tool_usage_summary() -> list[str]:
+    """Token totals and estimated cost of the run's tool calls (none without a session)."""
+    if "lumen.runtime.usage" not in sys.modules:  # no tool session was opened
+        return []
+    from lumen.runtime.usage import take_summary
+
+    return take_summary()
 
 
 def _report_value(value: Any, as_json: bool, file: str) -> int:
