@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "trace": ("lumen.cli.trace", "trace_group"),
     "cache": ("lumen.cli.cache", "cache_group"),
     "test": ("lumen.cli.test_command", "test_command"),
+    "new": ("lumen.cli.new_command", "new_command"),
 }
 
 
