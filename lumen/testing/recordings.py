@@ -55,8 +55,9 @@ class FixtureReplayer:
     """The runtime's Replayer for one test, or none (no recording): remembers the first
     divergence so a test fails with it even if the program caught the tool error."""
 
-    def __init__(self, inner: Any, missing: str | None = None) -> None:
+    def __init__(self, inner: Any, directory: Path, missing: str | None = None) -> None:
         self.inner = inner
+        self.directory = directory  # the recordings folder, for the hint
         self.missing = missing  # why there is no recording (then `inner` is None)
         self.divergence: str | None = None
 
@@ -65,12 +66,14 @@ class FixtureReplayer:
 
         try:
             if self.inner is None:
-                raise ToolError("ReplayDivergence", self.missing or "no recording",
-                                "record the tests with `lumen test --record DIR`")
+                raise ToolError("ReplayDivergence", self.missing or "no recording")
             return self.inner.next_result(call)
         except ToolError as error:
-            if error.kind == "ReplayDivergence" and self.divergence is None:
-                self.divergence = error.message
+            if error.kind == "ReplayDivergence":
+                # The runtime's hint names `lumen run`; tests are recorded by `lumen test`.
+                error.hint = f"record the tests again with `lumen test --record {self.directory}`"
+                if self.divergence is None:
+                    self.divergence = error.message
             raise
 
     def unused_message(self) -> str | None:
@@ -119,7 +122,8 @@ def open_test_session(settings: RecordingSettings, config: Any, source_path: str
     collaborators: dict[str, Any] = {"cache": ResultCache()}
     replayer: FixtureReplayer | None = None
     if settings.mode == REPLAY:
-        replayer = _fixture_replayer(settings.trace_folder(source_path), run_id)
+        replayer = _fixture_replayer(settings.trace_folder(source_path), run_id,
+                                     settings.directory or Path())
         collaborators["replayer"] = replayer
     elif settings.mode == RECORD:
         collaborators["trace"] = _trace_writer(settings.trace_folder(source_path), run_id,
@@ -129,18 +133,18 @@ def open_test_session(settings: RecordingSettings, config: Any, source_path: str
     return TestSession(session, run_id, replayer)
 
 
-def _fixture_replayer(folder: Path, run_id: str) -> FixtureReplayer:
+def _fixture_replayer(folder: Path, run_id: str, directory: Path) -> FixtureReplayer:
     from lumen.runtime.replay import load_replayer
     from lumen.runtime.trace import TRACE_SUFFIX, TraceError
 
     path = folder / f"{run_id}{TRACE_SUFFIX}"
     if not path.is_file():
-        return FixtureReplayer(None, f"replay divergence: no recording of {run_id} "
-                                     f"({path} does not exist)")
+        return FixtureReplayer(None, directory, f"replay divergence: no recording of "
+                                                f"{run_id} ({path} does not exist)")
     try:
-        return FixtureReplayer(load_replayer(folder, str(path)))
+        return FixtureReplayer(load_replayer(folder, str(path)), directory)
     except TraceError as exc:  # a tampered or unreadable recording serves nothing
-        return FixtureReplayer(None, f"replay divergence: {exc}")
+        return FixtureReplayer(None, directory, f"replay divergence: {exc}")
 
 
 def _trace_writer(folder: Path, run_id: str, source_path: str, config: Any) -> Any:

@@ -37,7 +37,7 @@ class Failure:
 
 # What a TestResult stands for.
 CELL = "cell"  # a test cell; `name` is the cell's name
-DOCS = "docs"  # a fenced docs block; `name` is `block at line N (MODE)`
+DOCS = "docs"  # a fenced docs block; `name` is its mode (`run-ok`, ...)
 COMPILE = "compile"  # a file that did not compile (or could not be set up to run)
 
 
@@ -61,9 +61,9 @@ class TestResult:
 
     @property
     def test_id(self) -> str:
-        """`FILE::CELL` for a test cell, `FILE:LINE` for a docs block, FILE otherwise."""
+        """`FILE::CELL` for a test cell, `FILE:LINE (MODE)` for a docs block, FILE otherwise."""
         if self.kind == CELL:
             return f"{self.file}::{self.name}"
         if self.kind == DOCS:
-            return f"{self.file}:{self.line}"
+            return f"{self.file}:{self.line} ({self.name})"
         return self.file
