@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "cache": ("lumen.cli.cache", "cache_group"),
     "test": ("lumen.cli.test_command", "test_command"),
     "new": ("lumen.cli.new_command", "new_command"),
+    "fmt": ("lumen.cli.fmt_command", "fmt_command"),
 }
 
 
