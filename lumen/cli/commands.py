@@ -24,6 +24,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "test": ("lumen.cli.test_command", "test_command"),
     "new": ("lumen.cli.new_command", "new_command"),
     "fmt": ("lumen.cli.fmt_command", "fmt_command"),
+    "repl": ("lumen.cli.repl_command", "repl_command"),
+    "doc": ("lumen.cli.doc_command", "doc_command"),
 }
 
 
