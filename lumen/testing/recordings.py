@@ -55,8 +55,10 @@ class FixtureReplayer:
     """The runtime's Replayer for one test, or none (no recording): remembers the first
     divergence so a test fails with it even if the program caught the tool error."""
 
-    def __init__(self, inner: Any, directory: Path, missing: str | None = None) -> None:
+    def __init__(self, inner: Any, directory: Path, missing: str | None = None,
+                 recording: Path | None = None) -> None:
         self.inner = inner
+        self.recording = recording  # the trace file served
         self.directory = directory  # the recordings folder, for the hint
         self.missing = missing  # why there is no recording (then `inner` is None)
         self.divergence: str | None = None
@@ -82,7 +84,7 @@ class FixtureReplayer:
             return None
         total = len(self.inner.calls)
         return (f"replay divergence: the test made {total - self.inner.unused()} of the "
-                f"{total} tool calls recorded in {self.inner.run_id}")
+                f"{total} tool calls of its recording {self.recording}")
 
 
 class TestSession:
@@ -142,7 +144,7 @@ def _fixture_replayer(folder: Path, run_id: str, directory: Path) -> FixtureRepl
         return FixtureReplayer(None, directory, f"replay divergence: no recording of "
                                                 f"{run_id} ({path} does not exist)")
     try:
-        return FixtureReplayer(load_replayer(folder, str(path)), directory)
+        return FixtureReplayer(load_replayer(folder, str(path)), directory, recording=path)
     except TraceError as exc:  # a tampered or unreadable recording serves nothing
         return FixtureReplayer(None, directory, f"replay divergence: {exc}")
 

@@ -75,9 +75,12 @@ class TestRunner:
 
         started = time.perf_counter()
         compilation = compile_file(path)
-        if not compilation.ok:
+        if not compilation.ok or compilation.module is None:  # None: a build without LIR
             failure = Failure(f"{path} does not compile", path, diagnostics=compilation.errors,
                               unit=compilation.unit)
+            if compilation.module is None and compilation.ok:
+                missing = ", ".join(compilation.unavailable) or "the lowering"
+                failure = Failure(f"cannot run tests: this build of lumen lacks {missing}", path)
             yield TestResult(COMPILE, path, "(compile)", 0, failure,
                              duration_ms=_since(started))
             return

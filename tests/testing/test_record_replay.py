@@ -105,7 +105,8 @@ def test_fewer_calls_than_recorded_fail(recorded: Path, lumen_test: LumenTest) -
         "end\n\ncell test_without"))
     status, out, _ = lumen_test("--replay", "fx", "--filter", "two")
     assert status == 1
-    assert "the test made 1 of the 2 tool calls recorded in test_two_questions" in out
+    assert ("the test made 1 of the 2 tool calls of its recording "
+            f"{RECORDINGS / 'test_two_questions.jsonl'}") in out
 
 
 def test_tampered_recording_is_refused(recorded: Path, lumen_test: LumenTest) -> None:
