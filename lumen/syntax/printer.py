@@ -433,23 +433,30 @@ class _ExprPrinter:
     def _If(self, e: A.If | A.IfLet, tail: bool) -> str:
         if _prints_inline_if(e):
             return self._inline_if(e, tail)
-        text = self._if_head(e) + self._block_body(e.then)
+        text = self._if_head(e, True) + self._block_body(e.then)
         branch = e.else_
         while branch is not None:
             if isinstance(branch, A.Block):
                 text += "\n" + _ind(self.indent) + "else" + self._block_body(branch)
                 break
-            text += "\n" + _ind(self.indent) + "else " + self._if_head(branch)
+            text += "\n" + _ind(self.indent) + "else " + self._if_head(branch, True)
             text += self._block_body(branch.then)
             branch = branch.else_
         return text + "\n" + _ind(self.indent) + "end"
 
     _IfLet = _If
 
-    def _if_head(self, e: A.If | A.IfLet) -> str:
+    def _if_head(self, e: A.If | A.IfLet, at_line_end: bool = False) -> str:
+        """`at_line_end`: a block follows, so the condition ends its line (an `is T` there
+        needs no parentheses)."""
         if isinstance(e, A.IfLet):
-            return f"if let {print_pattern(e.pattern)} = {self.sub(e.value, 0, False)}"
-        return "if " + self.sub(e.condition, 0, False)
+            return f"if let {print_pattern(e.pattern)} = {self._head_expr(e.value, at_line_end)}"
+        return "if " + self._head_expr(e.condition, at_line_end)
+
+    def _head_expr(self, e: A.Expr, at_line_end: bool) -> str:
+        """The last expression of a block header: nothing follows it on the line, but an
+        open-ended one would still read the block's first line as its continuation."""
+        return self.sub(e, 0, at_line_end and not is_open_ended(e))
 
     def _inline_if(self, e: A.If | A.IfLet, tail: bool) -> str:
         then = _inline_branch(e.then.stmts[0], self.indent, tail and e.else_ is None)
@@ -461,7 +468,7 @@ class _ExprPrinter:
         return text
 
     def _Match(self, e: A.Match, tail: bool) -> str:
-        text = "match " + self.sub(e.subject, 0, False)
+        text = "match " + self._head_expr(e.subject, True)
         for arm in e.arms:
             text += "\n" + _ind(self.indent + 1) + self._match_arm(arm)
         return text + "\n" + _ind(self.indent) + "end"
@@ -499,7 +506,7 @@ class _ExprPrinter:
         return text + self._block_body(e.body) + "\n" + _ind(self.indent) + "end"
 
     def _While(self, e: A.While, tail: bool) -> str:
-        text = f"while{self._label(e.label)} {self.sub(e.condition, 0, False)}"
+        text = f"while{self._label(e.label)} {self._head_expr(e.condition, True)}"
         return text + self._block_body(e.body) + "\n" + _ind(self.indent) + "end"
 
     def _WhileLet(self, e: A.WhileLet, tail: bool) -> str:
