@@ -44,11 +44,27 @@ class RuntimeFrame:
     line: int | None = None
 
 
+# Set by `--color` / `--no-color` (`set_color`); None: decide per stream.
+_color_choice: bool | None = None
+
+
+def set_color(enabled: bool | None) -> None:
+    """Force colour on or off for every later `should_use_color` (a command's
+    `--color/--no-color` flag); None restores the per-stream decision."""
+    global _color_choice
+    _color_choice = enabled
+
+
 def should_use_color(stream: TextIO) -> bool:
     """Colour only for a terminal, and never when NO_COLOR is set (no-color.org) or the
-    terminal is dumb."""
+    terminal is dumb; FORCE_COLOR (any value but `0`) asks for colour even into a pipe. An
+    explicit `set_color` choice wins over all of these."""
+    if _color_choice is not None:
+        return _color_choice
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
+    if os.environ.get("FORCE_COLOR", "0") not in ("", "0"):
+        return True
     isatty = getattr(stream, "isatty", None)
     try:
         return bool(isatty and isatty())

@@ -128,7 +128,7 @@ def _collect_bound(node: Any, found: list[str]) -> None:
     if isinstance(node, ast.Let):
         found.extend(pattern_names(node.target))
     elif isinstance(node, ast.Assign) and isinstance(node.target, ast.Name):
-        found.append(node.target.name)
+        found.append(node.target.id)
     for child in _children(node):
         _collect_bound(child, found)
 

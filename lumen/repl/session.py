@@ -80,6 +80,19 @@ class ReplSession:
         """Run one entry or `:command`; False when it failed. Raises QuitRequest."""
         if not text.strip():
             return True
+        try:
+            return self._execute(text)
+        except (QuitRequest, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug of ours: the session goes on, no traceback
+            from lumen.driver import save_crash_report
+
+            where = save_crash_report(exc, "in the REPL")
+            detail = f"details in {where}" if where else "details printed above"
+            self._complain(f"lumen: internal error ({type(exc).__name__}); please report it; {detail}")
+            return False
+
+    def _execute(self, text: str) -> bool:
         command = parse_command(text)
         if command is None:
             return self.run_entry(text)
