@@ -394,3 +394,70 @@ def test_list_element_types_settle_after_later_appends() -> None:
     expected, result, _report = both(QUICKSORT, "qsort", [])  # list[?]: may stay in Python
     assert expected == ("", "[]")
     assert result in (expected, ("", "NO"))
+
+
+CLOSURES = """
+cell apply_all(xs: list[Int], f: fn(Int) -> Int) -> list[Int]
+  let mut out: list[Int] = []
+  for i in 0..length(xs)
+    out = append(out, f(xs[i]))
+  end
+  return out
+end
+
+cell fold(xs: list[Int], f: fn(Int, Int) -> Int, init: Int) -> Int
+  let mut acc = init
+  for i in 0..length(xs)
+    acc = f(acc, xs[i])
+  end
+  return acc
+end
+
+cell twice(x: Int) -> Int
+  return x * 2
+end
+
+cell run(n: Int, d: Int) -> Int
+  let mut xs: list[Int] = []
+  for i in 0..n
+    xs = append(xs, i)
+  end
+  let scale = 1.5
+  let mut total = 0
+  for r in 0..3
+    let k = r + 1
+    let ys = apply_all(xs, fn(x: Int) -> Int => x * k + to_int(scale))
+    let zs = apply_all(ys, twice)
+    total = total + fold(zs, fn(a: Int, b: Int) -> Int => (a + b) % d, 0)
+    total = total + fold(xs, fn(a: Int, b: Int) -> Int => a + length(ys) + b, 0)
+  end
+  return total
+end
+"""
+
+
+def test_closures_run_natively() -> None:
+    # `same` compiles natively and compares with the interpreter (value, output, errors)
+    assert same(CLOSURES, "run", 50, 1000003)[1].isdigit()
+
+
+def test_error_inside_a_native_lambda_has_the_interpreters_position() -> None:
+    result = same(CLOSURES, "run", 50, 0)  # `% d` with d = 0 inside the lambda
+    assert "division by zero" in result[1]
+
+
+def test_closure_arguments_from_python_enter_native_code() -> None:
+    module = module_of(CLOSURES)
+    options = VMOptions(max_depth=100_000, fast_tier=False)
+    vm = VM(module, options)
+    vm.jit_report = []
+    lambda_index = next(i for i, code in enumerate(vm.codes) if code.function.captures)
+    captured = Closure(vm.codes[lambda_index], (2, 1.5), "<lambda>")  # k, scale
+    reference = VM(module, options)
+    ref_code = reference.codes[module.entry_points["apply_all"]]
+    expected = outcome(lambda: reference.call(Closure(ref_code, (), ref_code.name),
+                                              [[1, 2, 3], captured]))
+    tier = NativeTier(vm, 0)
+    result = outcome(lambda: tier.hot(module.entry_points["apply_all"], ([1, 2, 3], captured)))
+    assert any(line.startswith("jit: compiled apply_all") for line in vm.jit_report), vm.jit_report
+    assert result == expected

@@ -22,10 +22,12 @@ from lumen.jit.native.types import (
     Inference,
     Refused,
     Spec,
+    is_fn,
     static_reason,
     value_type,
 )
 from lumen.lir.opcodes import Op
+from lumen.vm.values import Closure
 
 MAX_OSR_VARIANTS = 3  # different register types seen at one loop header
 SILENT = 1 << 62  # a counter value that never runs out
@@ -72,8 +74,8 @@ class NativeTier:
         code = self.vm.codes[index]
         types = tuple(value_type(v) for v in args)
         if None in types:
-            return self._refuse(index, f"{code.name}: an argument is not Int/Float/Bool "
-                                       "or a list of them")
+            return self._refuse(index, f"{code.name}: an argument is not Int/Float/Bool, "
+                                       "a list of them or a closure over them")
         try:
             spec = self.inference.function(index, types)  # type: ignore[arg-type]
             unit = self.backend.unit(spec)
@@ -184,6 +186,8 @@ def make_wrapper(unit: Any, arg_types: tuple[str, ...], fallback: Callable[..., 
             tests.append(f"type({name}) is float")
         elif t == "Bool":
             tests.append(f"type({name}) is bool")
+        elif is_fn(t):
+            tests.append(f"type({name}) is Closure and value_type({name}) == {t!r}")
         else:
             tests.append(f"type({name}) is list and value_type({name}) == {t!r}")
     signature = ", ".join(params)
@@ -192,6 +196,6 @@ def make_wrapper(unit: Any, arg_types: tuple[str, ...], fallback: Callable[..., 
               f"        return run(({signature}{',' if params else ''}), len(frames) + 1)\n"
               f"    return fallback({signature})\n")
     namespace: dict[str, Any] = {"run": unit.run, "frames": vm.frames, "fallback": fallback,
-                                 "value_type": value_type}
+                                 "value_type": value_type, "Closure": Closure}
     exec(compile(source, "<native wrapper>", "exec"), namespace)  # noqa: S102
     return namespace["native_cell"]  # type: ignore[no-any-return]

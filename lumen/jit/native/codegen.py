@@ -13,12 +13,13 @@ once; the Python side (`runtime.py`) turns it into the interpreter's exact error
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import llvmlite.ir as ir
 
 from lumen.jit.native import layout as L
-from lumen.jit.native.types import Spec, element, is_list
+from lumen.jit.native.types import Spec, element, fn_parts, fn_type, is_fn, is_list
 from lumen.lir.module import Function
 from lumen.lir.opcodes import Op
 
@@ -32,12 +33,17 @@ INT_MIN = -(2**63)
 PRINT_CB = ir.FunctionType(ir.VoidType(), [I64, I64])
 
 
+def is_ref(t: str) -> bool:
+    """Held as a pointer: a list, or a closure (the array of its captured values)."""
+    return is_list(t) or is_fn(t)
+
+
 def repr_of(t: str) -> ir.Type:
     if t == "Float":
         return F64
     if t == "Bool":
         return I1
-    if is_list(t):
+    if is_ref(t):
         return LISTP
     return I64  # Int, Null
 
@@ -193,8 +199,8 @@ class UnitBuilder:
         key = spec.key
         if key not in self.fns:
             fn = self.functions[spec.index]
-            suffix = "osr" if spec.osr_pc >= 0 else "_".join(a.replace("[", "L").replace(
-                "]", "").replace("?", "U") for a in spec.args)
+            suffix = "osr" if spec.osr_pc >= 0 else re.sub(r"\W", "_", "_".join(
+                a.replace("[", "L").replace("?", "U") for a in spec.args))
             # (remaining call depth, arguments) -> {result, failed}: the depth and the
             # error flag travel in registers, not through memory, on every call.
             args = [I64] + ([I64P] if spec.osr_pc >= 0 else [repr_of(t) for t in spec.args])
@@ -231,7 +237,7 @@ def encode(b: ir.IRBuilder, value: ir.Value, t: str) -> ir.Value:
         return b.bitcast(value, I64)
     if t == "Bool":
         return b.zext(value, I64)
-    if is_list(t):
+    if is_ref(t):
         return b.ptrtoint(value, I64)
     return value
 
@@ -241,7 +247,7 @@ def decode(b: ir.IRBuilder, raw: ir.Value, t: str) -> ir.Value:
         return b.bitcast(raw, F64)
     if t == "Bool":
         return b.icmp_signed("!=", raw, c64(0))
-    if is_list(t):
+    if is_ref(t):
         return b.inttoptr(raw, LISTP)
     return raw
 
@@ -361,7 +367,7 @@ class FunctionEmitter:
             init = states[spec.osr_pc]
             assert init is not None
             for reg, t in enumerate(init):
-                if t in ("Int", "Float", "Bool") or is_list(t):
+                if t in ("Int", "Float", "Bool") or is_ref(t):
                     raw = b.load(b.gep(regs, [c64(reg)]))
                     self.put(reg, t, decode(b, raw, t), fresh=False)
             b.branch(self.blocks[spec.osr_pc])
@@ -386,7 +392,7 @@ class FunctionEmitter:
         assert state is not None
         if op == Op.MOVE:
             t = state[bb]
-            if t in ("Int", "Float", "Bool", "Null") or is_list(t):
+            if t in ("Int", "Float", "Bool", "Null") or is_ref(t):
                 self.put(a, t, self.get_escaping(pc, bb), fresh=bb in self.spec.mutated)
         elif op in (Op.LOADI, Op.LOADK, Op.LOADBOOL, Op.LOADNULL):
             self.load_constant(pc, op, a, bb)
@@ -431,6 +437,12 @@ class FunctionEmitter:
             self.call_cell(pc, a, bb, c)
         elif op == Op.CALLBUILTIN:
             self.call_builtin(pc, a, str(self.fn.constants[bb]), c)
+        elif op == Op.CLOSURE:
+            self.make_closure(pc, a, bb, c, len(self.unit.functions[bb].captures))
+        elif op == Op.FUNCREF:
+            self.make_closure(pc, a, bb, 0, 0)
+        elif op == Op.CALL:
+            self.call_closure(pc, a, bb)
         elif op == Op.GETINDEX:
             lst, pos = self.get(pc, bb), self.get(pc, c)
             elem = element(state[bb])
@@ -647,12 +659,41 @@ class FunctionEmitter:
         state = self.spec.states[pc]
         assert state is not None
         arg_types = tuple(state[r] for r in range(a + 1, a + 1 + n))
-        callee = self.specs[(index, arg_types)]
-        target = self.unit.declare(callee)
         args = [self.get_escaping(pc, r) for r in range(a + 1, a + 1 + n)]
+        self.call_spec(pc, a, self.specs[(index, arg_types)], args)
+
+    def call_spec(self, pc: int, a: int, callee: Spec, args: list[ir.Value]) -> None:
+        target = self.unit.declare(callee)
         pair = self.b.call(target, [self.b.sub(self.remaining, c64(1))] + args)
         self.check_callee(pc, self.b.extract_value(pair, 1))
         self.put(a, callee.returns, self.b.extract_value(pair, 0), fresh=False)
+
+    def make_closure(self, pc: int, a: int, index: int, first: int, n: int) -> None:
+        """A closure value: a fresh array of its captured values (encoded like list items)."""
+        b, u = self.b, self.unit
+        state = self.spec.states[pc]
+        assert state is not None
+        types = tuple(state[r] for r in range(first, first + n))
+        array = b.call(u.list_new, [c64(n), c64(n)])
+        data = b.load(u.field(b, array, 2))
+        for k, t in enumerate(types):
+            value = self.get_escaping(pc, first + k)
+            b.store(encode(b, value, t), b.gep(data, [c64(k)]))
+        self.put(a, fn_type(index, types), array)
+
+    def call_closure(self, pc: int, a: int, n: int) -> None:
+        """Call a closure whose function is known from its type: a direct native call
+        with the arguments followed by the captured values."""
+        b = self.b
+        state = self.spec.states[pc]
+        assert state is not None
+        index, captured = fn_parts(state[a])
+        arg_types = tuple(state[r] for r in range(a + 1, a + 1 + n))
+        args = [self.get_escaping(pc, r) for r in range(a + 1, a + 1 + n)]
+        data = b.load(self.unit.field(b, self.get(pc, a), 2))
+        for k, t in enumerate(captured):
+            args.append(decode(b, b.load(b.gep(data, [c64(k)])), t))
+        self.call_spec(pc, a, self.specs[(index, arg_types + captured)], args)
 
     def call_builtin(self, pc: int, a: int, name: str, n: int) -> None:
         b, u = self.b, self.unit

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from lumen.jit.native import layout as L
-from lumen.jit.native.types import element, is_list
+from lumen.jit.native.types import element, fn_parts, is_fn, is_list
 from lumen.lir.opcodes import Op
 from lumen.vm import errors, ops
 from lumen.vm.errors import LumenRuntimeError
@@ -101,6 +101,22 @@ class Unit:
             ctypes.memmove(HEADER.from_address(address)[2], raw.buffer_info()[0], 8 * n)
         return address
 
+    def closure_in(self, closure: Any, t: str) -> int:
+        """A closure as native code holds it: a fresh array of its encoded captures."""
+        _index, types = fn_parts(t)
+        address = self.list_alloc(len(types)) or 0
+        if types:
+            raw = array("q", [self.encode(value, ct) for value, ct in zip(closure.captures, types)])
+            ctypes.memmove(HEADER.from_address(address)[2], raw.buffer_info()[0], 8 * len(types))
+        return address
+
+    def encode(self, value: Any, t: str) -> int:
+        if t == "Float":
+            return struct.unpack("<q", struct.pack("<d", value))[0]
+        if is_list(t):
+            return self.list_in(value, t)
+        return int(value)  # Int, Bool
+
     def list_out(self, address: int, t: str) -> list[Any]:
         n, _cap, data, _next = HEADER.from_address(address)
         if not n:
@@ -137,6 +153,8 @@ class Unit:
                     floats[k] = value
                 elif is_list(t):
                     buf[k] = self.list_in(value, t)
+                elif is_fn(t):
+                    buf[k] = self.closure_in(value, t)
                 elif t in ("Int", "Bool"):
                     buf[k] = value
             state[L.ERR_CODE] = 0

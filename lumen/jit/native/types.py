@@ -4,7 +4,8 @@ One function is specialised to the types of its arguments (or, for on-stack repl
 to the types of all registers at a loop header). A forward dataflow over instructions
 computes the type of every register before every pc until a fixpoint. Types are strings:
 `Int`, `Float`, `Bool`, `Null`, `list[T]` (`list[?]` while the element type is unknown,
-e.g. a fresh empty list) plus two markers: `UNSET` (not assigned on some path) and
+e.g. a fresh empty list), `fn<index>(T,...)` (a closure of function `index` whose captured
+values have the types T..., held natively as an array of them) plus two markers: `UNSET` (not assigned on some path) and
 `CONFLICT` (different types meet). A marker is fine in a register nobody reads; reading
 one makes the function refuse (`Refused` with a reason for `--verbose`).
 """
@@ -16,6 +17,7 @@ from typing import Any
 
 from lumen.lir.module import Function
 from lumen.lir.opcodes import OP_INFO, Op
+from lumen.vm.values import Closure
 
 UNSET = "unset"
 CONFLICT = "conflict"
@@ -34,6 +36,21 @@ class _Pending(Exception):
 
 def is_list(t: str) -> bool:
     return t.startswith("list[")
+
+
+def is_fn(t: str) -> bool:
+    return t.startswith("fn")
+
+
+def fn_type(index: int, captures: tuple[str, ...]) -> str:
+    return f"fn{index}({','.join(captures)})"
+
+
+def fn_parts(t: str) -> tuple[int, tuple[str, ...]]:
+    """(function index, capture types) of a closure type (captures are never closures)."""
+    head, _, rest = t[2:].partition("(")
+    inner = rest[:-1]
+    return int(head), tuple(inner.split(",")) if inner else ()
 
 
 def element(t: str) -> str:
@@ -72,6 +89,12 @@ def value_type(v: object) -> str | None:
         return "Float"
     if t is bool:
         return "Bool"
+    if t is Closure:
+        index = getattr(v.func, "index", None)  # type: ignore[attr-defined]
+        captures = tuple(value_type(c) for c in v.captures)  # type: ignore[attr-defined]
+        if index is None or any(c is None or is_fn(c) for c in captures):
+            return None
+        return fn_type(index, captures)  # type: ignore[arg-type]
     if t is list:
         elem = "?"
         for item in v:  # type: ignore[attr-defined]
@@ -123,7 +146,7 @@ SUPPORTED_OPS = frozenset({
     Op.SUBI, Op.MUL, Op.DIV, Op.MOD, Op.FLOORDIV, Op.NEG, Op.NOT, Op.JMP, Op.LTJF, Op.LEJF,
     Op.GTJF, Op.GEJF, Op.EQJF, Op.NEJF, Op.JMPF, Op.JMPT, Op.LT, Op.LE, Op.GT, Op.GE, Op.EQ,
     Op.NE, Op.CALLCELL, Op.CALLBUILTIN, Op.RETURN, Op.GETINDEX, Op.SETINDEX, Op.APPEND,
-    Op.NEWLIST, Op.NOP, Op.FORPREP, Op.FORNEXT,
+    Op.NEWLIST, Op.NOP, Op.FORPREP, Op.FORNEXT, Op.CLOSURE, Op.CALL, Op.FUNCREF,
 })
 COMPARE_JUMPS = (Op.LTJF, Op.LEJF, Op.GTJF, Op.GEJF, Op.EQJF, Op.NEJF)
 COMPARES = (Op.LT, Op.LE, Op.GT, Op.GE, Op.EQ, Op.NE)
@@ -132,12 +155,12 @@ ARITH = (Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.MOD, Op.FLOORDIV)
 
 def static_reason(function: Function) -> str | None:
     """Why `function` can never be compiled natively (None: it may be)."""
-    if function.is_generator or function.captures or function.variadic:
-        return "generator, closure or variadic cell"
+    if function.is_generator or function.variadic:
+        return "generator or variadic cell"
     for param in function.params:
         if param.has_default or param.variadic:
             return f"parameter {param.name} has a default"
-        if param.type and hint_type(param.type) is None:
+        if param.type and hint_type(param.type) is None and not param.type.startswith("fn"):
             return f"parameter {param.name}: {param.type} is not Int/Float/Bool or a list"
     for instr in function.code:
         if instr.op not in SUPPORTED_OPS:
@@ -191,7 +214,7 @@ class Inference:
         reason = static_reason(fn)
         if reason is not None:
             raise Refused(f"{fn.shown_name}: {reason}")
-        if len(args) != len(fn.params):
+        if len(args) != len(fn.params) + len(fn.captures):
             raise Refused(f"{fn.shown_name}: called with {len(args)} arguments")
         self.active[key] = ""
         try:
@@ -320,7 +343,7 @@ class Inference:
             t = s[a]
             if t == "?" and self.lenient:
                 raise _Pending
-            if not (is_value(t) or is_list(t)):
+            if not (is_value(t) or is_list(t)) or is_fn(t):
                 raise Refused(f"{name}: returns r{a} of type {t} at pc {pc}")
             return [(-1, t)]
         elif op == Op.CALLCELL:
@@ -330,6 +353,30 @@ class Inference:
             callee = self.function(b, arg_types)
             spec.callees.add((b, arg_types))
             for r in range(a + 1, a + 1 + c):
+                s[r] = UNSET
+            s[a] = callee.returns
+        elif op == Op.CLOSURE:  # R[A] := closure of function B capturing R[C...]
+            n = len(self.functions[b].captures)
+            captured = tuple(self._read(fn, pc, s, r) for r in range(c, c + n))
+            if any(is_fn(t) for t in captured):
+                raise Refused(f"{name}: a closure capturing a closure at pc {pc}")
+            s[a] = fn_type(b, captured)
+        elif op == Op.FUNCREF:  # a cell as a value: a closure without captures
+            s[a] = fn_type(b, ())
+        elif op == Op.CALL:  # R[A] := R[A](R[A+1..A+B])
+            callee_type = self._read(fn, pc, s, a)
+            if not is_fn(callee_type):
+                raise Refused(f"{name}: calling {callee_type} at pc {pc}")
+            arg_types = tuple(self._read(fn, pc, s, r) for r in range(a + 1, a + 1 + b))
+            if self.lenient and any("?" in t for t in arg_types):
+                raise _Pending
+            index, captured = fn_parts(callee_type)
+            target = self.functions[index]
+            if len(target.params) != b:
+                raise Refused(f"{name}: {target.shown_name} called with {b} arguments")
+            callee = self.function(index, arg_types + captured)
+            spec.callees.add((index, arg_types + captured))
+            for r in range(a + 1, a + 1 + b):
                 s[r] = UNSET
             s[a] = callee.returns
         elif op == Op.CALLBUILTIN:
@@ -349,14 +396,14 @@ class Inference:
             tl = self._read(fn, pc, s, a)
             need(b, ("Int",))
             tv = self._read(fn, pc, s, c)
-            if not is_list(tl) or join(tl, f"list[{tv}]") == CONFLICT:
+            if not is_list(tl) or is_fn(tv) or join(tl, f"list[{tv}]") == CONFLICT:
                 raise Refused(f"{name}: {tl}[Int] = {tv} at pc {pc}")
             s[a] = join(tl, f"list[{tv}]")
             mutated.add(a)
         elif op == Op.APPEND:
             tl = self._read(fn, pc, s, a)
             tv = self._read(fn, pc, s, b)
-            if not is_list(tl) or join(tl, f"list[{tv}]") == CONFLICT:
+            if not is_list(tl) or is_fn(tv) or join(tl, f"list[{tv}]") == CONFLICT:
                 raise Refused(f"{name}: append({tl}, {tv}) at pc {pc}")
             s[a] = join(tl, f"list[{tv}]")
             mutated.add(a)
@@ -364,8 +411,8 @@ class Inference:
             elem = "?"
             for r in range(b, b + c):
                 t = self._read(fn, pc, s, r)
-                if t == "Null":
-                    raise Refused(f"{name}: list of null at pc {pc}")
+                if t == "Null" or is_fn(t):
+                    raise Refused(f"{name}: list of {t} at pc {pc}")
                 elem = t if elem == "?" else join(elem, t)
                 if elem == CONFLICT:
                     raise Refused(f"{name}: list of mixed types at pc {pc}")
@@ -420,6 +467,9 @@ def _pending_successors(fn: Function, pc: int, s: list[str]) -> list[tuple[int, 
         return [(nxt, s), (c, done)]
     if op == Op.CALLCELL:
         for r in range(a + 1, a + 1 + c):
+            s[r] = UNSET
+    if op == Op.CALL:
+        for r in range(a + 1, a + 1 + b):
             s[r] = UNSET
     if op == Op.FORPREP:
         s[a + 1] = "Int"

@@ -15,7 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from lumen.jit.pytier.emit import Unsupported, compile_source, param_hints, safe_name
+from lumen.jit.pytier.emit import (
+    Unsupported,
+    compile_source,
+    observed_hints,
+    param_hints,
+    safe_name,
+)
+from lumen.jit.pytier.inference import Kinds
 from lumen.vm.frames import Code
 from lumen.vm.values import BuiltinRef, Closure
 
@@ -33,8 +40,8 @@ class PyTier:
         self.codes: tuple[Code, ...] = vm.codes
         self.reasons: dict[int, str] = {}  # function index -> why it stays interpreted
         self.sources: dict[int, str] = {}
-        self.pcs: dict[int, list[int]] = {}  # function index -> pc per Python line
-        self.generic_pcs: dict[int, list[int]] = {}  # the same for `_G{index}`
+        # generated function name (`F3`, `G3`, `E3`, `GE3`) -> LIR pc per Python line
+        self.line_tables: dict[str, list[int]] = {}
         self.compiled: dict[int, Callable[..., Any] | None] = {}
         native = getattr(vm, "native", None)
         threshold = native.threshold if native is not None else _NEVER
@@ -68,11 +75,8 @@ class PyTier:
             hints = param_hints(code)
             if hints:
                 # Arguments that fail the entry guard on declared types run this one.
-                source, self.generic_pcs[index] = compile_source(self, code, native)
-                self.ns[f"_G{index}"] = self._exec(code, source, f"G{index}")
-            source, pcs = compile_source(self, code, native, hints=hints)
-            self.pcs[index] = pcs
-            fn = self._exec(code, source, f"F{index}")
+                self.ns[f"_G{index}"] = self._define(code, native, False, None)
+            fn = self._define(code, native, False, hints)
         except Unsupported as exc:
             self.reasons[index] = str(exc)
             return None
@@ -81,7 +85,6 @@ class PyTier:
             return None
         if not native:
             self.counters[index] = _NEVER
-        self.sources[index] = source
         self.compiled[index] = fn
         code.fast = fn
         self.ns[f"C{index}"] = fn
@@ -150,15 +153,17 @@ class PyTier:
         if type(fn) is Closure:
             code = fn.func
             if len(args) == code.nparams and not code.variadic:
-                entry = self.entry_for(code)
+                entry = self.entry_for(code, args, fn.captures)
                 if entry is not None:
                     self.ns[f"_ic{site}"] = code
                     self.ns[f"_ie{site}"] = entry
                     return entry(*args, fn.captures)
         return self.vm._call_value(fn, args, None)
 
-    def entry_for(self, code: Code) -> Callable[..., Any] | None:
-        """The closure entry of a compiled cell (compiled on first use), or None."""
+    def entry_for(self, code: Code, args: list[Any] | None = None,
+                  captures: tuple[Any, ...] = ()) -> Callable[..., Any] | None:
+        """The closure entry of a compiled cell (compiled on first use), or None. It is
+        specialised to the kinds of `args` and `captures` (the first call's) behind a guard."""
         index = code.index
         if index in self.entries:
             return self.entries[index]
@@ -166,14 +171,22 @@ class PyTier:
         if self.compile(code) is None:
             return None
         native = self.counters[index] != _NEVER
-        hints = param_hints(code)
+        hints = observed_hints(code, args or [], captures)
         if hints:
-            source, _pcs = compile_source(self, code, native, entry=True)
-            self.ns[f"_GE{index}"] = self._exec(code, source, f"GE{index}")
-        source, _pcs = compile_source(self, code, native, entry=True, hints=hints)
-        entry = self._exec(code, source, f"E{index}")
+            self.ns[f"_GE{index}"] = self._define(code, native, True, None)
+        entry = self._define(code, native, True, hints)
         self.entries[index] = entry
         return entry
+
+    def _define(self, code: Code, native: bool, entry: bool,
+                hints: Kinds | None) -> Callable[..., Any]:
+        """Compiles one variant of `code` and records its line table (and, for `F`, its
+        source: `lumen run --verbose` and tests read it)."""
+        name, source, pcs = compile_source(self, code, native, entry=entry, hints=hints)
+        self.line_tables[name] = pcs
+        if name.startswith("F"):
+            self.sources[code.index] = source
+        return self._exec(code, source, name)
 
     def _exec(self, code: Code, source: str, name: str) -> Callable[..., Any]:
         """Runs `source` in the shared namespace and takes the function `name` out of it."""

@@ -237,6 +237,33 @@ def param_hints(code: Code) -> Kinds:
     return hints
 
 
+def observed_hints(code: Code, args: list[Any], captures: tuple[Any, ...]) -> Kinds:
+    """param_hints plus the kinds of the values a closure entry first runs with: captured
+    values and undeclared parameters (a lambda's captures have no declared type). The
+    guard checks them on every entry; other values run the generic version."""
+    if code.variadic:
+        return {}
+    hints = param_hints(code)
+    params = code.function.params
+    for reg, value in enumerate(args):
+        if reg < len(params) and not params[reg].type and not params[reg].has_default:
+            _observe(hints, reg, value)
+    for offset, value in enumerate(captures):
+        _observe(hints, len(params) + offset, value)
+    return hints
+
+
+_OBSERVED_KINDS = {int: "int", float: "float", bool: "bool", str: "str", list: "list"}
+
+
+def _observe(hints: Kinds, reg: int, value: Any) -> None:
+    kind = _OBSERVED_KINDS.get(type(value))
+    if kind == "int" and not -9223372036854775808 <= value <= 9223372036854775807:
+        return
+    if kind is not None:
+        hints[reg] = kind
+
+
 def _guard_test(reg: int, kind: str) -> str:
     x = r(reg)
     test = f"type({x}) is {kind}"
@@ -246,17 +273,17 @@ def _guard_test(reg: int, kind: str) -> str:
 
 
 def compile_source(tier: PyTier, code: Code, native: bool, entry: bool = False,
-                   hints: Kinds | None = None) -> tuple[str, list[int]]:
-    """(source defining `F{index}`, pc per Python line number).
+                   hints: Kinds | None = None) -> tuple[str, str, list[int]]:
+    """(name of the defined function, its source, pc per Python line number).
 
-    `entry`: the closure entry `E{index}(params..., captures)` instead, which unpacks the
-    captured values itself (call sites of function values use it). Both variants have the
-    same line numbering, so one line table serves both.
+    `entry`: the closure entry `E{index}(params..., captures)` instead of `F{index}`, which
+    unpacks the captured values itself (call sites of function values use it).
 
-    `hints` (param_hints): parameter kinds the body may trust; one guard on entry sends any
-    other arguments to the generic version `_G{index}` / `_GE{index}` (compiled without
-    hints), before the `try:` so its errors are annotated once. Without hints the source
-    defines `G{index}` / `GE{index}`, annotated with the generic line table."""
+    `hints` (param_hints, observed_hints): register kinds the body may trust; one guard on
+    entry sends any other arguments to the generic version `_G{index}` / `_GE{index}`
+    (compiled without hints), before the `try:` so its errors are annotated once. Without
+    hints the source defines `G{index}` / `GE{index}`. Every variant has its own line table,
+    named like the function (`_annotate` is told which)."""
     check_supported(code)
     e = Emit(tier, code)
     e.native = native
@@ -277,18 +304,20 @@ def compile_source(tier: PyTier, code: Code, native: bool, entry: bool = False,
     if uses_pending:
         rest.append("_t")
     init = " = ".join(rest) + " = None" if rest else "pass"
-    prefix = "G" if generic else ""
+    name = ("G" if generic else "") + ("E" if entry else "F") + str(code.index)
+    if not entry and generic:
+        name = f"G{code.index}"
     if entry:
         params = "".join(r(i) + ", " for i in range(nparams)) + "_cp"
-        header.append((0, f"def {prefix}E{code.index}({params}):"))
+        header.append((0, f"def {name}({params}):"))
+        if nargs > nparams:  # captured values first: the guard may test them too
+            header.append((0, "    " + "".join(r(i) + ", " for i in range(nparams, nargs))
+                           + "= _cp"))
         if hints:
             header.append((0, _guard(hints, f"_GE{code.index}({params})")))
-        if nargs > nparams:
-            unpack = "".join(r(i) + ", " for i in range(nparams, nargs)) + "= _cp"
-            init = unpack if init == "pass" else f"{unpack}; {init}"
     else:
         params = ", ".join(r(i) for i in range(nargs))
-        header.append((0, f"def {prefix or 'F'}{code.index}({params}):"))
+        header.append((0, f"def {name}({params}):"))
         if hints:
             header.append((0, _guard(hints, f"_G{code.index}({params})")))
     header.append((0, "    " + init))
@@ -301,10 +330,10 @@ def compile_source(tier: PyTier, code: Code, native: bool, entry: bool = False,
                           f"            return _o"))
     header.append((0, "    try:"))
     footer = [(0, "    except _LRE as _e:"),
-              (0, f"        _annotate(_e, {code.index}, {generic})"),
+              (0, f"        _annotate(_e, {code.index}, '{name}')"),
               (0, "        raise"),
               (0, "    except _PYERRORS as _e:"),
-              (0, f"        raise _internal(_e, {code.index}, {generic}) from None")]
+              (0, f"        raise _internal(_e, {code.index}, '{name}') from None")]
     lines: list[tuple[int, str]] = []
     for pc, text in header + body + footer:
         for part in text.split("\n"):
@@ -315,7 +344,7 @@ def compile_source(tier: PyTier, code: Code, native: bool, entry: bool = False,
         import sys
 
         sys.stderr.write(f"# pytier: {code.name} (f{code.index})\n{source}\n")
-    return source, pcs
+    return name, source, pcs
 
 
 def _guard(hints: Kinds, call: str) -> str:

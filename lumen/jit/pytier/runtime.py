@@ -104,20 +104,20 @@ def build_namespace(tier: PyTier) -> dict[str, Any]:
     vm = tier.vm
     codes = vm.codes
 
-    def annotate(exc: LumenRuntimeError, index: int, generic: bool = False) -> None:
+    def annotate(exc: LumenRuntimeError, index: int, variant: str) -> None:
         code = codes[index]
         tb = exc.__traceback__
-        pcs = (tier.generic_pcs if generic else tier.pcs)[index]
+        pcs = tier.line_tables[variant]
         pc = pcs[tb.tb_lineno] if tb is not None and tb.tb_lineno < len(pcs) else 0
         line, column = code.line_at(pc)
         if exc.line is None:
             exc.file, exc.line, exc.column = code.file, line, column
         exc.lumen_stack.append((code.name, code.file, line))
 
-    def internal(exc: BaseException, index: int, generic: bool = False) -> LumenRuntimeError:
+    def internal(exc: BaseException, index: int, variant: str) -> LumenRuntimeError:
         error = errors.internal(f"{type(exc).__name__}: {exc}")
         error.__traceback__ = exc.__traceback__
-        annotate(error, index, generic)
+        annotate(error, index, variant)
         error.__traceback__ = None
         return error
 
