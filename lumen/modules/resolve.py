@@ -37,12 +37,13 @@ def project_root(file: Path) -> Path | None:
 
 @cache
 def std_directory() -> Path | None:
-    """The standard library folder: `lumen/std` in an installed package, else `std/` next
-    to the `lumen` package (a source checkout or an editable install)."""
+    """The standard library folder: `lumen/std` in an installed package (in the repository
+    a symlink to the top-level `std/`, so that setuptools ships it as package data), else
+    `std/` next to the `lumen` package."""
     package = Path(__file__).resolve().parent.parent
     for candidate in (package / STD_PACKAGE, package.parent / STD_PACKAGE):
         if candidate.is_dir():
-            return candidate
+            return candidate.resolve()  # the real folder: paths shown are std/…
     return None
 
 
