@@ -14,7 +14,7 @@ from lumen.diagnostics import Diagnostic, ErrorCode, Span
 from lumen.sema import messages
 from lumen.sema.builtin_types import BUILTIN_EFFECTS
 from lumen.sema.symbols import SymbolTable
-from lumen.sema.walk import BodyScan
+from lumen.sema.walk import BodyScan, children
 from lumen.syntax import ast
 
 # Effects that never need a grant (§11.2); declared effects are added per program.
@@ -24,6 +24,7 @@ NONDETERMINISTIC = frozenset(
     {"random", "time", "http", "llm", "fs", "database", "email", "mcp", "external"}
 )
 _STATEFUL_PROCESS_KINDS = frozenset({"memory", "machine"})
+_HOISTED = (ast.CellDecl, ast.RecordDecl, ast.EnumDecl)  # as lumen.sema.walk
 
 
 @dataclass(slots=True)
@@ -57,9 +58,36 @@ class _Collector:
     def add(self, effect: str, cause: str, node: ast.Node) -> None:
         self.info.direct.setdefault(effect.lower(), Evidence(cause, node.span))
 
-    def visit(self, scan: BodyScan) -> None:
+    def visit(self, scan: BodyScan, body: ast.Node | None = None) -> None:
         for site in scan.effect_sites:
             self.visit_one(site)
+        if body is not None and self.symbols.tools:
+            self.tool_values(body)
+
+    def tool_values(self, body: ast.Node) -> None:
+        """A tool alias used as a value (`let f = Chat`, `apply(Chat, q)`) carries the
+        tool's effect where it is named: a call through the value cannot be traced back."""
+        tools = self.symbols.tools
+        called: set[int] = set()  # Name nodes that are the callee (or owner) of a call
+        stack = [body]
+        while stack:
+            node = stack.pop()
+            cls = type(node)
+            if cls in _HOISTED and node is not body:
+                continue  # nested declarations are collected on their own
+            if cls is ast.Call:
+                callee = node.callee  # type: ignore[attr-defined]
+                if isinstance(callee, ast.Attr):
+                    callee = callee.value
+                called.add(id(callee))
+            elif cls is ast.Attr:
+                called.add(id(node.value))  # type: ignore[attr-defined]
+            elif cls is ast.Name:
+                name = node.id  # type: ignore[attr-defined]
+                if name in tools and name not in self.locals and id(node) not in called:
+                    self.add(tool_effect(self.symbols, name), messages.cause_tool_call(name),
+                             node)
+            stack.extend(reversed(list(children(node))))
 
     def visit_one(self, node: ast.Node) -> None:
         if isinstance(node, ast.Emit | ast.Yield):
@@ -160,14 +188,18 @@ class EffectChecker:
             if cell.decl.body is not None:
                 scan = self.symbols.scan_of(cell.decl.body)
                 locals_ = scan.binders | {p.name for p in cell.decl.params}
-                _Collector(self.symbols, info, locals_).visit(scan)
+                _Collector(self.symbols, info, locals_).visit(scan, cell.decl.body)
             self.cells[name] = info
         statements = self.symbols.top_level_statements
         if statements:
             main_name = "__script_main" if "main" in self.cells else "main"
             scan = self.symbols.top_level_scan
             info = CellEffects(main_name, statements[0].span, None, None)
-            _Collector(self.symbols, info, scan.binders).visit(scan)
+            collector = _Collector(self.symbols, info, scan.binders)
+            collector.visit(scan)
+            if self.symbols.tools:
+                for statement in statements:
+                    collector.tool_values(statement)
             self.cells[main_name] = info
 
     def contribution(self, callee: str) -> frozenset[str]:

@@ -34,6 +34,7 @@ from lumen.vm.options import DEFAULT_JIT_THRESHOLD, VMOptions
 from lumen.vm.processes import ProcessRuntime
 from lumen.vm.render import display, plain
 from lumen.vm.scheduler import Scheduler
+from lumen.vm.tool_calls import call_tool_value
 from lumen.vm.values import (
     INT_MAX,
     INT_MIN,
@@ -41,6 +42,7 @@ from lumen.vm.values import (
     Closure,
     Composed,
     Record,
+    ToolRef,
     Variant,
     truthy,
     type_of,
@@ -77,6 +79,10 @@ class VM:
         self.tools = tools
         self.builtins = all_builtins()
         self.builtin_constants = BUILTIN_CONSTANTS
+        if module.tools:  # a tool alias named as a value is a callable ToolRef (§12.2)
+            from lumen.vm.tool_calls import tool_values
+
+            self.builtin_constants = {**BUILTIN_CONSTANTS, **tool_values(module)}
         self.codes = tuple(Code(f, i, f.file or module.file, self.builtins.get)
                            for i, f in enumerate(module.functions))
         self.cell_codes = {name: self.codes[i] for name, i in module.entry_points.items()}
@@ -168,6 +174,8 @@ class VM:
             return self._call_builtin(fn_value.name, list(args), None)
         if t is Composed:
             return self.call(fn_value.second, [self.call(fn_value.first, args)])
+        if t is ToolRef:
+            return call_tool_value(self, fn_value, list(args), None)
         raise errors.type_error(f"cannot call {display(fn_value)}")
 
     # ------------------------------------------------------------------ entry
@@ -666,6 +674,8 @@ class VM:
             if fast is not None:
                 return fast(*regs[:code.nparams + code.ncaptures])
             return self._run_frame(code, regs)
+        if t is ToolRef:
+            return call_tool_value(self, fn, args, named)
         raise errors.type_error(f"cannot call {display(fn)}")
 
     def _push(self, frame: Frame, callee: Code, regs: list[Any], ret: int) -> None:

@@ -34,12 +34,12 @@ from lumen.vm.errors import LumenRuntimeError
 from lumen.vm.frames import Frame, bind_arguments
 from lumen.vm.interpreter_slow import handles
 from lumen.vm.render import display
-from lumen.vm.values import BuiltinRef, Closure, Composed, Future, LSet, Record
+from lumen.vm.values import FUNCTION_TYPES, Closure, Future, LSet, Record
 
 if TYPE_CHECKING:
     from lumen.vm.interpreter import VM
 
-CALLABLES = (Closure, BuiltinRef, Composed)
+CALLABLES = FUNCTION_TYPES
 
 
 class FiberParked(Exception):

@@ -20,9 +20,10 @@ from lumen.lir.opcodes import Op
 from lumen.vm import errors
 from lumen.vm.frames import Frame
 from lumen.vm.interpreter_slow import handles
-from lumen.vm.values import LSet, fits_i64
+from lumen.vm.values import LSet, ToolRef, fits_i64
 
 if TYPE_CHECKING:
+    from lumen.lir.module import Module
     from lumen.vm.interpreter import VM
 
 NO_SESSION_HINT = ("map the tool id to a provider in lumen.toml: [providers] \"{tool}\" = "
@@ -67,7 +68,7 @@ def argument_map(shape: tuple[str, ...], values: list[Any]) -> dict[str, Any]:
     return args
 
 
-def call_tool(vm: VM, frame: Frame, pc: int, alias: str, args: dict[str, Any],
+def call_tool(vm: VM, frame: Frame | None, pc: int, alias: str, args: dict[str, Any],
               member: str = "", schema: dict[str, Any] | None = None) -> Any:
     """Run one tool call for the instruction before `pc`; returns its Lumen value.
     `member`: the call was `alias.member(…)`, a call of the tool `ID.member`. `schema`: the
@@ -84,12 +85,14 @@ def call_tool(vm: VM, frame: Frame, pc: int, alias: str, args: dict[str, Any],
     if session is None:
         raise errors.tool_error(f"no provider configured for tool {tool_id}",
                                 NO_SESSION_HINT.format(tool=tool_id))
-    line, column = frame.code.line_at(pc - 1)
+    line, column = frame.code.line_at(pc - 1) if frame is not None else (0, 0)
+    file, cell = (frame.code.file, frame.code.name) if frame is not None \
+        else (vm.module.file, "")
     from lumen.runtime.calls import ToolCall, ToolError
 
     call = ToolCall(alias, tool_id, version,
                     {key: to_json_data(value) for key, value in args.items()},
-                    policy, frame.code.file, line, column, frame.code.name)
+                    policy, file, line, column, cell)
     try:
         if schema is not None:
             return session.call_tool(call, schema=schema)
@@ -100,6 +103,22 @@ def call_tool(vm: VM, frame: Frame, pc: int, alias: str, args: dict[str, Any],
         return from_json(result)
     except ValueError as exc:
         raise errors.tool_error(f"tool execution failed: {exc}") from None
+
+
+def tool_values(module: Module) -> dict[str, ToolRef]:
+    """Every tool alias of the module as a value (the VM's globals, §12.2)."""
+    return {alias: ToolRef(alias) for alias in module.tools}
+
+
+def call_tool_value(vm: VM, ref: ToolRef, args: list[Any],
+                    named: dict[str, Any] | None) -> Any:
+    """A call through a tool alias used as a value (`let f = Chat` … `f(prompt: q)`): the
+    same argument map and grants as `Chat(prompt: q)`. The call site is the innermost
+    interpreted frame's current instruction (a faster tier keeps no frame: its caller's)."""
+    mapped: dict[str, Any] = {f"arg{k}": value for k, value in enumerate(args)}
+    mapped.update(named or {})
+    frame = vm.frames[-1] if vm.frames else None
+    return call_tool(vm, frame, frame.pc if frame is not None else 0, ref.alias, mapped)
 
 
 def call_bound_tool(vm: VM, frame: Frame, pc: int, alias: str, names: tuple[str, ...],

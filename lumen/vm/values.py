@@ -137,6 +137,25 @@ class BuiltinRef:
         return f"BuiltinRef({self.name!r})"
 
 
+class ToolRef:
+    """A tool alias named as a value (`let f = Chat`): calling it is a call of the tool
+    under the alias's grants (lumen/vm/tool_calls.py)."""
+
+    __slots__ = ("alias",)
+
+    def __init__(self, alias: str) -> None:
+        self.alias = alias
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is ToolRef and other.alias == self.alias
+
+    def __hash__(self) -> int:
+        return hash(("ToolRef", self.alias))
+
+    def __repr__(self) -> str:
+        return f"ToolRef({self.alias!r})"
+
+
 class Composed:
     """`first ~> second`: calling it computes `second(first(x))`."""
 
@@ -203,7 +222,7 @@ class TraceRef:
         return f"TraceRef({self.trace_id!r}, {self.position})"
 
 
-FUNCTION_TYPES = (Closure, BuiltinRef, Composed)
+FUNCTION_TYPES = (Closure, BuiltinRef, Composed, ToolRef)
 
 
 def is_callable_value(v: object) -> bool:
@@ -287,6 +306,7 @@ _SIMPLE_KIND_NAMES: dict[type, str] = {
     Closure: "Closure",
     BuiltinRef: "Closure",
     Composed: "Closure",
+    ToolRef: "Closure",
     Future: "Future",
     TraceRef: "TraceRef",
 }
@@ -383,6 +403,8 @@ def eq_key(v: object) -> Any:
         return ("K", eq_key(v.first), eq_key(v.second))  # type: ignore[union-attr]
     if t is BuiltinRef:
         return ("N", v.name)  # type: ignore[union-attr]
+    if t is ToolRef:
+        return ("T", v.alias)  # type: ignore[union-attr]
     if t is Future:
         return ("U", v.id)  # type: ignore[union-attr]
     if t is TraceRef:
@@ -458,4 +480,6 @@ def function_name(v: object) -> str:
         return v.name  # type: ignore[union-attr]
     if type(v) is BuiltinRef:
         return v.name  # type: ignore[union-attr]
+    if type(v) is ToolRef:
+        return v.alias  # type: ignore[union-attr]
     return "<lambda>"
