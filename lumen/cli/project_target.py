@@ -31,6 +31,8 @@ def project_entry(command: str, file: str | None, as_json: bool = False) -> tupl
                          f"Error: {target.usage_problem}\n")
         return None, EXIT_USAGE
     print_diagnostics(target.diagnostics, None)
-    if as_json and target.diagnostics:
+    if as_json and command == "check":  # check --json: the array of diagnostics
+        write_json_line([d.to_json() for d in target.diagnostics])
+    elif as_json and target.diagnostics:  # run --json: the failure object
         write_json_line(compile_failure_json(target.diagnostics[0]))
     return None, EXIT_COMPILE_ERROR

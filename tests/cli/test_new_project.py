@@ -3,6 +3,7 @@ it `lumen run` and `lumen check` need no FILE (acceptance 2 of issue 7)."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -86,3 +87,11 @@ def test_missing_entry_file_names_it(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "the project's entry file app/start.lm does not exist" in result.stderr
     assert '"code": "E0900"' in result.stdout.splitlines()[-1]
+
+
+def test_check_json_reports_manifest_problems_as_an_array(tmp_path: Path) -> None:
+    (tmp_path / "lumen.toml").write_text('[package]\nname = "nope"\n')
+    result = lumen("check", "--json", cwd=tmp_path)
+    assert result.returncode == 1
+    (diagnostic,) = json.loads(result.stdout.splitlines()[-1])
+    assert (diagnostic["code"], diagnostic["line"], diagnostic["column"]) == ("E0902", 2, 1)
