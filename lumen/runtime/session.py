@@ -62,6 +62,8 @@ class RunSession:
         # Totals for `lumen run --verbose` and the run_end event.
         self.calls = 0
         self.failures = 0
+        # The seq of the run's last event, recorded or (replaying) re-enacted: trace_ref().
+        self.position = -1
         self.usage = UsageLedger(provider_prices(config.provider_settings), config.max_tokens)
 
     # ------------------------------------------------------------------ tool calls
@@ -172,6 +174,7 @@ class RunSession:
     def _record(self, call: ToolCall, *, result: ToolResult | None = None,
                 error: ToolError | None = None, latency_ms: int | None = None,
                 schema: Any = None) -> None:
+        self.position += 1
         if self.trace is not None:
             typed = {} if schema is None else {"schema": schema}
             self.trace.tool_call(call, result=result, error=error, latency_ms=latency_ms,
@@ -179,8 +182,23 @@ class RunSession:
 
     def event(self, kind: str, **fields: Any) -> None:
         """Record a run/cell/effect/error event (nothing without a trace)."""
+        self.position += 1
         if self.trace is not None:
             self.trace.event(kind, **fields)
+
+    @property
+    def records_events(self) -> bool:
+        """Whether events matter: a trace is written, or a replay re-enacts one (whose
+        positions trace_ref() must reproduce)."""
+        return self.trace is not None or self.replayer is not None
+
+    def trace_ref(self) -> tuple[str, int]:
+        """(run id, seq of the last event) for the builtin trace_ref(); ("", -1) untraced."""
+        if self.trace is not None:
+            return self.trace.run_id, self.position
+        if self.replayer is not None:
+            return self.replayer.run_id, self.position
+        return "", -1
 
     @property
     def tokens_in(self) -> int:

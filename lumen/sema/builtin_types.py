@@ -32,7 +32,7 @@ regex_replace remove replace reverse round set_env sha256 sha512 sin size sizeof
 snake_case sort sort_asc sort_by sort_desc split sqrt starts_with str string string_concat
 substring sum take tan tcp_close tcp_connect tcp_listen tcp_recv tcp_send timestamp
 title_case to_float to_int to_json to_list to_set to_string toml_encode toml_parse
-trim trim_end trim_start type type_of udp_bind udp_recv udp_send unique unwrap unwrap_or upper
+trace_ref trim trim_end trim_start type type_of udp_bind udp_recv udp_send unique unwrap unwrap_or upper
 url_decode url_encode uuid uuid_v4 validate values walk_dir window wrapping_add wrapping_mul
 wrapping_sub write_file zip
 spawn parallel race vote select timeout sleep

@@ -151,10 +151,11 @@ def from_json(value: Any) -> Any:
 
 
 def record_effect(vm: VM, frame: Frame, pc: int, effect_op: str, args: list[Any]) -> None:
-    """An `effect` trace event for a `perform` (nothing unless the run records a trace):
+    """An `effect` trace event for a `perform` (nothing unless the run records a trace or
+    re-enacts one):
     the effect operation, the performing cell, its call site and its arguments as JSON."""
     session = vm.tools
-    if getattr(session, "trace", None) is None:
+    if not getattr(session, "records_events", False):
         return
     from lumen.vm.builtins.data_formats import to_json_data
 

@@ -64,3 +64,36 @@ def test_an_untraced_run_records_nothing(workdir: Path,
     assert not (workdir / "tr").exists()
     assert not (workdir / ".lumen").exists()
     assert len(capsys.readouterr().out.splitlines()[0]) == 64  # the sha256 digest
+
+
+REF_PROGRAM = """\
+use tool crypto.sha256 as Sha
+grant Sha
+
+cell main()
+  print(trace_ref())
+  print(Sha(text: "x"))
+  print(trace_ref())
+end
+"""
+
+
+def test_trace_ref_names_the_run_and_position_and_replays_identically(
+        workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (workdir / "ref.lm").write_text(REF_PROGRAM)
+    assert run_cli(["run", "ref.lm", "--trace-dir", "tr"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    (path,) = trace_files("tr")
+    # run_start (0), cell_start (1), then the tool call (2).
+    assert out[0] == f"<trace_ref:{path.stem}:1>"
+    assert out[2] == f"<trace_ref:{path.stem}:2>"
+    assert read_trace(path).events[2]["kind"] == "tool_call"
+    assert run_cli(["run", "ref.lm", "--trace-dir", "tr", "--replay", path.stem]) == 0
+    assert capsys.readouterr().out.splitlines() == out
+
+
+def test_trace_ref_without_a_trace(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (workdir / "plain.lm").write_text("cell main()\n  print(trace_ref())\n"
+                                      "  print(type_of(trace_ref()))\nend\n")
+    assert run_cli(["run", "plain.lm"]) == 0
+    assert capsys.readouterr().out == "<trace_ref::-1>\nTraceRef\n"

@@ -1,4 +1,4 @@
-"""Data integrity helpers (§10.16): diff, patch, redact, validate."""
+"""Data integrity helpers (§10.16): diff, patch, redact, validate, trace_ref."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from lumen.vm.builtins.common import MISSING, sequence, text
 from lumen.vm.builtins.registry import builtin
-from lumen.vm.values import LSet, Record, values_equal
+from lumen.vm.values import LSet, Record, TraceRef, values_equal
 
 
 def _field_changes(a: dict[str, Any], b: dict[str, Any], label: str) -> list[dict[str, Any]]:
@@ -103,3 +103,14 @@ def validate(x: Any = None, schema: Any = MISSING) -> bool:
     if schema is MISSING:
         return x is not None
     return validates(x, schema)
+
+
+@builtin("trace_ref", context=True)
+def trace_ref(vm: Any) -> TraceRef:
+    """§16.11: the run id and the sequence number of the run's last trace event (a replay
+    gives the recorded run's id and the same positions); a run without a trace: `("", -1)`."""
+    session = getattr(vm, "tools", None)
+    if session is None:
+        return TraceRef("", -1)
+    run_id, position = session.trace_ref()
+    return TraceRef(run_id, position)
