@@ -40,8 +40,22 @@ def print_diagnostics(diagnostics: Iterable[Diagnostic], unit: SourceUnit | None
         source_line = None
         if unit is not None and diagnostic.file == unit.path:
             source_line = unit.line_text(diagnostic.line)
+        elif diagnostic.line > 0:  # another file: an imported module, lumen.toml
+            source_line = _line_of_file(diagnostic.file, diagnostic.line)
         sys.stderr.write(render_diagnostic(diagnostic, source_line, color) + "\n")
     sys.stderr.flush()
+
+
+def _line_of_file(path: str, line: int) -> str | None:
+    """Line `line` (1-based) of the file at `path`, None when it cannot be read."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for number, text in enumerate(handle, start=1):
+                if number == line:
+                    return text.rstrip("\r\n")
+    except OSError:
+        return None
+    return None
 
 
 def print_unavailable_note(compilation: Compilation) -> None:

@@ -61,26 +61,37 @@ SECRET_KEYS = frozenset({"api_key", "apikey", "key", "token", "secret", "passwor
 
 class ConfigError(Exception):
     """An invalid configuration: where (file, 1-based line and column of the key; 0 when
-    unknown) and what. Never carries a configured value in its text."""
+    unknown; `width`: the key's length as written) and what. Never carries a configured
+    value in its text. `secret`: the line holds a secret, so it is never shown."""
 
     def __init__(self, file: str, line: int, column: int, message: str,
-                 hint: str | None = None) -> None:
+                 hint: str | None = None, *, width: int = 1, secret: bool = False) -> None:
         super().__init__(message)
         self.file = file
         self.line = line
         self.column = column
         self.message = message
         self.hint = hint
+        self.width = max(width, 1)
+        self.secret = secret
 
     def diagnostic(self) -> Any:
-        """As a Lumen diagnostic (code E0902 `ConfigError`)."""
+        """As a Lumen diagnostic (code E0902 `ConfigError`), positioned at the key so the
+        CLI shows the lumen.toml line with a caret run under it. A line holding a secret
+        is not shown: its position goes into the message instead."""
         from lumen.diagnostics import Diagnostic, ErrorCode, Span
         from lumen.diagnostics.diagnostic import NO_SPAN
 
-        span = Span(self.line, max(self.column, 1), self.line, max(self.column, 1) + 1) \
-            if self.line > 0 else NO_SPAN
-        return Diagnostic(ErrorCode.CONFIG.value, self.message, self.file, span,
-                          hint=self.hint)
+        message = self.message
+        if self.line <= 0:
+            span = NO_SPAN
+        elif self.secret:
+            span = NO_SPAN
+            message += f" (line {self.line}, column {max(self.column, 1)})"
+        else:
+            column = max(self.column, 1)
+            span = Span(self.line, column, self.line, column + self.width)
+        return Diagnostic(ErrorCode.CONFIG.value, message, self.file, span, hint=self.hint)
 
 
 @dataclass
@@ -206,9 +217,11 @@ class _Validator:
         self.file = file
         self.locator = locator
 
-    def error(self, path: tuple[str, ...], message: str, hint: str | None = None) -> ConfigError:
+    def error(self, path: tuple[str, ...], message: str, hint: str | None = None, *,
+              secret: bool = False) -> ConfigError:
         line, column = self.locator.find(path)
-        return ConfigError(self.file, line, column, message, hint)
+        return ConfigError(self.file, line, column, message, hint,
+                           width=self.locator.width(path), secret=secret)
 
     def table(self, value: Any, path: tuple[str, ...]) -> dict[str, Any]:
         if not isinstance(value, dict):
@@ -275,7 +288,7 @@ class _Validator:
                 raise self.error((*path, key), f"secret '{key}' must not be written in "
                                                "lumen.toml",
                                  "put the key in an environment variable and name that "
-                                 "variable with api_key_env = \"VAR\"")
+                                 "variable with api_key_env = \"VAR\"", secret=True)
             if key in STRING_SETTINGS:
                 self.string(value, (*path, key))
             if key in PRICE_SETTINGS and (isinstance(value, bool)
@@ -406,7 +419,15 @@ class KeyLocator:
 
     def __init__(self, text: str) -> None:
         self.positions: dict[tuple[str, ...], tuple[int, int]] = {}
+        self.widths: dict[tuple[str, ...], int] = {}  # the key (or header) as written
         self._scan(text)
+
+    def width(self, path: tuple[str, ...]) -> int:
+        """How many columns the key of `find(path)` takes (1 when unknown)."""
+        for end in range(len(path), 0, -1):
+            if path[:end] in self.positions:
+                return self.widths.get(path[:end], 1)
+        return 1
 
     def find(self, path: tuple[str, ...]) -> tuple[int, int]:
         """The position of `path`, else of its longest written prefix, else (0, 0)."""
@@ -434,16 +455,22 @@ class KeyLocator:
                 continue
             if stripped.startswith("["):
                 header = stripped.lstrip("[")
-                keys, _ = _parse_key(header)
+                keys, rest = _parse_key(header)
                 if keys:
                     table = tuple(keys)
-                    self.positions.setdefault(table, (number, column + len(stripped)
-                                                      - len(header)))
+                    written = header[:len(header) - len(rest)].strip()
+                    start = column + len(stripped) - len(header.lstrip())
+                    for end in range(1, len(keys) + 1):  # `[a.b]` also places `a`
+                        if table[:end] not in self.positions:
+                            self.positions[table[:end]] = (number, start)
+                            self.widths[table[:end]] = len(written)
                 continue
             keys, rest = _parse_key(stripped)
             if not keys or not rest.lstrip().startswith("="):
                 continue
-            self.positions.setdefault((*table, *keys), (number, column))
+            if (*table, *keys) not in self.positions:
+                self.positions[(*table, *keys)] = (number, column)
+                self.widths[(*table, *keys)] = len(stripped[:len(stripped) - len(rest)].rstrip())
             value = rest.lstrip()[1:]
             for delimiter in ('"""', "'''"):
                 if value.count(delimiter) % 2 == 1:
