@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lumen.diagnostics import Diagnostic, ErrorCode, Span
-from lumen.modules.resolve import resolve_module
+from lumen.modules.resolve import STD_PACKAGE, resolve_module, std_directory
 from lumen.source import SourceError, SourceUnit, load_source
 from lumen.syntax import ast, parse
 
@@ -146,7 +146,7 @@ class _Loader:
         found, tried = resolve_module(decl.module, Path(importer))
         if found is None:
             self.report(ErrorCode.MODULE_NOT_FOUND, _not_found_message(dotted, tried),
-                        importer, decl.span)
+                        importer, decl.span, _std_modules_hint(decl.module))
             return None
         key = found.resolve()
         if key in self.done:
@@ -236,6 +236,16 @@ def _not_found_message(dotted: str, tried: tuple[Path, ...]) -> str:
     tried_text = "; ".join(f"in {display_path(root) or '.'}: {', '.join(names)}"
                            for root, names in by_root.items())
     return f"module '{dotted}' not found (tried {tried_text})"
+
+
+def _std_modules_hint(module: tuple[str, ...]) -> str | None:
+    """For a missing `std.…` module: the modules the standard library has."""
+    std = std_directory()
+    if module[0] != STD_PACKAGE or std is None:
+        return None
+    names = sorted(f"{STD_PACKAGE}.{p.name.split('.')[0]}" for p in std.iterdir()
+                   if p.is_file() and p.name.endswith((".lm", ".lumen", ".lm.md", ".lumen.md")))
+    return f"the standard library has: {', '.join(names)}" if names else None
 
 
 def _missing_symbol_hint(name: str, target: LoadedModule, exports: Mapping[str, ast.Node]) -> str:

@@ -88,6 +88,7 @@ def test_unknown_std_module_lists_the_standard_library_folder(tmp_path: Path) ->
     main.write_text("import std.nothing: x\ncell main() -> Int = 1\n")
     (error,) = check_file(main).errors
     assert error.code == "E0122" and "std/nothing.lm" in error.message
+    assert error.hint is not None and "std.collections, std.json" in error.hint
     assert str(std_directory().parent) in error.message or "std/nothing/mod.lm" in error.message
 
 
