@@ -195,3 +195,15 @@ def test_json_report(project: Path, lumen_test: LumenTest) -> None:
     assert wrong["failure"]["error_kind"] == "assertions"
     assert wrong["output"] == "about to check\n"
     assert by_name["test_passes"]["failure"] is None
+
+
+def test_error_in_an_imported_module_shows_that_modules_line(
+        project: Path, lumen_test: LumenTest) -> None:
+    (project / "helpers.lm").write_text("pub cell ratio(a: Int, b: Int) -> Int\n  return a / b\nend\n")
+    (project / "use_test.lm").write_text(
+        "import helpers: ratio\n\ncell test_ratio()\n  assert_eq(ratio(4, 0), 1)\nend\n")
+    status, out, _ = lumen_test("use_test.lm")
+    assert status == 1
+    assert "helpers.lm:2:10: runtime error[division]: division by zero" in out
+    assert "   2 |   return a / b" in out
+    assert "    at test_ratio (use_test.lm:4)" in out
