@@ -57,7 +57,11 @@ def _record_schema(mod: ModuleContext, record: ast.RecordDecl,
     seen = outer | {record.name}
     generics = frozenset(g.name for g in record.generics)
     fields = {f.name: _type_schema(mod, f.type, seen, generics) for f in record.fields}
-    return {"kind": "Record", "name": record.name, "fields": fields}
+    schema: dict[str, Any] = {"kind": "Record", "name": record.name, "fields": fields}
+    defaults = [f.name for f in record.fields if f.default is not None]
+    if defaults:  # optional in an answer; the VM fills them with the record's constructor
+        schema["defaults"] = defaults
+    return schema
 
 
 def _type_schema(mod: ModuleContext, node: ast.Node | None, seen: frozenset[str],

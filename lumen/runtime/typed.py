@@ -9,8 +9,9 @@ A schema is plain data, derived by the VM from a record type or named as a basic
 
 Kinds: `Any`, `Null`, `Int`, `Float`, `String`, `Bool`, `List` (`items`), `Set` (`items`),
 `Map` (`values`), `Tuple` (`items`: a list of schemas), `Optional` (`inner`), `Record`
-(`name`, `fields`), `Enum` (`name`, `variants`: variant names). A bare string such as
-`"Int"` stands for `{"kind": "Int"}`.
+(`name`, `fields`, and `defaults`: the fields that have a default, which an answer may
+leave out; the VM fills them), `Enum` (`name`, `variants`: variant names). A bare string
+such as `"Int"` stands for `{"kind": "Int"}`.
 
 A response is parsed leniently first (JSON inside prose or a code fence, trailing commas,
 single quotes, numbers written as strings where the schema says Int or Float), because
@@ -200,6 +201,7 @@ def normalise_schema(schema: Any) -> dict[str, Any]:
             raise SchemaError("a Record schema needs a 'fields' map")
         normal["fields"] = {name: normalise_schema(s) for name, s in fields.items()}
         normal.setdefault("name", "Record")
+        normal["defaults"] = [str(name) for name in schema.get("defaults", [])]
     elif kind == "Enum":
         normal["variants"] = [str(v) for v in schema.get("variants", [])]
     return normal
@@ -219,7 +221,9 @@ def describe_schema(schema: dict[str, Any]) -> str:
     if kind == "Optional":
         return describe_schema(schema["inner"]) + "?"
     if kind == "Record":
-        inner = ", ".join(f"{k}: {describe_schema(v)}" for k, v in schema["fields"].items())
+        defaults = schema.get("defaults", ())
+        inner = ", ".join(f"{k}: {describe_schema(v)}{' = …' if k in defaults else ''}"
+                          for k, v in schema["fields"].items())
         return f"{schema['name']} {{{inner}}}"
     if kind == "Enum":
         return f"{schema.get('name', 'Enum')} ({' | '.join(schema['variants'])})"
@@ -247,7 +251,9 @@ def json_schema(schema: dict[str, Any]) -> dict[str, Any]:
         return {"anyOf": [json_schema(schema["inner"]), {"type": "null"}]}
     if kind == "Record":
         properties = {k: json_schema(v) for k, v in schema["fields"].items()}
-        required = [k for k, v in schema["fields"].items() if v["kind"] != "Optional"]
+        defaults = schema.get("defaults", ())
+        required = [k for k, v in schema["fields"].items()
+                    if v["kind"] != "Optional" and k not in defaults]
         return {"type": "object", "title": schema["name"], "properties": properties,
                 "required": required, "additionalProperties": False}
     if kind == "Enum":
@@ -371,6 +377,8 @@ def _check_record(
         if field_name in value:
             checked[field_name] = _check(value[field_name], field_schema,
                                          f"{path}.{field_name}", report)
+        elif field_name in schema.get("defaults", ()):
+            continue  # left out: the record's default fills it (tool_calls.fill_defaults)
         elif field_schema["kind"] == "Optional":
             checked[field_name] = None
             report.warnings.append(f"schema drift: {path}.{field_name} of {name} is missing")
@@ -529,8 +537,10 @@ def to_lumen_value(value: Any, schema: Any) -> Any:
         if kind == "Optional":
             return convert(item, shape["inner"])
         if kind == "Record" and isinstance(item, dict):
+            defaults = shape.get("defaults", ())
             return Record(shape["name"], {name: convert(item.get(name), field_shape)
-                                          for name, field_shape in shape["fields"].items()})
+                                          for name, field_shape in shape["fields"].items()
+                                          if name in item or name not in defaults})
         if kind in ("List", "Set") and isinstance(item, list):
             items = [convert(element, shape["items"]) for element in item]
             return LSet(items) if kind == "Set" else items

@@ -20,7 +20,7 @@ from lumen.lir.opcodes import Op
 from lumen.vm import errors
 from lumen.vm.frames import Frame
 from lumen.vm.interpreter_slow import handles
-from lumen.vm.values import LSet, ToolRef, fits_i64
+from lumen.vm.values import Closure, LSet, Record, ToolRef, fits_i64
 
 if TYPE_CHECKING:
     from lumen.lir.module import Module
@@ -95,7 +95,8 @@ def call_tool(vm: VM, frame: Frame | None, pc: int, alias: str, args: dict[str, 
                     policy, file, line, column, cell)
     try:
         if schema is not None:
-            return session.call_tool(call, schema=schema)
+            value = session.call_tool(call, schema=schema)
+            return fill_defaults(vm, value, schema) if has_defaults(schema) else value
         result = session.call_tool(call)
     except ToolError as error:
         raise errors.tool_error(error.message, error.hint) from None
@@ -103,6 +104,44 @@ def call_tool(vm: VM, frame: Frame | None, pc: int, alias: str, args: dict[str, 
         return from_json(result)
     except ValueError as exc:
         raise errors.tool_error(f"tool execution failed: {exc}") from None
+
+
+def has_defaults(schema: Any) -> bool:
+    """Whether a typed output's schema holds a record field with a default."""
+    if isinstance(schema, dict):
+        return bool(schema.get("defaults")) or any(has_defaults(v) for v in schema.values())
+    if isinstance(schema, list):
+        return any(has_defaults(v) for v in schema)
+    return False
+
+
+def fill_defaults(vm: VM, value: Any, schema: dict[str, Any]) -> Any:
+    """A typed tool answer with the record fields it left out filled by their defaults: a
+    record missing one is rebuilt by its constructor cell, which evaluates the defaults
+    (and checks the record's `where` constraints) like `T(field: …)` in the program."""
+    kind = schema.get("kind") if isinstance(schema, dict) else None
+    t = type(value)
+    if kind == "Optional":
+        return fill_defaults(vm, value, schema.get("inner", {}))
+    if kind == "Record" and t is Record:
+        fields_schema = schema.get("fields", {})
+        fields = {name: fill_defaults(vm, item, fields_schema.get(name, {}))
+                  for name, item in value.fields.items()}
+        if all(name in fields for name in schema.get("defaults", ())):
+            return Record(value.type_name, fields)
+        info = next((r for r in vm.module.records if r.name == value.type_name), None)
+        if info is None:  # no constructor to ask (a toolchain bug): leave the fields out
+            return Record(value.type_name, fields)
+        code = vm.codes[info.constructor]
+        return vm._call_value(Closure(code, (), code.name), [], fields)
+    if kind in ("List", "Set") and t in (list, LSet):
+        items = [fill_defaults(vm, item, schema.get("items", {})) for item in value]
+        return LSet(items) if t is LSet else items
+    if kind == "Tuple" and t is tuple and schema.get("items"):
+        return tuple(fill_defaults(vm, item, s) for item, s in zip(value, schema["items"]))
+    if kind == "Map" and t is dict:
+        return {k: fill_defaults(vm, item, schema.get("values", {})) for k, item in value.items()}
+    return value
 
 
 def tool_values(module: Module) -> dict[str, ToolRef]:
