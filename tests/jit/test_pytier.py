@@ -377,3 +377,26 @@ cell main() -> Int
 end
 """)
     assert result == "3"
+
+
+def test_inline_string_builtins_agree_with_the_builtins(tmp_path: Path) -> None:
+    source = """
+cell main() -> Null
+  let mut parts: list[String] = []
+  let mut mixed = []
+  for i in 0..4
+    parts = append(parts, "p{i}")
+    mixed = append(mixed, i)
+  end
+  let line = join(parts, ",")
+  print(line)
+  print(join(mixed, "+"))
+  print(split(line, ","))
+  print(split("abc", ""))
+  print(to_string(42) + upper(" x ") + trim("  y  "))
+  print(starts_with(line, "p0"), ends_with(line, "p9"))
+  return null
+end
+"""
+    out, _value = agree(tmp_path, source)
+    assert out.splitlines()[:2] == ["p0,p1,p2,p3", "0+1+2+3"]

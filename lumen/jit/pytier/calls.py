@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from lumen.jit.pytier.fast_builtins import fast_builtin
 from lumen.jit.pytier.templates import r
 from lumen.lir.opcodes import Op
 
@@ -106,14 +107,26 @@ def _call(e: Emit, pc: int, a: int, b: int, c: int) -> str:
 def _callbuiltin(e: Emit, pc: int, a: int, b: int, c: int) -> str:
     name = e.constant(b)
     exprs, clear = _args(e, pc, a + 1, c)
-    if name in ("length", "len", "count", "size") and c == 1 and \
+    fast = fast_builtin(name, [e.kind(reg) for reg in range(a + 1, a + 1 + c)])
+    if fast is not None and _is_standard(e, name):
+        call = fast.template.format(*exprs)
+    elif name in ("length", "len", "count", "size") and c == 1 and \
             e.tier.vm.builtins.get(name) is not None:
         x = exprs[0]
-        call = (f"len({x}) if type({x}) is list or type({x}) is str else "
-                f"{e.builtin_call(name, exprs)}")
+        call = f"len({x})" if e.kind(a + 1) in ("list", "str") else (
+            f"len({x}) if type({x}) is list or type({x}) is str else "
+            f"{e.builtin_call(name, exprs)}")
     else:
         call = e.builtin_call(name, exprs)
     return f"{r(a)} = {call}" + _clear(clear)
+
+
+def _is_standard(e: Emit, name: str) -> bool:
+    """The VM runs the registered builtin `name` (not one a host replaced)."""
+    from lumen.vm.builtins.registry import BUILTINS
+
+    spec = e.tier.vm.builtins.get(name)
+    return spec is not None and spec is BUILTINS.get(name)
 
 
 def _callx(e: Emit, pc: int, a: int, b: int, c: int) -> str:

@@ -12,6 +12,7 @@ call results are unknown, except parameters with a declared scalar type when the
 from __future__ import annotations
 
 from lumen.jit.pytier.cfg import CFG
+from lumen.jit.pytier.fast_builtins import fast_builtin
 from lumen.lir.opcodes import Op
 
 # register -> "int" | "float" | "str" | "bool" | "list" | "scalar" (some non-container)
@@ -76,9 +77,13 @@ def transfer(instr: object, kinds: Kinds, constants: tuple) -> None:
         if get(a) != "list":
             kinds.pop(a, None)
     elif op == Op.CALLBUILTIN:
+        fast = fast_builtin(str(constants[b]), [get(reg) for reg in range(a + 1, a + 1 + c)])
         for reg in range(a + 1, a + 1 + c):
             kinds.pop(reg, None)  # cleared after the call
-        _set(kinds, a, "int" if constants[b] in _COUNT_BUILTINS else None)
+        if constants[b] in _COUNT_BUILTINS:
+            kinds[a] = "int"
+        else:
+            _set(kinds, a, fast.result if fast is not None else None)
     elif op == Op.FORPREP:
         kinds[a] = "list"
         kinds[a + 1] = "int"
