@@ -711,7 +711,8 @@ def _stmt_text(s: A.Stmt, indent: int) -> str:
         body = "".join("\n" + print_stmt(st, indent + 1) for st in s.body.stmts)
         return f"defer{body}\n{_ind(indent)}end"
     if isinstance(s, A.ProtocolStmt):
-        text = f"{s.keyword} {s.text}".rstrip()
+        # payload lines (kept stripped) are read back only when indented past the keyword
+        text = f"{s.keyword} {s.text}".rstrip().replace("\n", "\n" + _ind(indent + 1))
         if s.body is not None:
             body = "".join("\n" + print_stmt(st, indent + 1) for st in s.body.stmts)
             text += f" in{body}\n{_ind(indent)}end"
