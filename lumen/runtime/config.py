@@ -52,9 +52,10 @@ BUDGET_KEYS = frozenset({"max_tokens"})
 BUDGET_TABLE = "budget"  # `--set budget.max_tokens=N` sets [budget], not a provider
 # Per-provider prices per 1000 tokens, for the estimated cost (lumen/runtime/usage.py).
 PRICE_SETTINGS = frozenset({"price_in_per_1k", "price_out_per_1k"})
-MCP_KEYS = frozenset({"uri", "tools", "env", "cwd", "timeout_ms"})
+MCP_KEYS = frozenset({"uri", "tools", "env", "cwd", "timeout_ms", "headers", "api_key_env"})
 # Settings with a fixed meaning; any other key is passed to the provider as it is (§12.5).
 STRING_SETTINGS = frozenset({"base_url", "api_key_env", "default_model", "model"})
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key"})
 SECRET_KEYS = frozenset({"api_key", "apikey", "key", "token", "secret", "password",
                          "access_token", "auth_token", "bearer"})
 
@@ -127,6 +128,10 @@ class Config:
     def settings(self, provider: str) -> dict[str, Any]:
         """A copy of `[providers.config.PROVIDER]` (empty when absent)."""
         return _copy(self.provider_settings.get(provider, {}))
+
+    def secret_settings(self) -> dict[str, Any]:
+        """Every table that may name a secret's environment variable (`api_key_env`)."""
+        return {"providers": self.provider_settings, "mcp": self.mcp_servers}
 
     def secret(self, provider: str, environ: Mapping[str, str] | None = None) -> str | None:
         """The provider's key, read from the environment variable its `api_key_env` names."""
@@ -322,7 +327,19 @@ class _Validator:
         if not isinstance(tools, list) or not all(isinstance(t, str) for t in tools):
             raise self.error((*path, "tools"), f"'{_dotted((*path, 'tools'))}' must be a list "
                                                "of tool ids")
+        if "api_key_env" in table:
+            self.string(table["api_key_env"], (*path, "api_key_env"))
+        headers = self.table(table.get("headers", {}), (*path, "headers"))
+        for name, value in headers.items():
+            where = (*path, "headers", name)
+            if name.lower() in SECRET_HEADERS or name.lower() in SECRET_KEYS:
+                raise self.error(where, f"secret header '{name}' must not be written in "
+                                        "lumen.toml",
+                                 "put the token in an environment variable and name it with "
+                                 "api_key_env = \"VAR\" (sent as a bearer token)", secret=True)
+            self.string(value, where)
         return table
+
 
 
 # ------------------------------------------------------------------------------ overrides

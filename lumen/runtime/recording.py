@@ -46,8 +46,7 @@ def collaborators(options: RunRecordingOptions, config: Any) -> dict[str, Any]:
 
         found["replayer"] = load_replayer(options.trace_dir or DEFAULT_TRACE_DIR, options.replay)
     elif options.trace_dir:
-        settings = getattr(config, "provider_settings", None) or {}
-        secrets = secret_values(api_key_env_names(settings))
+        secrets = secret_values(api_key_env_names(config.secret_settings()))
         found["trace"] = TraceWriter(options.trace_dir, doc_hash=_doc_hash(options),
                                      secrets=secrets)
     return found

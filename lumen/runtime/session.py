@@ -162,7 +162,7 @@ class RunSession:
                 from lumen.runtime.trace import Scrubber, api_key_env_names, secret_values
             except ImportError:  # a build without traces: the declared keys only
                 return
-            names = api_key_env_names(self.config.provider_settings)
+            names = api_key_env_names(self.config.secret_settings())
             self._scrubber = Scrubber(secret_values(names))
         error.message = self._scrubber.text(error.message)
         error.args = (error.message,)

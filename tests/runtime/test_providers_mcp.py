@@ -73,16 +73,12 @@ def test_crashed_server_is_unavailable(config: Config) -> None:
     assert call(config, "fixture.echo", text="again") == "again"
 
 
-def test_missing_command_and_unsupported_uri() -> None:
-    config = Config(mcp_servers={"ghost": {"uri": "/no/such/mcp-server --flag"},
-                                 "remote": {"uri": "https://mcp.example.org/sse"}})
+def test_missing_command() -> None:
+    config = Config(mcp_servers={"ghost": {"uri": "/no/such/mcp-server --flag"}})
     with pytest.raises(ToolError) as caught:
         call(config, "ghost.anything")
     assert caught.value.kind == "ProviderUnavailable"
     assert "cannot start '/no/such/mcp-server'" in caught.value.message
-    with pytest.raises(ToolError) as caught:
-        call(config, "remote.anything")
-    assert "only stdio servers" in caught.value.message
 
 
 def test_server_declared_in_the_program() -> None:

@@ -1,4 +1,5 @@
-"""`mcp`: tools of Model Context Protocol servers run as subprocesses over stdio.
+"""`mcp`: tools of Model Context Protocol servers run as subprocesses over stdio, or reached
+over HTTP (a `uri` starting with `http://` or `https://`: mcp_http.py).
 
 `[providers.mcp.SERVER]` gives `uri` (the command line that starts the server), optionally
 `tools` (the tool ids it serves, `SERVER.TOOL`), `env` (extra environment variables) and
@@ -178,8 +179,9 @@ def client_for(server: str, settings: dict[str, Any], limit_ms: int) -> McpClien
         raise unavailable(f"mcp:{server}", "no uri configured",
                           f"set uri = \"COMMAND\" under [providers.mcp.{server}]")
     if uri.startswith(("http://", "https://")):
-        raise unavailable(f"mcp:{server}", "only stdio servers (a command line) are supported",
-                          "run the server locally and give its command line as uri")
+        from lumen.runtime.providers.mcp_http import http_client_for
+
+        return http_client_for(server, uri.strip(), settings, limit_ms)
     command = shlex.split(uri)
     key = (server, tuple(command))
     with _clients_lock:
@@ -205,6 +207,11 @@ def close_all() -> None:
         _clients.clear()
     for client in clients:
         client.close()
+    import sys
+
+    http = sys.modules.get("lumen.runtime.providers.mcp_http")
+    if http is not None:  # only when an HTTP server was used
+        http.close_http_clients()
 
 
 atexit.register(close_all)
