@@ -140,3 +140,16 @@ def test_expect_ok_failure_names_the_error(tmp_path: Path) -> None:
                             "expect_ok(err(\"disk full\"), \"saving\")\n", str(tmp_path / "main.lm"))
     outcome = run_compilation(compile_source(unit), RunOptions(jit=False))
     assert outcome.error is not None and outcome.error.message == "saving: disk full"
+
+
+def test_lumen_test_runs_the_std_tests() -> None:
+    import os
+    import subprocess
+    import sys
+
+    repo = STD.parent
+    env = {**os.environ, "PYTHONPATH": str(repo), "NO_COLOR": "1"}
+    result = subprocess.run([sys.executable, "-m", "lumen", "test", str(STD / "tests")],
+                            capture_output=True, text=True, cwd=repo, env=env, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1] == f"{len(TEST_CASES)} passed, 0 failed"
