@@ -400,3 +400,30 @@ end
 """
     out, _value = agree(tmp_path, source)
     assert out.splitlines()[:2] == ["p0,p1,p2,p3", "0+1+2+3"]
+
+
+def test_unshared_containers_update_in_place_and_shared_ones_are_copied(tmp_path: Path) -> None:
+    # `ys` aliases `xs` after the move: appending to one must not change the other, while
+    # the fresh map and list updated in loops keep value semantics too.
+    source = """
+cell main() -> Null
+  let mut xs: list[Int] = []
+  let mut counts: map[String, Int] = {}
+  for i in 0..5
+    xs = append(xs, i)
+    counts["k{i % 2}"] = i
+  end
+  let mut ys = xs
+  ys = append(ys, 99)
+  let saved = counts
+  counts["k0"] = -1
+  let mut nested = [xs, ys]
+  let mut inner = nested[0]
+  inner = append(inner, 7)
+  print(xs, ys, inner, nested)
+  print(saved, counts)
+  return null
+end
+"""
+    out, _value = agree(tmp_path, source)
+    assert out.splitlines()[0].startswith("[0, 1, 2, 3, 4] [0, 1, 2, 3, 4, 99]")

@@ -31,7 +31,9 @@ def _args(e: Emit, pc: int, first: int, count: int) -> tuple[list[str], list[int
         source = e.folded.get((pc, reg))
         if source is None:
             exprs.append(r(reg))
-            if e.kinds[pc].get(reg) in (None, "list"):  # scalars cannot look shared
+            kind = e.kinds[pc].get(reg)
+            if kind is None or kind == "dict" or kind.startswith("list"):  # scalars cannot
+                clear.append(reg)  # look shared
                 clear.append(reg)
         else:
             exprs.append(r(source))
@@ -113,7 +115,8 @@ def _callbuiltin(e: Emit, pc: int, a: int, b: int, c: int) -> str:
     elif name in ("length", "len", "count", "size") and c == 1 and \
             e.tier.vm.builtins.get(name) is not None:
         x = exprs[0]
-        call = f"len({x})" if e.kind(a + 1) in ("list", "str") else (
+        kind = e.kind(a + 1)
+        call = f"len({x})" if kind is not None and kind.startswith(("list", "str", "dict")) else (
             f"len({x}) if type({x}) is list or type({x}) is str else "
             f"{e.builtin_call(name, exprs)}")
     else:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from lumen.jit.pytier import calls
 from lumen.jit.pytier.cfg import CFG, Irreducible, build_cfg
 from lumen.jit.pytier.inference import Kinds, bounded_counters, register_kinds
+from lumen.jit.pytier.ownership import owned_registers
 from lumen.jit.pytier.structure import Cond, Goto, Line, Terminator, build_tree, write_tree
 from lumen.jit.pytier.templates import TEMPLATES, compare_expr, equal_expr, r, truthy_expr
 from lumen.lir.opcodes import OP_INFO, Op
@@ -50,6 +51,7 @@ class Emit:
         self.cfg: CFG | None = None
         self.folded: dict[tuple[int, int], int] = {}  # (call pc, arg register) -> source
         self.skipped: set[int] = set()  # pcs of MOVEs folded into a call
+        self.owned: list[frozenset[int]] = []  # per pc: registers holding unshared containers
         self.bounded: set[int] = set()  # pcs of loop-counter increments that cannot overflow
         self.kinds: list[Kinds] = []
         self.pc = 0
@@ -79,6 +81,10 @@ class Emit:
         """The Python type register `reg` surely holds before the current instruction:
         "int", "float", "str", "bool", "list", or None when unknown."""
         return self.kinds[self.pc].get(reg)
+
+    def is_owned(self, reg: int) -> bool:
+        """Register `reg` surely holds a container no one else refers to (ownership.py)."""
+        return reg in self.owned[self.pc]
 
     def is_int(self, reg: int) -> bool:
         return self.kinds[self.pc].get(reg) == "int"
@@ -295,6 +301,7 @@ def compile_source(tier: PyTier, code: Code, native: bool, entry: bool = False,
     e.kinds = register_kinds(e.instrs, code.function.constants, e.cfg, hints)
     e.bounded = bounded_counters(e.instrs, e.cfg, e.kinds, code.function.nregs)
     calls.fold_argument_moves(e)
+    e.owned = owned_registers(e)
     body, uses_pending = write_tree(build_tree(e.cfg, e), 2)
     function = code.function
     nparams = len(function.params)

@@ -20,7 +20,8 @@ class FastBuiltin:
 
 FAST_BUILTINS: dict[str, FastBuiltin] = {
     # split(s, sep): "" splits into characters (§10.3)
-    "split": FastBuiltin(("str", "str"), "({0}.split({1}) if {1} else list({0}))", "list"),
+    "split": FastBuiltin(("str", "str"), "({0}.split({1}) if {1} else list({0}))",
+                         "list:str"),
     # join(xs, sep): strings join as they are; other items need the plain rendering
     "join": FastBuiltin(("list", "str"), "_join_strings({0}, {1})", "str"),
     "to_string": FastBuiltin(("int",), "str({0})", "str"),
@@ -36,8 +37,12 @@ FAST_BUILTINS: dict[str, FastBuiltin] = {
 
 def fast_builtin(name: str, kinds: list[str | None]) -> FastBuiltin | None:
     fast = FAST_BUILTINS.get(name)
-    if fast is None or tuple(kinds) != fast.arg_kinds:
+    if fast is None or len(kinds) != len(fast.arg_kinds):
         return None
+    for kind, needed in zip(kinds, fast.arg_kinds):
+        if kind != needed and not (needed == "list" and kind is not None
+                                   and kind.startswith("list")):
+            return None
     return fast
 
 

@@ -15,8 +15,41 @@ from lumen.jit.pytier.cfg import CFG
 from lumen.jit.pytier.fast_builtins import fast_builtin
 from lumen.lir.opcodes import Op
 
-# register -> "int" | "float" | "str" | "bool" | "list" | "scalar" (some non-container)
+# register -> "int" | "float" | "str" | "bool" | "scalar" (some non-container) | "dict" |
+# "list" | "list:K" (a list whose elements all have kind K; "list:?" is a fresh empty list)
 Kinds = dict[int, str]
+_ELEMENT_KINDS = ("int", "float", "str", "bool")
+
+
+def is_list_kind(kind: str | None) -> bool:
+    return kind is not None and kind.startswith("list")
+
+
+def element_kind(kind: str | None) -> str | None:
+    """The kind of every element of a list of kind `kind`, when known."""
+    if kind is None or not kind.startswith("list:") or kind == "list:?":
+        return None
+    return kind[5:]
+
+
+def join_kinds(x: str | None, y: str | None) -> str | None:
+    """What holds on both paths: the same kind, a list whose elements agree, or nothing."""
+    if x == y:
+        return x
+    if is_list_kind(x) and is_list_kind(y):
+        if x == "list:?":
+            return y
+        if y == "list:?":
+            return x
+        return "list"
+    return None
+
+
+def _with_element(list_kind: str | None, value_kind: str | None) -> str:
+    """The kind of a list of kind `list_kind` after one more element of `value_kind`."""
+    if list_kind in ("list:?", f"list:{value_kind}") and value_kind in _ELEMENT_KINDS:
+        return f"list:{value_kind}"
+    return "list"
 
 _COUNT_BUILTINS = {"length", "len", "count", "size"}
 _BOOL_RESULTS = {Op.LT, Op.LE, Op.GT, Op.GE, Op.EQ, Op.NE, Op.NOT, Op.TRUTHY, Op.IN, Op.IS}
@@ -71,10 +104,26 @@ def transfer(instr: object, kinds: Kinds, constants: tuple) -> None:
         kinds[a] = "int"  # the checked helpers return ints or raise
     elif op in (Op.TOSTR, Op.JOINSTR, Op.FORMAT):
         kinds[a] = "str"
-    elif op in (Op.NEWLIST, Op.APPEND, Op.RANGE, Op.RANGEINC, Op.SLICEFROM):
+    elif op == Op.NEWLIST:
+        kind = "list:?"
+        for reg in range(b, b + c):
+            kind = _with_element(kind, get(reg))
+        kinds[a] = kind
+    elif op == Op.APPEND:
+        kinds[a] = _with_element(get(a) if is_list_kind(get(a)) else "list", get(b))
+    elif op in (Op.RANGE, Op.RANGEINC):
         kinds[a] = "list"
+    elif op == Op.SLICEFROM:
+        kinds[a] = get(b) if is_list_kind(get(b)) else "list"
+    elif op == Op.NEWMAP:
+        kinds[a] = "dict"
+    elif op == Op.GETINDEX:
+        _set(kinds, a, element_kind(get(b)) if get(c) == "int" else None)
     elif op == Op.SETINDEX:
-        if get(a) != "list":
+        container = get(a)
+        if is_list_kind(container):
+            kinds[a] = _with_element(container, get(c)) if container != "list" else "list"
+        elif container != "dict":  # setting a key of a map gives a map (or raises)
             kinds.pop(a, None)
     elif op == Op.CALLBUILTIN:
         fast = fast_builtin(str(constants[b]), [get(reg) for reg in range(a + 1, a + 1 + c)])
@@ -85,10 +134,10 @@ def transfer(instr: object, kinds: Kinds, constants: tuple) -> None:
         else:
             _set(kinds, a, fast.result if fast is not None else None)
     elif op == Op.FORPREP:
-        kinds[a] = "list"
+        kinds[a] = get(b) if is_list_kind(get(b)) else "list"
         kinds[a + 1] = "int"
     elif op == Op.FORNEXT:
-        kinds.pop(a, None)  # R[B+1] keeps its kind (an int stays an int)
+        _set(kinds, a, element_kind(get(b)))  # R[B+1] keeps its kind (an int stays an int)
     elif op in (Op.CALLCELL, Op.CALL, Op.CALLX):
         count = c if op == Op.CALLCELL else b
         for reg in range(a, a + 1 + count):
@@ -123,7 +172,11 @@ def register_kinds(instrs: tuple, constants: tuple, cfg: CFG,
                     entry[s] = dict(kinds)
                     changed = True
                 else:
-                    new = {reg: k for reg, k in old.items() if kinds.get(reg) == k}
+                    new = {}
+                    for reg, k in old.items():
+                        joined = join_kinds(k, kinds.get(reg))
+                        if joined is not None:
+                            new[reg] = joined
                     if new != old:
                         entry[s] = new
                         changed = True

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from lumen.jit.pytier.inference import is_list_kind
 from lumen.lir.opcodes import Op
 
 if TYPE_CHECKING:
@@ -259,6 +260,10 @@ def _equal(e: Emit, pc: int, a: int, b: int, c: int) -> str:
 @template(Op.IN)
 def _in(e: Emit, pc: int, a: int, b: int, c: int) -> str:
     x, container = r(b), r(c)
+    if e.kind(c) == "dict":
+        if e.kind(b) == "str":
+            return f"{r(a)} = {x} in {container}"
+        return f"{r(a)} = {x} in {container} if type({x}) is str else _contains({container}, {x})"
     return (f"{r(a)} = {x} in {container} if type({container}) is dict and type({x}) is str "
             f"else _contains({container}, {x})")
 
@@ -311,12 +316,18 @@ def _joinstr(e: Emit, pc: int, a: int, b: int, c: int) -> str:
 @template(Op.GETINDEX)
 def _getindex(e: Emit, pc: int, a: int, b: int, c: int) -> str:
     x, i = r(b), r(c)
-    tests = [] if e.kind(b) == "list" else [f"type({x}) is list"]
+    container = e.kind(b)
+    if container == "dict":
+        if e.kind(c) == "str":
+            return f"{r(a)} = {x}.get({i})"
+        return f"{r(a)} = {x}.get({i}) if type({i}) is str else _index_get({x}, {i})"
+    known_list = is_list_kind(container)
+    tests = [] if known_list else [f"type({x}) is list"]
     if not e.is_int(c):
         tests.append(f"type({i}) is int")
     tests.append(f"0 <= {i} < len({x})")
     fast = f"{x}[{i}] if {' and '.join(tests)} else "
-    if e.kind(b) == "list" or e.is_int(c):  # an Int never indexes a map fast
+    if known_list or e.is_int(c):  # an Int never indexes a map fast
         return f"{r(a)} = {fast}_index_get({x}, {i})"
     return (f"{r(a)} = {fast}({x}.get({i}) if type({x}) is dict and type({i}) is str "
             f"else _index_get({x}, {i}))")
@@ -325,6 +336,17 @@ def _getindex(e: Emit, pc: int, a: int, b: int, c: int) -> str:
 @template(Op.SETINDEX)
 def _setindex(e: Emit, pc: int, a: int, b: int, c: int) -> str:
     x, i, v = r(a), r(b), r(c)
+    if e.kind(a) == "dict":
+        tests = [] if e.kind(b) == "str" else [f"type({i}) is str"]
+        if not e.is_owned(a):
+            tests.append(f"_grc({x}) == 2")
+        if not tests:
+            return f"{x}[{i}] = {v}"
+        test = " and ".join(tests)
+        return (f"if {test}:\n"
+                f"    {x}[{i}] = {v}\n"
+                f"else:\n"
+                f"    {x} = _index_set({x}, {i}, {v})")
     return (f"if type({x}) is list and type({i}) is int and _grc({x}) == 2 and "
             f"0 <= {i} < len({x}):\n"
             f"    {x}[{i}] = {v}\n"
@@ -362,7 +384,11 @@ def _posget(e: Emit, pc: int, a: int, b: int, c: int) -> str:
 @template(Op.APPEND)
 def _append(e: Emit, pc: int, a: int, b: int, c: int) -> str:
     x = r(a)
-    test = f"_grc({x}) == 2" if e.kind(a) == "list" else f"type({x}) is list and _grc({x}) == 2"
+    shared = "" if e.is_owned(a) else f"_grc({x}) == 2"
+    test = " and ".join(t for t in ("" if is_list_kind(e.kind(a)) else f"type({x}) is list",
+                                    shared) if t)
+    if not test:
+        return f"{x}.append({r(b)})"
     return (f"if {test}:\n"
             f"    {x}.append({r(b)})\n"
             f"else:\n"
