@@ -26,6 +26,7 @@ from lumen.format.comments import (
 )
 from lumen.format.literals import keep_literal_spellings
 from lumen.format.placement import Placement, SourceLines, place_comments
+from lumen.format.wrap import wrap_long_lines
 from lumen.source.plain import scan_markdown_blocks
 from lumen.syntax import ast as A
 from lumen.syntax import parse
@@ -89,23 +90,13 @@ def format_code(code: str, file: str, blocks: Sequence[Comment] = ()) -> FormatR
     errors, program = syntax_errors(code, file)
     if errors:
         return FormatResult(None, errors)
-    printed = print_program(program)
-    printed_errors, printed_program = syntax_errors(printed, file)
-    if printed_errors or printed_program != program:
-        return FormatResult(None, failure="the printed program does not read back the same")
     try:
-        printed = keep_literal_spellings(code, program, printed, printed_program)
-    except TreeMismatch as mismatch:
-        return FormatResult(None, failure=str(mismatch))
-    printed_errors, printed_program = syntax_errors(printed, file)
-    if printed_errors or printed_program != program:
-        return FormatResult(None, failure="a literal's spelling does not read back the same")
-    comments = sorted([*collect_comments(code, file), *blocks], key=lambda c: (c.line, c.column))
-    printed_lines = printed.split("\n")
-    try:
+        printed, printed_program = _printed_form(code, file, program)
+        printed_lines = printed.split("\n")
         anchors = find_anchors(program, printed_program, printed_lines)
     except TreeMismatch as mismatch:
         return FormatResult(None, failure=str(mismatch))
+    comments = sorted([*collect_comments(code, file), *blocks], key=lambda c: (c.line, c.column))
     placements, anchor_blanks = place_comments(anchors, comments, SourceLines(code, comments))
     unsafe = _unsafe_rows(printed, file)
     failure = ""
@@ -115,6 +106,31 @@ def format_code(code: str, file: str, blocks: Sequence[Comment] = ()) -> FormatR
         if not failure:
             return FormatResult(output)
     return FormatResult(None, failure=failure)
+
+
+def _printed_form(code: str, file: str, program: A.Program) -> tuple[str, A.Program]:
+    """The program printed without comments, literals spelled as in `code`, long rows
+    wrapped; with its tree as parsed back (positions in the printed text)."""
+    printed = print_program(program)
+    printed_program = _read_back(printed, file, program, "the printed program")
+    spelled = keep_literal_spellings(code, program, printed, printed_program)
+    if spelled != printed:
+        printed = spelled
+        printed_program = _read_back(printed, file, program, "a literal's spelling")
+    wrapped = wrap_long_lines(printed, file)
+    if wrapped != printed:
+        try:
+            return wrapped, _read_back(wrapped, file, program, "a wrapped line")
+        except TreeMismatch:  # keep the long rows rather than refuse the file
+            pass
+    return printed, printed_program
+
+
+def _read_back(text: str, file: str, program: A.Program, what: str) -> A.Program:
+    errors, reread = syntax_errors(text, file)
+    if errors or reread != program:
+        raise TreeMismatch(f"{what} does not read back as the same program")
+    return reread
 
 
 # ------------------------------------------------------------------ assembly
