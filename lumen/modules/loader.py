@@ -11,12 +11,14 @@ program's modules are lowered into one LIR module).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lumen.diagnostics import Diagnostic, ErrorCode, Span
+from lumen.modules.rename import plan_renames, renamed_declarations
 from lumen.modules.resolve import STD_PACKAGE, resolve_module, std_directory
 from lumen.source import SourceError, SourceUnit, load_source
 from lumen.syntax import ast, parse
@@ -70,24 +72,40 @@ class LoadedModule:
 
 @dataclass(frozen=True, slots=True)
 class ProgramUnit:
-    """The entry module plus the modules it imports, directly or not, dependencies first."""
+    """The entry module plus the modules it imports, directly or not, dependencies first.
+
+    `renames` gives clashing cells of imported modules a qualified name (lumen.modules.rename);
+    `rewritten` holds, per module file, its declarations with those names applied."""
 
     entry: LoadedModule
     imported: tuple[LoadedModule, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    renames: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    rewritten: Mapping[str, tuple[ast.Node, ...]] = field(default_factory=dict)
 
     @property
     def modules(self) -> tuple[LoadedModule, ...]:
         return (*self.imported, self.entry)
 
     def aliases(self) -> dict[str, str]:
-        """Program-wide `import m: x as y` renamings: `y` -> `x`."""
-        return {b.local_name: b.name for m in self.modules for b in m.bindings
-                if b.local_name != b.name}
+        """Program-wide renamings, `y` -> `x`: `import m: x as y` anywhere, and an import of
+        the entry module whose cell was renamed (`x` -> `x@m`)."""
+        found = {}
+        for module in self.modules:
+            for b in module.bindings:
+                target = self.renames.get((b.module_file, b.name), b.name)
+                if b.local_name != b.name or (module is self.entry and target != b.name):
+                    found[b.local_name] = target
+        return found
 
     def lowered_declarations(self, module: LoadedModule) -> tuple[ast.Node, ...]:
-        """What an imported module contributes to the program: its declarations, without
-        a `main` cell that nobody imports (its synthetic main never runs, §15.3)."""
+        """What an imported module contributes to the program, renamings applied."""
+        rewritten = self.rewritten.get(module.path)
+        return rewritten if rewritten is not None else self.base_declarations(module)
+
+    def base_declarations(self, module: LoadedModule) -> tuple[ast.Node, ...]:
+        """An imported module's declarations, without a `main` cell that nobody imports
+        (its synthetic main never runs, §15.3)."""
         wanted = {(b.module_file, b.name) for m in self.modules for b in m.bindings}
         return tuple(
             item for item in module.declarations()
@@ -104,8 +122,15 @@ def load_program(unit: SourceUnit, program: ast.Program) -> ProgramUnit:
     loader = _Loader()
     entry = loader.visit(Path(unit.path).stem, unit, program)
     result = ProgramUnit(entry, tuple(loader.order), ())
+    renames = plan_renames(result)
+    rewritten = {}
+    for module in result.imported:
+        declarations = renamed_declarations(result, module, renames)
+        if declarations is not None:
+            rewritten[module.path] = declarations
+    result = ProgramUnit(entry, result.imported, (), renames, rewritten)
     diagnostics = loader.diagnostics + _namespace_clashes(result)
-    return ProgramUnit(entry, result.imported, tuple(diagnostics))
+    return dataclasses.replace(result, diagnostics=tuple(diagnostics))
 
 
 @dataclass(slots=True)
@@ -287,9 +312,9 @@ def _star_clashes(module: LoadedModule) -> list[Diagnostic]:
 
 
 def _namespace_clashes(program: ProgramUnit) -> list[Diagnostic]:
-    """Top-level names of different modules that would collide in the one LIR module the
-    program is lowered to. This implementation keeps one program-wide namespace, so it
-    reports such programs (E0105) rather than letting one declaration shadow another."""
+    """Top-level names of different modules that would still collide in the one LIR module
+    the program is lowered to, after the renaming of lumen.modules.rename: reported (E0105)
+    rather than letting one declaration shadow another."""
     owners: dict[str, tuple[str, ast.Node]] = {}
     diagnostics = []
     for module in program.modules:
@@ -311,5 +336,14 @@ def _namespace_clashes(program: ProgramUnit) -> list[Diagnostic]:
                 f"'{name}' is declared both in {display_path(previous[0])} and in "
                 f"{display_path(module.path)}; the modules of one program must not share "
                 "top-level names (not supported yet)",
-                module.path, span, hint="rename one of the declarations"))
+                module.path, span, hint=_clash_hint(previous[0])))
     return diagnostics
+
+
+def _clash_hint(other_file: str) -> str:
+    std = std_directory()
+    if std is not None and Path(other_file).resolve().is_relative_to(std):
+        module = ".".join(Path(other_file).resolve().relative_to(std).with_suffix("").parts)
+        return (f"the standard library module {STD_PACKAGE}.{module} (imported by this program) "
+                "declares it; rename this declaration")
+    return "rename one of the declarations"

@@ -192,10 +192,23 @@ def test_each_module_keeps_its_own_directives(tmp_path: Path) -> None:
     assert run(tmp_path, files) == 3
 
 
-def test_modules_sharing_a_private_top_level_name_are_reported(tmp_path: Path) -> None:
-    files = {"main.lm": "import a: fa\nimport b: fb\ncell main() -> Int = fa() + fb()\n",
+def test_modules_sharing_a_top_level_cell_name_each_keep_their_own(tmp_path: Path) -> None:
+    # Each imported module's `helper` is lowered under a qualified name (lumen.modules.rename).
+    files = {"main.lm": "import a: fa\nimport b: fb\ncell main() -> Int = fa() * 10 + fb()\n",
              "a.lm": "cell helper() -> Int = 1\ncell fa() -> Int = helper()\n",
              "b.lm": "cell helper() -> Int = 2\ncell fb() -> Int = helper()\n"}
+    assert run(tmp_path, files) == 12
+
+
+def test_a_clash_that_cannot_be_renamed_safely_is_reported(tmp_path: Path) -> None:
+    # `helper` is also a parameter name in b.lm: b's cell keeps its name (no renaming
+    # without scope analysis), a's is renamed, so the program still works...
+    files = {"main.lm": "import a: fa\nimport b: fb\ncell main() -> Int = fa() * 10 + fb(2)\n",
+             "a.lm": "cell helper() -> Int = 1\ncell fa() -> Int = helper()\n",
+             "b.lm": "cell helper(x: Int) -> Int = x\ncell fb(helper: Int) -> Int = helper\n"}
+    assert run(tmp_path, files) == 12
+    # ...but when neither can be renamed (a member call `x.helper()` in a.lm), it is E0105.
+    files["a.lm"] = "cell helper(x: Int) -> Int = x\ncell fa() -> Int = 1.helper()\n"
     found = errors(tmp_path, files)
     assert [(code, file, line) for code, file, line, _ in found] == [("E0105", "b.lm", 1)]
     assert "'helper' is declared both in" in found[0][3]
