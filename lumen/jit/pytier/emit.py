@@ -15,7 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from lumen.jit.pytier import calls
 from lumen.jit.pytier.cfg import CFG, Irreducible, build_cfg
-from lumen.jit.pytier.inference import Kinds, bounded_counters, register_kinds
+from lumen.jit.pytier.inference import (
+    Kinds,
+    bounded_counters,
+    register_kinds,
+    written_registers,
+)
 from lumen.jit.pytier.ownership import owned_registers
 from lumen.jit.pytier.structure import Cond, Goto, Line, Terminator, build_tree, write_tree
 from lumen.jit.pytier.templates import TEMPLATES, compare_expr, equal_expr, r, truthy_expr
@@ -85,6 +90,21 @@ class Emit:
     def is_owned(self, reg: int) -> bool:
         """Register `reg` surely holds a container no one else refers to (ownership.py)."""
         return reg in self.owned[self.pc]
+
+    def constant_before(self, pc: int, reg: int) -> object:
+        """The constant register `reg` surely holds at `pc`, when it was loaded earlier in
+        the same basic block (None otherwise)."""
+        assert self.cfg is not None
+        start = max(label for label in self.cfg.blocks if label <= pc)
+        for m in range(pc - 1, start - 1, -1):
+            instr = self.instrs[m]
+            if reg in written_registers(instr, self.function.nregs):
+                if instr.op == Op.LOADI:
+                    return instr.b
+                if instr.op == Op.LOADK:
+                    return self.function.constants[instr.b]
+                return None
+        return None
 
     def is_int(self, reg: int) -> bool:
         return self.kinds[self.pc].get(reg) == "int"

@@ -193,7 +193,7 @@ def register_kinds(instrs: tuple, constants: tuple, cfg: CFG,
     return result
 
 
-def _written(instr: object, nregs: int) -> range | tuple[int, ...]:
+def written_registers(instr: object, nregs: int) -> range | tuple[int, ...]:
     """Registers an instruction may write (conservative)."""
     from lumen.lir.opcodes import OP_INFO
 
@@ -232,7 +232,7 @@ def bounded_counters(instrs: tuple, cfg: CFG, kinds: list[Kinds], nregs: int) ->
             member = cfg.blocks[label]
             for pc in range(member.start, member.end):
                 instr = instrs[pc]
-                written = _written(instr, nregs)
+                written = written_registers(instr, nregs)
                 if n in written:
                     clean = False
                 if i in written:

@@ -156,9 +156,19 @@ def _indent(text: str) -> str:
     return "\n".join("    " + line for line in text.split("\n"))
 
 
+def _positive_divisor(e: Emit, pc: int, reg: int) -> int | None:
+    """A positive Int constant in `reg`: `%` and `//` of an Int by it need no test (Python's
+    results are then the Euclidean ones and cannot overflow)."""
+    value = e.constant_before(pc, reg)
+    return value if type(value) is int and value > 0 else None
+
+
 @template(Op.MOD)
 def _mod(e: Emit, pc: int, a: int, b: int, c: int) -> str:
     x, y = r(b), r(c)
+    divisor = _positive_divisor(e, pc, c)
+    if divisor is not None and e.is_int(b):
+        return f"{r(a)} = {x} % {divisor}"
     if e.is_int(b) and e.is_int(c):
         return f"{r(a)} = {x} % {y} if {y} > 0 else _mod({x}, {y})"
     return (f"{r(a)} = {x} % {y} if type({x}) is int and type({y}) is int and {y} > 0 "
@@ -176,6 +186,9 @@ def _div(e: Emit, pc: int, a: int, b: int, c: int) -> str:
 def _floordiv(e: Emit, pc: int, a: int, b: int, c: int) -> str:
     # Euclidean and floor division agree for a positive divisor (and cannot overflow).
     x, y = r(b), r(c)
+    divisor = _positive_divisor(e, pc, c)
+    if divisor is not None and e.is_int(b):
+        return f"{r(a)} = {x} // {divisor}"
     ints = "" if e.is_int(b) and e.is_int(c) else f"type({x}) is int and type({y}) is int and "
     return f"{r(a)} = {x} // {y} if {ints}{y} > 0 else _floordiv({x}, {y})"
 
