@@ -11,7 +11,11 @@
 
 from __future__ import annotations
 
+import re
+
 from lumen.docgen.model import DocItem, Documentation, ModuleDoc
+
+_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
 
 
 def render_markdown(documentation: Documentation) -> str:
@@ -37,7 +41,7 @@ def _module(out: list[str], module: ModuleDoc, level: int) -> None:
     heading = "#" * level
     out += [f"{heading} Module `{module.module}`", "", f"File: `{module.path}`", ""]
     if module.doc:
-        out += [module.doc, ""]
+        out += [_demote_headings(module.doc), ""]
     if module.imports:
         out += ["Imports:", ""]
         out += [f"- `{text}`" for text in module.imports]
@@ -53,7 +57,7 @@ def _item(out: list[str], item: DocItem, level: int) -> None:
     out += [f"{'#' * level} {item.kind} `{item.name}`{visibility}", ""]
     out += ["```lumen", *[a for a in item.attributes], item.signature, "```", ""]
     if item.doc:
-        out += [item.doc, ""]
+        out += [_demote_headings(item.doc), ""]
     if item.effects:
         out += ["Effects (inferred): " + ", ".join(f"`{e}`" for e in item.effects), ""]
     documented = [m for m in item.members if m.doc]
@@ -61,3 +65,12 @@ def _item(out: list[str], item: DocItem, level: int) -> None:
         for member in documented:
             out.append(f"- {member.kind} `{member.name}`: " + member.doc.replace("\n", " "))  # type: ignore[union-attr]
         out.append("")
+
+
+def _demote_headings(text: str) -> str:
+    """Headings inside a docstring would break the page's outline: shown as bold lines."""
+    lines = []
+    for line in text.split("\n"):
+        match = _HEADING.match(line)
+        lines.append(f"**{match.group(1)}**" if match else line)
+    return "\n".join(lines)

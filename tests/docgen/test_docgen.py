@@ -181,3 +181,12 @@ def test_command_writes_output_and_reports_unparsable_files(
 def test_command_missing_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli(["doc", str(tmp_path / "nope.lm")]) == 1
     assert "error[E0900]: file not found" in capsys.readouterr().err
+
+
+def test_headings_inside_docstrings_become_bold_lines(tmp_path: Path) -> None:
+    source = "```\n# std.things\n\nHelpers.\n```\n\nimport util: *\n\n```\n## Returns\nOne.\n```\ncell one() -> Int = 1\n"
+    documentation = document_path(_write(tmp_path / "things.lm", source))
+    assert documentation.modules[0].doc == "# std.things\n\nHelpers."  # the JSON keeps the text
+    text = render_markdown(documentation)
+    assert "\n**std.things**\n\nHelpers.\n" in text
+    assert "\n**Returns**\nOne.\n" in text
