@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-from decimal import Decimal
 from typing import Any
 
 from lumen.vm.values import (
@@ -38,6 +37,8 @@ def format_float(f: float) -> str:
     # Shortest round-trip digits (repr), written out positionally (no exponent).
     text = repr(f)
     if "e" in text:
+        from decimal import Decimal  # lazy: only exponent forms need it
+
         text = format(Decimal(text), "f")
     if text.endswith(".0"):
         text = text[:-2]

@@ -8,7 +8,6 @@ import io
 import json
 import math
 import re
-import tomllib
 from typing import Any
 
 from lumen.vm.builtins.common import sequence, text
@@ -130,6 +129,8 @@ def _from_toml(v: Any) -> Any:
 def toml_parse(s: Any = None) -> Any:
     if type(s) is not str:
         return None
+    import tomllib  # lazy: most programs never parse TOML
+
     try:
         return _from_toml(tomllib.loads(s))
     except (tomllib.TOMLDecodeError, ValueError, RecursionError):
