@@ -225,7 +225,8 @@ def _prune(directory: Path, keep: int) -> None:
             continue
     dated.sort()
     newest = dated[-1][0] if dated else 0.0
-    excess = len(dated) - keep
+    # Down to 80% of the limit: the next writes then do not each pay a full scan.
+    excess = len(dated) - keep * 4 // 5
     for mtime, path in dated:
         is_temporary = path.endswith(".tmp")
         if excess > 0 or (is_temporary and newest - mtime > _STALE_TEMPORARY_SECONDS):

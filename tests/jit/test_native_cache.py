@@ -54,3 +54,26 @@ def test_cache_hit_skips_llvm_and_corrupt_entries_recompile(
     third, tier = run_poly(module)
     assert third == first and tier.backend._compiler is not None
     assert list(tmp_path.rglob("*.so"))  # stored again
+
+
+def test_pruning_keeps_the_most_recently_used_libraries(tmp_path: Path) -> None:
+    import os
+
+    from lumen.jit.native import cache
+
+    for k in range(10):
+        (tmp_path / f"k{k}.so").write_bytes(b"x")
+        (tmp_path / f"k{k}.sha256").write_text("d")
+        os.utime(tmp_path / f"k{k}.so", (1000 + k, 1000 + k))
+    cache.prune(tmp_path, limit=5)
+    left = sorted(p.name for p in tmp_path.glob("*.so"))
+    assert left == ["k6.so", "k7.so", "k8.so", "k9.so"]  # down to 80% of the limit
+    assert sorted(p.name for p in tmp_path.glob("*.sha256")) == [
+        "k6.sha256", "k7.sha256", "k8.sha256", "k9.sha256"]
+
+
+def test_no_cache_switch_turns_the_native_cache_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lumen.jit.native import cache
+
+    monkeypatch.setenv("LUMEN_NO_CACHE", "1")
+    assert cache.folder() is None

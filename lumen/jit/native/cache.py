@@ -4,7 +4,8 @@ A unit's object code is linked with the system C compiler (`cc -shared`) into
 `<cache>/native/<key>.so` next to `<key>.sha256` (the digest of the library). A later run
 loads it with `ctypes.CDLL` after checking the digest; any problem (missing compiler,
 corrupt or foreign file, failed load) means "not cached" and the unit is compiled again.
-`LUMEN_NATIVE_CACHE=0` turns the cache off.
+`LUMEN_NATIVE_CACHE=0` (or `LUMEN_NO_CACHE=1`) turns the cache off; beyond
+`MAX_LIBRARIES` the least recently used libraries are removed.
 """
 
 from __future__ import annotations
@@ -17,18 +18,32 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+MAX_LIBRARIES = 400  # beyond this, the least recently used go (down to 80%)
+
 
 def folder() -> Path | None:
-    if os.environ.get("LUMEN_NATIVE_CACHE", "1") == "0":
-        return None
-    try:
-        from lumen.cache import cache_dir  # type: ignore[attr-defined]
+    """`<cache>/native`, or None when caching is off (`LUMEN_NATIVE_CACHE=0` or the
+    compiled-program caches are, `LUMEN_NO_CACHE=1`)."""
+    from lumen import cache
 
-        base = Path(cache_dir())
-    except (ImportError, AttributeError, TypeError, OSError):
-        configured = os.environ.get("LUMEN_CACHE_DIR")
-        base = Path(configured) if configured else Path.home() / ".cache" / "lumen"
-    return base / "native"
+    if os.environ.get("LUMEN_NATIVE_CACHE", "1") == "0" or cache.disabled():
+        return None
+    return cache.folder("native")
+
+
+def prune(where: Path, limit: int = MAX_LIBRARIES) -> None:
+    """Remove the least recently used libraries (and their digests) beyond `limit`."""
+    try:
+        libraries = [(entry.stat().st_mtime, Path(entry.path)) for entry in os.scandir(where)
+                     if entry.name.endswith(".so")]
+    except OSError:
+        return
+    if len(libraries) <= limit:
+        return
+    libraries.sort()
+    for _mtime, library in libraries[:len(libraries) - limit * 4 // 5]:
+        library.unlink(missing_ok=True)
+        library.with_suffix(".sha256").unlink(missing_ok=True)
 
 
 def load(key: str, tag: str) -> ctypes.CDLL | None:
@@ -43,6 +58,7 @@ def load(key: str, tag: str) -> ctypes.CDLL | None:
             raise OSError("digest mismatch")
         loaded = ctypes.CDLL(str(library))
         getattr(loaded, f"entry_{tag}")
+        os.utime(library)  # recently used: pruning keeps it
         return loaded
     except FileNotFoundError:
         return None
@@ -72,5 +88,6 @@ def store(key: str, tag: str, object_code: bytes) -> None:
             os.replace(lib, where / f"{key}.so")
             (Path(scratch) / "digest").write_text(digest)
             os.replace(Path(scratch) / "digest", where / f"{key}.sha256")
+        prune(where)
     except (OSError, subprocess.SubprocessError):
         return
