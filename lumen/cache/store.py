@@ -25,7 +25,7 @@ try:  # the C module itself: `hashlib` imports OpenSSL, a few ms at every start
 except ImportError:  # pragma: no cover - other Pythons name it differently
     from hashlib import sha256
 
-DEFAULT_KEEP = 5000  # entries per kind; the least recently used beyond are removed
+DEFAULT_KEEP = 5000  # entries per kind; beyond, the least recently used go (down to 80%)
 _MAGIC = b"LMC1"
 _HEADER = struct.Struct("<4sII")  # magic, payload length, CRC-32 of the payload
 # kinds and keys: letters, digits, `_.-`, not starting with `.` (no path tricks, no

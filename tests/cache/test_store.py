@@ -76,8 +76,8 @@ def test_keep_prunes_least_recently_used(cache_root: Path) -> None:
         cache.put("parser", f"k{index}", b"x")
         os.utime(cache_root / "parser" / f"k{index}", (1000 + index, 1000 + index))
     cache.get("parser", "k0")  # used now: the newest
-    cache.put("parser", "k5", b"x", keep=3)
-    assert sorted(p.name for p in (cache_root / "parser").iterdir()) == ["k0", "k4", "k5"]
+    cache.put("parser", "k5", b"x", keep=5)  # 6 > 5: down to 80% of 5, the newest four
+    assert sorted(p.name for p in (cache_root / "parser").iterdir()) == ["k0", "k3", "k4", "k5"]
 
 
 def test_info_and_clear(cache_root: Path) -> None:
