@@ -47,5 +47,11 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lumen")
-def cli() -> None:
+@click.option("--color/--no-color", default=None,
+              help="Colour diagnostics (default: on a terminal unless NO_COLOR is set).")
+def cli(color: bool | None) -> None:
     """Lumen: compile, check and run Lumen programs (.lm, .lm.md)."""
+    if color is not None:
+        from lumen.diagnostics.render import set_color
+
+        set_color(color)
