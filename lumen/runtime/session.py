@@ -85,6 +85,7 @@ class RunSession:
             self._scrub(error)
             self.failures += 1
             self._record(call, error=error, latency_ms=_elapsed_ms(started), schema=schema)
+            self._count_failed_attempts(error)
             raise
         self._record(call, result=result, schema=schema)
         self.usage.add(result)  # after recording: the trace shows the call that overspent
@@ -93,6 +94,16 @@ class RunSession:
         from lumen.runtime.typed import to_lumen_value
 
         return to_lumen_value(result.value, schema)
+
+    def _count_failed_attempts(self, error: ToolError) -> None:
+        """Tokens spent by the tries of a call that failed anyway (a typed output that
+        could not be repaired); the call's own error is what the run reports."""
+        spent = getattr(error, "spent", None)
+        if spent is not None:
+            try:
+                self.usage.add(spent)
+            except ToolError:
+                pass  # over budget as well: the validation failure is still the news
 
     def _result(self, call: ToolCall) -> ToolResult:
         if self.replayer is not None:

@@ -60,6 +60,7 @@ class OutputValidationError(ToolError):
         self.expected = expected
         self.received = received
         self.attempts = attempts
+        self.spent: ToolResult | None = None  # the tokens every attempt used
 
 
 # ---------------------------------------------------------------------------------------
@@ -496,7 +497,12 @@ def call_typed(
         attempts.append({**record, "status": "invalid", "errors": report.errors})
         repairs_done = len(attempts) - 1
         if repairs_done >= max_retries or not _is_chat_call(call):
-            raise _validation_failure(call, expected, received, attempts)
+            failure = _validation_failure(call, expected, received, attempts)
+            # What the failed tries spent still counts toward the run's tokens (usage.py).
+            failure.spent = dataclasses.replace(
+                result, value=None, tokens_in=tokens_in if result.tokens_in is not None
+                else None, tokens_out=tokens_out if result.tokens_out is not None else None)
+            raise failure
         current = _repair_call(current, text, expected, report.errors)
 
 

@@ -129,3 +129,17 @@ def test_max_tokens_stops_the_run_and_replay_stops_at_the_same_call(
                       "--trace-dir", "tr"])
     assert status == 2
     assert "token budget exceeded for 'max_tokens'" in capsys.readouterr().err
+
+
+def test_tokens_of_a_typed_call_that_could_not_be_repaired_still_count() -> None:
+    from lumen.runtime.calls import ToolCall
+    from tests.runtime.tool_helpers import FakeProvider, session_with
+
+    session = session_with(FakeProvider(answer=lambda call: "not json at all"))
+    call = ToolCall("Chat", "llm.chat", None, {"prompt": "p"}, {})
+    schema = {"kind": "Record", "name": "R", "fields": {"a": {"kind": "Int"}}}
+    with pytest.raises(ToolError) as failed:
+        session.call_tool(call, schema=schema)
+    assert failed.value.kind == "OutputValidationFailed"
+    # Three tries (the call and two repairs), 3 tokens in and 4 out each (FakeProvider).
+    assert (session.tokens_in, session.tokens_out) == (9, 12)
