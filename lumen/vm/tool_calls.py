@@ -152,12 +152,40 @@ def tool_values(module: Module) -> dict[str, ToolRef]:
 def call_tool_value(vm: VM, ref: ToolRef, args: list[Any],
                     named: dict[str, Any] | None) -> Any:
     """A call through a tool alias used as a value (`let f = Chat` … `f(prompt: q)`): the
-    same argument map and grants as `Chat(prompt: q)`. The call site is the innermost
-    interpreted frame's current instruction (a faster tier keeps no frame: its caller's)."""
+    same argument map and grants as `Chat(prompt: q)`, at the calling instruction."""
     mapped: dict[str, Any] = {f"arg{k}": value for k, value in enumerate(args)}
     mapped.update(named or {})
+    compiled = _compiled_caller(vm)
+    if compiled is not None:
+        code, pc = compiled
+        return call_tool(vm, Frame(code, [], 0), pc + 1, ref.alias, mapped)
     frame = vm.frames[-1] if vm.frames else None
     return call_tool(vm, frame, frame.pc if frame is not None else 0, ref.alias, mapped)
+
+
+def _compiled_caller(vm: VM) -> tuple[Any, int] | None:
+    """(code, pc) of the calling instruction when the caller is a cell compiled by the
+    Python tier (it keeps no interpreter frame): the innermost `<pytier …>` Python frame
+    above this call, mapped through the tier's line table; None for an interpreted one."""
+    import sys
+
+    tier = getattr(vm, "pytier", None)
+    if tier is None:
+        return None
+    python_frame = sys._getframe(2)
+    while python_frame is not None:
+        f_code = python_frame.f_code
+        if f_code.co_filename.startswith("<pytier "):
+            table = tier.line_tables.get(f_code.co_name)
+            if table is None:
+                return None
+            index = int(f_code.co_name.lstrip("GEF"))
+            lineno = python_frame.f_lineno
+            return vm.codes[index], table[lineno] if lineno < len(table) else 0
+        if f_code.co_name == "_execute" or f_code.co_filename.endswith("interpreter_slow.py"):
+            return None  # the interpreter's loop called: vm.frames[-1] is the caller
+        python_frame = python_frame.f_back
+    return None
 
 
 def call_bound_tool(vm: VM, frame: Frame, pc: int, alias: str, names: tuple[str, ...],

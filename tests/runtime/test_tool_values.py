@@ -75,3 +75,20 @@ def test_naming_an_ungranted_tool_as_a_value_needs_a_grant() -> None:
           return Chat
         end
     """) == []
+
+
+@pytest.mark.parametrize("fast_tier", [True, False])
+def test_calls_through_the_value_name_their_call_site(fast_tier: bool) -> None:
+    import contextlib
+    import io
+
+    from lumen.vm.interpreter import VM
+    from lumen.vm.options import VMOptions
+    from tests.runtime.tool_helpers import compile_checked
+
+    provider = FakeProvider(answer=lambda call: "x")
+    module = compile_checked(PROGRAM)
+    with contextlib.redirect_stdout(io.StringIO()):
+        VM(module, VMOptions(fast_tier=fast_tier), tools=session_with(provider)).run("main")
+    sites = [(call.cell, call.line) for call in provider.calls]
+    assert sites[:3] == [("main", 11), ("ask", 6), ("main", 13)]
