@@ -204,8 +204,10 @@ class VM:
                 return self.scheduler.run_main_call(
                     lambda: code.fast(*regs[:code.nparams]))
             return self.scheduler.run_main(Frame(code, regs, 0))
-        except RecursionError:  # deep recursion inside a faster tier
-            raise errors.stack_overflow(self.max_depth) from None
+        except RecursionError as exc:  # deep recursion inside a faster tier
+            raise self._trimmed(self._overflow(exc)) from None
+        except LumenRuntimeError as exc:
+            raise self._trimmed(exc) from None
         finally:
             sys.stdout.flush()
 
@@ -622,9 +624,8 @@ class VM:
                     raise
                 frame = abort_to(self, abort, base)
                 pc = frame.pc
-            except RecursionError:
-                frame, pc = self._unwind(errors.stack_overflow(self.max_depth), frame, pc,
-                                         base)
+            except RecursionError as exc:
+                frame, pc = self._unwind(self._overflow(exc), frame, pc, base)
             except (ArithmeticError, MemoryError) as exc:
                 frame, pc = self._unwind(errors.internal(f"{type(exc).__name__}: {exc}"),
                                          frame, pc, base)
@@ -632,6 +633,27 @@ class VM:
             instrs = code.instrs
             consts = code.constants
             regs = frame.regs
+
+    def _overflow(self, exc: RecursionError) -> LumenRuntimeError:
+        """`stack overflow` for Python's recursion limit reached in a faster tier, located
+        in the generated frames the traceback holds (the interpreter's own frames are
+        added as the error unwinds them)."""
+        error = errors.stack_overflow(self.max_depth)
+        if self.pytier is not None:
+            self.pytier.locate_overflow(error, exc.__traceback__)
+        return error
+
+    def _trimmed(self, exc: LumenRuntimeError) -> LumenRuntimeError:
+        """Python's recursion limit sits a little above the Lumen one: a `stack overflow`
+        from a faster tier shows the outermost `max_depth` frames, as the interpreter."""
+        stack = exc.lumen_stack
+        if len(stack) > self.max_depth and exc.message.startswith("stack overflow"):
+            dropped = len(stack) - self.max_depth
+            del stack[:dropped]
+            positions = getattr(exc, "frame_positions", ())
+            if dropped < len(positions):  # the innermost frame kept was making a call
+                exc.file, exc.line, exc.column = positions[dropped]
+        return exc
 
     def _spend(self, steps: int) -> None:
         self.budget -= steps

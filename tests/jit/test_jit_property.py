@@ -267,13 +267,31 @@ end
 """
 
 
-@pytest.mark.xfail(strict=True, reason="Python tier: `stack overflow` loses its file, line, "
-                   "column and Lumen stack (the interpreter and native tier keep them)")
-def test_stack_overflow_agrees_in_every_tier() -> None:
+DEEP_RECURSION_UNDER_AN_INTERPRETED_CELL = """
+cell down(n: Int) -> Int
+  if n == 0
+    return 0
+  end
+  return 1 + down(n - 1)
+end
+cell middle(n: Int) -> Int
+  defer
+    print("unwound")
+  end
+  return down(n)
+end
+cell main() -> Int
+  return middle(20000)
+end
+"""
+
+
+@pytest.mark.parametrize("source", [DEEP_RECURSION, DEEP_RECURSION_UNDER_AN_INTERPRETED_CELL])
+def test_stack_overflow_agrees_in_every_tier(source: str) -> None:
     # The Python tier leaves cells to the interpreter under a limit below 10,000.
     tiers = {name: replace(options, max_depth=10_000) for name, options in TIERS.items()}
     with tempfile.TemporaryDirectory() as directory:
-        runs = run_tiers(compile_text(DEEP_RECURSION, directory), tiers)
+        runs = run_tiers(compile_text(source, directory), tiers)
     problem = mismatch_report(runs)
     assert problem is None, problem
 

@@ -188,6 +188,29 @@ class PyTier:
             self.sources[code.index] = source
         return self._exec(code, source, name)
 
+    def locate_overflow(self, error: Any, tb: Any) -> None:
+        """Give a `stack overflow` that Python's recursion limit raised in generated code the
+        position and Lumen stack of the generated frames in the traceback `tb`, mapped to
+        cells and lines through their line tables (the VM trims the stack to its limit)."""
+        found: list[tuple[int, int]] = []
+        while tb is not None:
+            f_code = tb.tb_frame.f_code
+            table = self.line_tables.get(f_code.co_name) if f_code.co_filename.startswith(
+                "<pytier ") else None
+            if table is not None:
+                index = int(f_code.co_name.lstrip("GEF"))
+                found.append((index, table[tb.tb_lineno] if tb.tb_lineno < len(table) else 0))
+            tb = tb.tb_next
+        positions = []
+        for index, pc in reversed(found):
+            code = self.codes[index]
+            line, column = code.line_at(pc)
+            if error.line is None:
+                error.file, error.line, error.column = code.file, line, column
+            error.lumen_stack.append((code.name, code.file, line))
+            positions.append((code.file, line, column))
+        error.frame_positions = positions  # innermost first, as the Lumen stack
+
     def _exec(self, code: Code, source: str, name: str) -> Callable[..., Any]:
         """Runs `source` in the shared namespace and takes the function `name` out of it."""
         exec(compile(source, f"<pytier {code.name}>", "exec"), self.ns)
