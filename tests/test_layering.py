@@ -13,10 +13,12 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "lumen"
 
-# Earlier stages first. `driver` glues the stages; `cli` and `lsp` sit on top of it.
+# Earlier stages first. `driver` glues the stages; the everyday tools (`format`, `docgen`,
+# `testing`, `repl`), `lsp` and `cli` sit on top of it.
 STAGES = [
     "diagnostics",
     "cache",
+    "project",
     "source",
     "syntax",
     "modules",
@@ -28,6 +30,10 @@ STAGES = [
     "verify",
     "compile_cache",
     "driver",
+    "format",
+    "docgen",
+    "testing",
+    "repl",
     "lsp",
     "cli",
 ]
