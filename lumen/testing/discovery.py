@@ -24,7 +24,7 @@ PROGRAM_SUFFIXES = (".lm.md", ".lumen.md", ".lm", ".lumen")
 LITERATE_SUFFIXES = (".lm.md", ".lumen.md")
 DOCS_SUFFIXES = (".md", ".markdown")
 PROJECT_FILE = "lumen.toml"
-PROJECT_TEST_FOLDERS = ("src", "tests")
+PROJECT_TEST_FOLDERS = ("src", "tests")  # "src": the `[package] source` folder
 TEST_PREFIX = "test_"
 TEST_ATTRIBUTE = "test"
 
@@ -67,7 +67,11 @@ def default_paths(start: Path) -> list[Path]:
     root = project_root(start)
     if root is None:
         return [start]
-    folders = [root / name for name in PROJECT_TEST_FOLDERS if (root / name).is_dir()]
+    from lumen.project.manifest import load_manifest
+
+    source = load_manifest(root).manifest.source  # `[package] source`, default `src`
+    names = dict.fromkeys((source, *PROJECT_TEST_FOLDERS[1:]))
+    folders = [root / name for name in names if (root / name).is_dir()]
     return folders or [root]
 
 
