@@ -35,6 +35,7 @@ class Comment:
     lines: tuple[str, ...]
     own_line: bool
     is_block: bool = False
+    code_before: str = ""  # what precedes an end-of-line comment on its line
 
     @property
     def key(self) -> str:
@@ -105,9 +106,10 @@ def _make_comment(code: str, start: int, starts: list[int]) -> Comment:
     end = len(code) if end < 0 else end
     line = _line_of(starts, start)
     line_start = starts[line - 1]
-    own_line = not code[line_start:start].strip()
+    before = code[line_start:start]
     text = code[start:end].rstrip()
-    return Comment(line, line, start - line_start + 1, (text,), own_line)
+    return Comment(line, line, start - line_start + 1, (text,), not before.strip(),
+                   code_before=before.rstrip())
 
 
 def _gap_comments(code: str, start: int, end: int, starts: list[int], found: list[Comment]) -> None:

@@ -25,6 +25,7 @@ from lumen.format.comments import (
     scan_tokens,
 )
 from lumen.format.literals import keep_literal_spellings
+from lumen.format.parens import keep_grouping_parens
 from lumen.format.placement import Placement, SourceLines, place_comments
 from lumen.format.wrap import wrap_long_lines
 from lumen.source.plain import scan_markdown_blocks
@@ -109,19 +110,27 @@ def format_code(code: str, file: str, blocks: Sequence[Comment] = ()) -> FormatR
 
 
 def _printed_form(code: str, file: str, program: A.Program) -> tuple[str, A.Program]:
-    """The program printed without comments, literals spelled as in `code`, long rows
-    wrapped; with its tree as parsed back (positions in the printed text)."""
+    """The program printed without comments, literals spelled and grouping parentheses
+    kept as in `code`, long rows wrapped; with its tree as parsed back (positions in the
+    printed text)."""
     printed = print_program(program)
     printed_program = _read_back(printed, file, program, "the printed program")
     spelled = keep_literal_spellings(code, program, printed, printed_program)
     if spelled != printed:
         printed = spelled
         printed_program = _read_back(printed, file, program, "a literal's spelling")
+    grouped = keep_grouping_parens(code, program, printed, printed_program, file)
+    if grouped != printed:
+        try:  # on a mismatch, drop the parentheses rather than refuse the file
+            printed_program = _read_back(grouped, file, program, "a kept parenthesis")
+            printed = grouped
+        except TreeMismatch:
+            pass
     wrapped = wrap_long_lines(printed, file)
     if wrapped != printed:
-        try:
+        try:  # on a mismatch, keep the long rows rather than refuse the file
             return wrapped, _read_back(wrapped, file, program, "a wrapped line")
-        except TreeMismatch:  # keep the long rows rather than refuse the file
+        except TreeMismatch:
             pass
     return printed, printed_program
 

@@ -83,16 +83,34 @@ def place_comments(
     return placements, _anchor_blanks(anchors, children_of, source)
 
 
-def _container_of(anchors: list[Anchor], children_of: dict[int, list[int]], line: int) -> int:
-    container = -1
+def _containers_of(
+    anchors: list[Anchor], children_of: dict[int, list[int]], line: int
+) -> list[int]:
+    """The anchors whose lines contain `line`, outermost first (-1: the program)."""
+    chain = [-1]
     while True:
         inside = [
-            i for i in children_of[container]
+            i for i in children_of[chain[-1]]
             if anchors[i].source_first <= line <= anchors[i].source_last
         ]
         if not inside:
-            return container
-        container = inside[-1]
+            return chain
+        chain.append(inside[-1])
+
+
+def _trailing_placement(anchors: list[Anchor], chain: list[int], comment: Comment) -> Placement | None:
+    """An end-of-line comment trails the innermost anchor that ends right before it on its
+    line (only a comma between), or else the outermost one whose first line it is on (a
+    comment after a cell's header is about the cell, not its last parameter)."""
+    line = comment.line
+    for index in reversed(chain[1:]):
+        span = anchors[index].node.span
+        if span.end_line == line and comment.code_before[span.end_column - 1:].strip() in ("", ","):
+            return Placement(comment, "tail", index, False)
+    for index in chain[1:]:
+        if anchors[index].source_head == line:
+            return Placement(comment, "head", index, False)
+    return None
 
 
 def _place(
@@ -100,62 +118,63 @@ def _place(
     source: SourceLines,
 ) -> Placement:
     line = comment.line
-    container = _container_of(anchors, children_of, line)
-    blank = _comment_blank(anchors, children_of, container, comment, source)
-    if not comment.own_line and container >= 0:
-        anchor = anchors[container]
-        if line == anchor.source_head:
-            return Placement(comment, "head", container, False)
-        if line == anchor.source_last:
-            return Placement(comment, "tail", container, False)
+    chain = _containers_of(anchors, children_of, line)
+    container = chain[-1]
+    if not comment.own_line:
+        trailing = _trailing_placement(anchors, chain, comment)
+        if trailing is not None:
+            return trailing
     children = children_of[container]
     previous = [i for i in children if anchors[i].source_last < line]
     following = [i for i in children if anchors[i].source_first > comment.end_line]
+    where: Where = "end" if container < 0 else "inside"
+    anchor = container
     if following:
-        target = following[0]
         code_between = any(
-            source.has_code(n) for n in range(comment.end_line + 1, anchors[target].source_first)
+            source.has_code(n)
+            for n in range(comment.end_line + 1, anchors[following[0]].source_first)
         )
         if not code_between or not previous:
-            return Placement(comment, "before", target, blank)
-    if previous:
-        return Placement(comment, "after", previous[-1], blank)
-    if container >= 0:
-        return Placement(comment, "inside", container, blank)
-    return Placement(comment, "end", -1, blank)
+            where, anchor = "before", following[0]
+    if where not in ("before",) and previous:
+        where, anchor = "after", previous[-1]
+    row = anchors[anchor].row_first if where == "before" else None
+    blank = comment.own_line and _blank_before(anchors, container, children, line, row, source)
+    return Placement(comment, where, anchor, blank)
 
 
-def _ends_element(
-    anchors: list[Anchor], siblings: list[int], line: int, source: SourceLines, before: int
+def _blank_before(
+    anchors: list[Anchor], container: int, siblings: list[int], first_line: int,
+    row: int | None, source: SourceLines,
 ) -> bool:
-    """Whether source `line` is the last line of an element (a comment line, or the last
-    line of a sibling anchor) that comes before line `before`."""
-    if line <= 0:
+    """Whether the element starting on source line `first_line`, to be printed at `row`
+    (None: right after the element above it), keeps a blank line above it: the source has
+    one, the previous non-blank line ends a comment or a sibling anchor that is printed
+    right above `row`, and it is not the container's first line (no block opens with a
+    blank line)."""
+    head = anchors[container].source_head if container >= 0 else 0
+    if first_line <= head or not source.is_blank(first_line - 1):
+        return False  # on the container's header line (a wrapped parameter, say)
+    above = source.previous_nonblank(first_line)
+    if above <= 0 or above == head:
         return False
-    if line in source.own_comment_lines:
+    if above in source.own_comment_lines:
         return True
-    return any(anchors[i].source_last == line and anchors[i].source_first < before for i in siblings)
-
-
-def _comment_blank(
-    anchors: list[Anchor], children_of: dict[int, list[int]], container: int,
-    comment: Comment, source: SourceLines,
-) -> bool:
-    if not comment.own_line or not source.is_blank(comment.line - 1):
-        return False
-    above = source.previous_nonblank(comment.line)
-    return _ends_element(anchors, children_of[container], above, source, comment.line)
+    for index in siblings:
+        anchor = anchors[index]
+        if anchor.source_last == above and anchor.source_first < first_line:
+            return row is None or anchor.row_last == row - 1
+    return False
 
 
 def _anchor_blanks(
     anchors: list[Anchor], children_of: dict[int, list[int]], source: SourceLines
 ) -> dict[int, bool]:
     blanks: dict[int, bool] = {}
-    for children in children_of.values():
+    for container, children in children_of.items():
         for index in children:
-            first = anchors[index].source_first
-            if not source.is_blank(first - 1):
-                continue
-            above = source.previous_nonblank(first)
-            blanks[index] = _ends_element(anchors, children, above, source, first)
+            anchor = anchors[index]
+            blanks[index] = _blank_before(
+                anchors, container, children, anchor.source_first, anchor.row_first, source
+            )
     return blanks

@@ -1,4 +1,4 @@
-"""Where comments end up, blank lines, docblocks, literal spellings."""
+"""Where comments end up, blank lines, docblocks."""
 
 from __future__ import annotations
 
@@ -162,11 +162,6 @@ def test_markdown_block_comments_and_docstrings_are_kept_verbatim() -> None:
 def test_a_nested_block_comment_follows_the_new_indentation() -> None:
     result = fmt("cell f()\n      ```\n      why\n      ```\n      return 1\nend\n")
     assert result == "cell f()\n  ```\n  why\n  ```\n  return 1\nend\n"
-
-
-def test_literals_keep_their_spelling() -> None:
-    source = 'let s = "\\u{48}i {name}"\nlet b = b"CAFE"\nlet n = 0xFF_FF\nlet r = r"\\d+"\n'
-    assert fmt(source) == source
 
 
 def test_a_trailing_comment_never_lands_inside_a_string() -> None:
