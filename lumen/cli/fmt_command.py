@@ -1,7 +1,7 @@
 """`lumen fmt [--check] [--diff] PATHS...`: the canonical formatter (SPEC.md, "lumen fmt").
 
 Folders are searched for `.lm`, `.lumen`, `.lm.md` and `.lumen.md` files (hidden folders
-skipped). A file with a syntax error gets its diagnostics and stays untouched. Without
+skipped); a lone `-` formats standard input to standard output (plain source). A file with a syntax error gets its diagnostics and stays untouched. Without
 options files are rewritten in place (temp file + rename, mode kept); `--check` and
 `--diff` change nothing. Exit status 1 when a file could not be formatted, or, with
 `--check`, when one would change.
@@ -65,11 +65,14 @@ class _Summary:
 
 
 @click.command("fmt")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @click.option("--check", is_flag=True, help="Change nothing; list the files that would change (exit 1 if any).")
 @click.option("--diff", "show_diff", is_flag=True, help="Change nothing; print what would change as a diff.")
 def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool) -> int:
-    """Format Lumen files (folders: every .lm, .lumen, .lm.md, .lumen.md inside)."""
+    """Format Lumen files (folders: every .lm, .lumen, .lm.md, .lumen.md inside; `-`:
+    standard input to standard output)."""
+    if paths == ("-",):
+        return _format_stdin(check)
     summary = _Summary()
     for path in source_files(paths):
         _format_one(path, check or show_diff, show_diff, summary)
@@ -77,6 +80,27 @@ def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool) -> int:
     if summary.failed or (check and summary.changed):
         return EXIT_COMPILE_ERROR
     return EXIT_OK
+
+
+def _format_stdin(check: bool) -> int:
+    """For editors: the formatted text on stdout (the input unchanged when it cannot be
+    formatted, with the reason on stderr)."""
+    from lumen.format import format_plain
+
+    text = sys.stdin.read()
+    result = format_plain(text, "<stdin>")
+    if result.text is None:
+        if result.diagnostics:
+            from lumen.source import source_from_text
+
+            print_diagnostics(result.diagnostics, source_from_text(text, "<stdin>"))
+        else:
+            click.echo(f"lumen fmt: not formatted: a formatter self-check failed "
+                       f"({result.failure}); please report it", err=True)
+        sys.stdout.write(text)
+        return EXIT_COMPILE_ERROR
+    sys.stdout.write(result.text)
+    return EXIT_COMPILE_ERROR if check and result.text != text else EXIT_OK
 
 
 def _format_one(path: Path, dry_run: bool, show_diff: bool, summary: _Summary) -> None:

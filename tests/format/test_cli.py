@@ -93,3 +93,20 @@ def test_unreadable_input_and_missing_paths(tmp_path: Path, capsys: pytest.Captu
     assert run_cli(["fmt", str(binary)]) == 1
     assert "not UTF-8" in capsys.readouterr().err
     assert run_cli(["fmt", str(tmp_path / "missing.lm")]) == 64
+
+
+def test_a_dash_formats_standard_input_to_standard_output(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(UGLY))
+    assert run_cli(["fmt", "-"]) == 0
+    assert capsys.readouterr().out == PRETTY
+    monkeypatch.setattr("sys.stdin", io.StringIO(UGLY))
+    assert run_cli(["fmt", "--check", "-"]) == 1
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", io.StringIO("let x = (\n"))
+    assert run_cli(["fmt", "-"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "let x = (\n" and "error[E" in captured.err
