@@ -133,6 +133,8 @@ class RunOutcome:
     exit_status: int | None = None
     jit_report: tuple[str, ...] = ()  # with RunOptions.jit_verbose: one line per decision
     trace_path: str | None = None  # with RunOptions.trace_dir: the trace file written
+    # With a tool session: the run's tool-call, token and cost lines (`lumen run --verbose`).
+    tool_summary: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -503,7 +505,8 @@ def _end_recording(session: Any, outcome: RunOutcome, options: RunOptions) -> Ru
     except Exception as exc:
         print(f"lumen: warning: the trace could not be completed ({exc})", file=sys.stderr)
     trace = getattr(session, "trace", None)
-    return replace(outcome, trace_path=str(trace.path)) if trace is not None else outcome
+    return replace(outcome, tool_summary=tuple(session.summary_lines()),
+                   trace_path=str(trace.path) if trace is not None else None)
 
 
 def _is_trace_error(exc: BaseException) -> bool:

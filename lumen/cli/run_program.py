@@ -81,8 +81,6 @@ def run_program(
         provider_overrides=provider_overrides,
         setting_overrides=setting_overrides,
     )
-    if verbose:
-        _tool_usage_summary()  # drop a summary left by an earlier run in this process
     tracker = _OutputTracker(sys.stdout)
     sys.stdout = tracker  # type: ignore[assignment]
     try:
@@ -93,8 +91,8 @@ def run_program(
         sys.stdout.write("\n")
     for line in outcome.jit_report:
         sys.stderr.write(line + "\n")
-    if verbose:
-        for line in _tool_usage_summary():
+    if verbose:  # token totals and estimated cost (nothing when no tool session ran)
+        for line in outcome.tool_summary:
             sys.stderr.write(line + "\n")
     if outcome.trace_path is not None:
         sys.stderr.write(f"lumen: trace recorded in {outcome.trace_path}\n")
@@ -114,15 +112,6 @@ def run_program(
             write_json_line(runtime_failure_json(outcome.error))
         return EXIT_RUNTIME_ERROR
     return _report_value(outcome.value, as_json, compilation.path)
-
-
-def _tool_usage_summary() -> list[str]:
-    """Token totals and estimated cost of the run's tool calls (none without a session)."""
-    if "lumen.runtime.usage" not in sys.modules:  # no tool session was opened
-        return []
-    from lumen.runtime.usage import take_summary
-
-    return take_summary()
 
 
 def _report_value(value: Any, as_json: bool, file: str) -> int:

@@ -16,6 +16,7 @@ from lumen.cli.report import EXIT_COMPILE_ERROR, EXIT_OK
 DEFAULT_TRACE_DIR = ".lumen/trace"  # also lumen.runtime.trace.DEFAULT_TRACE_DIR (lazy import)
 EXIT_TRACE_PROBLEM = EXIT_COMPILE_ERROR
 _DETAIL_CHARS = 160  # pretty output cuts long inputs/outputs at this many characters
+_MAX_INDENT = 40  # deeper calls are shown at this depth (the number is in the event)
 
 _trace_dir_option = click.option(
     "--trace-dir", default=DEFAULT_TRACE_DIR, show_default=True,
@@ -91,8 +92,13 @@ def show_command(run: str, trace_dir: str, verify_chain: bool, output_format: st
             if event.get("kind") == "tool_call":
                 click.echo(_json_line(_replay_view(event)))
         return EXIT_OK
+    if output_format == "json":
+        for event in trace.events:
+            click.echo(_json_line(event))
+        return EXIT_OK
+    nesting = _CallNesting()
     for event in trace.events:
-        click.echo(_json_line(event) if output_format == "json" else _pretty_line(event))
+        click.echo(_pretty_line(event, nesting.depth_of(event)))
     return EXIT_OK
 
 
@@ -140,20 +146,53 @@ def _json_line(event: dict[str, Any]) -> str:
     return json.dumps(event, ensure_ascii=False, separators=(",", ":"))
 
 
-def _pretty_line(event: dict[str, Any]) -> str:
-    """`#3  12:01:02.345  tool_call  Chat -> openai.chat ok 120 ms  {...} -> "hi"`"""
+class _CallNesting:
+    """How deep in recorded calls each event happened, for indenting `trace show`: the
+    `depth` a call_enter/call_exit carries, and one more than the last open call for the
+    events between (tool calls, effects made inside a call)."""
+
+    def __init__(self) -> None:
+        self.inside = 0
+
+    def depth_of(self, event: dict[str, Any]) -> int:
+        details = event.get("details") if isinstance(event.get("details"), dict) else {}
+        recorded = details.get("depth")
+        kind = event.get("kind")
+        if kind in ("call_enter", "call_exit") and isinstance(recorded, int) \
+                and not isinstance(recorded, bool) and recorded >= 0:
+            self.inside = recorded + 1 if kind == "call_enter" else recorded
+            return recorded
+        if kind in ("run_start", "cell_start", "cell_end", "run_end"):
+            return 0
+        return self.inside
+
+
+def _pretty_line(event: dict[str, Any], depth: int = 0) -> str:
+    """`#3  12:01:02.345  tool_call  Chat -> openai.chat ok 120 ms  {...} -> "hi"`; calls
+    as `call_enter  | square` / `call_exit   | square ok 0.09 ms`, indented by depth."""
     kind = str(event.get("kind", "?"))
     timestamp = str(event.get("timestamp") or "")
     clock = timestamp[11:23] if len(timestamp) >= 23 else timestamp
     details = event.get("details") if isinstance(event.get("details"), dict) else {}
     parts: list[str] = []
-    if kind == "tool_call":
+    indent = "| " * min(depth, _MAX_INDENT)
+    if kind in ("call_enter", "call_exit"):
+        parts.append(indent + str(event.get("cell") or "?"))
+        if kind == "call_exit":
+            status = str(details.get("status") or event.get("message") or "")
+            if details.get("error"):
+                status += f" ({details['error']})"
+            parts.append(status)
+            if isinstance(details.get("duration_ms"), int | float):
+                parts.append(f"{details['duration_ms']} ms")
+    elif kind == "tool_call":
         alias = details.get("alias")
         parts.append(f"{alias} -> {event.get('tool_id')}" if alias else str(event.get("tool_id")))
         status = str(details.get("status") or "")
         if event.get("cached"):
             status += " (cached)"
         parts.append(status)
+        parts[0] = indent + parts[0]
         if event.get("latency_ms") is not None:
             parts.append(f"{event['latency_ms']} ms")
         parts.append(_short(details.get("inputs")))
@@ -162,6 +201,8 @@ def _pretty_line(event: dict[str, Any]) -> str:
         elif event.get("message"):
             parts.append("-> " + str(event["message"]))
     else:
+        if indent:
+            parts.append(indent.rstrip())
         if event.get("cell"):
             parts.append(str(event["cell"]))
         if event.get("message"):

@@ -41,12 +41,12 @@ TOP_LEVEL_TABLES = {
     # [package] (name, version, entry, source) is validated by lumen.project.manifest.
     "package": "the package: name, version, entry file, source folder",
     "providers": "tool ids mapped to providers, and provider settings",
-    "trace": "where `lumen run --trace-dir` records by default",
+    "trace": "where `lumen run --trace-dir` records by default, max_call_events",
     "cache": "the tool-result cache",
     "budget": "run-wide limits (max_tokens)",
 }
 PROJECT_KEYS = frozenset({"name", "version", "description", "authors", "license"})
-TRACE_KEYS = frozenset({"dir"})
+TRACE_KEYS = frozenset({"dir", "max_call_events"})
 CACHE_KEYS = frozenset({"dir", "enabled", "tools"})
 BUDGET_KEYS = frozenset({"max_tokens"})
 BUDGET_TABLE = "budget"  # `--set budget.max_tokens=N` sets [budget], not a provider
@@ -105,6 +105,7 @@ class Config:
     mcp_servers: dict[str, dict[str, Any]] = field(default_factory=dict)
     project: dict[str, Any] = field(default_factory=dict)
     trace_dir: str | None = None
+    max_call_events: int | None = None  # [trace]: call events a trace holds (call_trace.py)
     cache: dict[str, Any] = field(default_factory=dict)
     budget: dict[str, Any] = field(default_factory=dict)  # [budget]: max_tokens
 
@@ -251,6 +252,12 @@ class _Validator:
         self.known(trace, ("trace",), TRACE_KEYS)
         if "dir" in trace:
             config.trace_dir = self.string(trace["dir"], ("trace", "dir"))
+        if "max_call_events" in trace:
+            limit = trace["max_call_events"]
+            if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
+                raise self.error(("trace", "max_call_events"),
+                                 "'trace.max_call_events' must be a non-negative integer")
+            config.max_call_events = limit
         cache = self.table(data.get("cache", {}), ("cache",))
         self.known(cache, ("cache",), CACHE_KEYS)
         config.cache = dict(cache)

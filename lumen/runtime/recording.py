@@ -79,7 +79,11 @@ def record_start(session: Any, options: RunRecordingOptions) -> None:
 
 def record_end(session: Any, options: RunRecordingOptions, *, error: Any = None,
                exit_status: int | None = None) -> None:
-    """`cell_end` (or `error`), then the session writes `run_end` and closes the trace."""
+    """`cell_end` (or `error`), then the session writes `run_end` and closes the trace.
+    Calls still open (ended by exit(N), or dropped by an effect handler) are closed first."""
+    tracer = getattr(session, "call_tracer", None)
+    if tracer is not None:
+        tracer.finish(exited=exit_status is not None)
     if error is not None:
         session.event("error", cell=options.entry, message=str(getattr(error, "message", error)),
                       details={"kind": str(getattr(error, "kind", "runtime"))})

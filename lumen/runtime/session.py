@@ -24,7 +24,7 @@ from typing import Any, Protocol
 from lumen.runtime.calls import ToolCall, ToolError, ToolResult, no_provider
 from lumen.runtime.config import Config, Overrides, load_config
 from lumen.runtime.grants import check_policy, unknown_grant_key
-from lumen.runtime.usage import UsageLedger, provider_prices, publish_summary
+from lumen.runtime.usage import UsageLedger, provider_prices
 
 
 class ProviderLike(Protocol):
@@ -65,6 +65,15 @@ class RunSession:
         # The seq of the run's last event, recorded or (replaying) re-enacted: trace_ref().
         self.position = -1
         self.usage = UsageLedger(provider_prices(config.provider_settings), config.max_tokens)
+        # call_enter/call_exit events (call_trace.py), only when events matter: the VM
+        # reads this once, and None keeps untraced runs free of any call bookkeeping.
+        self.call_tracer: Any = None
+        if self.records_events:
+            from lumen.runtime.call_trace import DEFAULT_MAX_CALL_EVENTS, CallTracer
+
+            limit = config.max_call_events
+            self.call_tracer = CallTracer(
+                self.event, DEFAULT_MAX_CALL_EVENTS if limit is None else limit)
 
     # ------------------------------------------------------------------ tool calls
 
@@ -223,10 +232,12 @@ class RunSession:
         """The run's tool-call and token totals (usage.py), for run_end."""
         return {"tool_calls": self.calls, "failed": self.failures, **self.usage.totals()}
 
+    def summary_lines(self) -> list[str]:
+        """What `lumen run --verbose` prints about the run's tool calls and tokens."""
+        return self.usage.summary_lines(self.calls, self.failures)
+
     def close(self, status: str) -> None:
-        """End the run: `run_end` with the status and totals, then release the trace; the
-        summary is kept for `lumen run --verbose`."""
-        publish_summary(self.usage.summary_lines(self.calls, self.failures))
+        """End the run: `run_end` with the status and totals, then release the trace."""
         if self.trace is not None:
             self.trace.event("run_end", message=status, details=self.totals())
             self.trace.close()

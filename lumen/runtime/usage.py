@@ -136,18 +136,3 @@ def provider_prices(settings: Mapping[str, Mapping[str, Any]]) -> Callable[[str]
 def _number(value: Any) -> float:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
 
-
-# The last closed run's summary, for `lumen run --verbose` (the CLI runs one program per
-# process; the driver's RunOutcome does not carry the session).
-_last_summary: list[str] = []
-
-
-def publish_summary(lines: list[str]) -> None:
-    _last_summary[:] = lines
-
-
-def take_summary() -> list[str]:
-    """The summary of the run that ended last (once), or []."""
-    lines = list(_last_summary)
-    _last_summary.clear()
-    return lines

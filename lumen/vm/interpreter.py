@@ -77,6 +77,9 @@ class VM:
         self.options = options or VMOptions()
         # The run's tool session (lumen.runtime.session.RunSession), None: no tool calls.
         self.tools = tools
+        # call_enter/call_exit events (lumen/runtime/call_trace.py); None unless the run
+        # records a trace or replays one, so untraced runs never look further.
+        self.call_tracer: Any = getattr(tools, "call_tracer", None)
         self.builtins = all_builtins()
         self.builtin_constants = BUILTIN_CONSTANTS
         if module.tools:  # a tool alias named as a value is a callable ToolRef (§12.2)
@@ -119,7 +122,7 @@ class VM:
         except ImportError:  # a build without the Python tier
             return
         self.pytier = PyTier(self)
-        if not options.jit:
+        if not options.jit or self.call_tracer is not None:  # native calls are not traced
             return
         threshold = options.jit_threshold
         if threshold is None:
@@ -146,7 +149,10 @@ class VM:
         base = len(self.frames)
         if base >= self.max_depth:
             raise errors.stack_overflow(self.max_depth)
-        self.frames.append(Frame(code, regs, 0))
+        frame = Frame(code, regs, 0)
+        self.frames.append(frame)
+        if self.call_tracer is not None:
+            self.call_tracer.enter_frame(frame)
         return self._enter(base)
 
     # ------------------------------------------------------------------ BuiltinContext
@@ -192,7 +198,9 @@ class VM:
             return self._run_entry(entry, args)
         from lumen.vm.deep_stack import on_deep_stack
 
-        return on_deep_stack(lambda: self._run_entry(entry, args), self.max_depth)
+        # A traced compiled call is two Python frames (call_trace.py wraps each cell).
+        depth = self.max_depth if self.call_tracer is None else 2 * self.max_depth
+        return on_deep_stack(lambda: self._run_entry(entry, args), depth)
 
     def _run_entry(self, entry: str, args: tuple[Any, ...] | list[Any]) -> Any:
         code = self.cell_codes.get(entry)
@@ -203,7 +211,10 @@ class VM:
             if self._tier(code) is not None:
                 return self.scheduler.run_main_call(
                     lambda: code.fast(*regs[:code.nparams]))
-            return self.scheduler.run_main(Frame(code, regs, 0))
+            frame = Frame(code, regs, 0)
+            if self.call_tracer is not None:
+                self.call_tracer.enter_frame(frame)
+            return self.scheduler.run_main(frame)
         except RecursionError as exc:  # deep recursion inside a faster tier
             raise self._trimmed(self._overflow(exc)) from None
         except LumenRuntimeError as exc:
@@ -220,6 +231,10 @@ class VM:
         if base >= self.max_depth:
             raise errors.stack_overflow(self.max_depth)
         self.frames.append(frame)
+        # pc 0: a call starting (a spawned future, a callback); not an effect arm or the
+        # deferred blocks of a frame being dropped.
+        if self.call_tracer is not None and frame.pc == 0 and not frame.exiting:
+            self.call_tracer.enter_frame(frame)
         return self._enter(base)
 
     def _enter(self, base: int) -> Any:
@@ -307,6 +322,7 @@ class VM:
         lo, hi = INT_MIN, INT_MAX
         max_depth = self.max_depth
         counting = self.budget >= 0
+        tracer = self.call_tracer
         while True:
             try:
                 while True:
@@ -492,6 +508,8 @@ class VM:
                         frame.pc = pc
                         frame = Frame(callee, new_regs, a)
                         frames.append(frame)
+                        if tracer is not None:
+                            tracer.enter_frame(frame)
                         code = callee
                         instrs = callee.instrs
                         consts = callee.constants
@@ -525,6 +543,8 @@ class VM:
                                 raise frame.error
                             value = frame.result
                         frames.pop()
+                        if tracer is not None:
+                            tracer.exit_frame(frame)
                         if len(frames) == base:
                             return value
                         ret = frame.ret
@@ -677,6 +697,8 @@ class VM:
             if isinstance(first, LumenRuntimeError):
                 exc = first
             frames.pop()
+            if self.call_tracer is not None:
+                self.call_tracer.exit_frame(frame, exc)
             if len(frames) <= base:
                 raise exc
             frame = frames[-1]
@@ -707,7 +729,10 @@ class VM:
             return
         if len(self.frames) >= self.max_depth:
             raise errors.stack_overflow(self.max_depth)
-        self.frames.append(Frame(callee, regs, ret))
+        pushed = Frame(callee, regs, ret)
+        self.frames.append(pushed)
+        if self.call_tracer is not None:
+            self.call_tracer.enter_frame(pushed)
 
     def _invoke_value(self, frame: Frame, fn: Any, args: list[Any],
                       named: dict[str, Any] | None, ret: int) -> None:

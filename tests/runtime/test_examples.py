@@ -154,11 +154,13 @@ def test_example_records_replays_and_detects_tampering(
     assert new in err and old in err  # both inputs are shown
     program.write_text(original)
 
+    first_call = 1 + next(i for i, line in enumerate(trace.read_text().splitlines())
+                          if '"kind":"tool_call"' in line)
     _edit_one_byte(trace)
     status, out, err = _lumen(capsys, outputs, "trace", "show", run_id, "--trace-dir",
                               "traces", "--verify")
-    # Line 3: run_start, cell_start, then the first call.
-    assert status == 1 and f"chain broken at traces/{trace.name}:3" in out + err
+    # The first tool call (after run_start, cell_start and the calls leading to it).
+    assert status == 1 and f"chain broken at traces/{trace.name}:{first_call}" in out + err
 
     leaked = [str(p) for p in tmp_path.rglob("*") if p.is_file()
               and FAKE_KEY.encode() in p.read_bytes()]

@@ -48,9 +48,13 @@ def test_tool_calls_name_their_cell_and_effects_are_recorded(
     (path,) = trace_files("tr")
     trace = read_trace(path)
     assert verify_log(trace) == []
-    kinds = [e["kind"] for e in trace.events]
-    assert kinds == ["run_start", "cell_start", "effect", "tool_call", "cell_end", "run_end"]
-    effect, call = trace.events[2], trace.events[3]
+    shown = [(e["kind"], e.get("cell")) for e in trace.events]
+    assert shown == [
+        ("run_start", None), ("cell_start", "main"), ("call_enter", "main"),
+        ("call_enter", "digest"), ("effect", "digest"), ("tool_call", "digest"),
+        ("call_exit", "digest"), ("call_exit", "main"), ("cell_end", "main"),
+        ("run_end", None)]
+    effect, call = trace.events[4], trace.events[5]
     assert effect["cell"] == "digest"
     assert effect["message"] == "Log.write"
     assert effect["details"]["args"] == ["hashing abc"]
@@ -84,10 +88,10 @@ def test_trace_ref_names_the_run_and_position_and_replays_identically(
     assert run_cli(["run", "ref.lm", "--trace-dir", "tr"]) == 0
     out = capsys.readouterr().out.splitlines()
     (path,) = trace_files("tr")
-    # run_start (0), cell_start (1), then the tool call (2).
-    assert out[0] == f"<trace_ref:{path.stem}:1>"
-    assert out[2] == f"<trace_ref:{path.stem}:2>"
-    assert read_trace(path).events[2]["kind"] == "tool_call"
+    # run_start (0), cell_start (1), call_enter main (2), then the tool call (3).
+    assert out[0] == f"<trace_ref:{path.stem}:2>"
+    assert out[2] == f"<trace_ref:{path.stem}:3>"
+    assert read_trace(path).events[3]["kind"] == "tool_call"
     assert run_cli(["run", "ref.lm", "--trace-dir", "tr", "--replay", path.stem]) == 0
     assert capsys.readouterr().out.splitlines() == out
 

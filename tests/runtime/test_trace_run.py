@@ -57,7 +57,8 @@ def test_recorded_run_replays_with_identical_stdout(
     trace = read_trace(workdir / "tr" / f"{run_id}.jsonl")
     assert verify_log(trace) == []
     assert [e["kind"] for e in trace.events] == [
-        "run_start", "cell_start", "tool_call", "tool_call", "tool_call", "cell_end", "run_end"]
+        "run_start", "cell_start", "call_enter", "tool_call", "tool_call", "tool_call",
+        "call_exit", "cell_end", "run_end"]
     assert trace.events[0]["details"]["file"] == "prog.lm"
     assert trace.events[1]["cell"] == "main"
     status, replayed, err = lumen(capsys, "run", "prog.lm", "--replay", run_id,
@@ -93,8 +94,9 @@ def test_failed_run_records_the_error_event(workdir: Path,
     assert status == 2 and "not valid base64" in err
     (path,) = trace_files("tr")
     events = read_trace(path).events
-    assert [e["kind"] for e in events][-3:] == ["tool_call", "error", "run_end"]
-    assert events[-3]["details"]["error"]["kind"] == "InvalidArgs"
+    assert [e["kind"] for e in events][-4:] == ["tool_call", "call_exit", "error", "run_end"]
+    assert events[-4]["details"]["error"]["kind"] == "InvalidArgs"
+    assert events[-3]["details"]["status"] == "error" and events[-3]["cell"] == "main"
     assert events[-1]["message"] == "error"
     status, _, replay_err = lumen(capsys, "run", "prog.lm", "--replay", path.stem,
                                   "--trace-dir", "tr", "word")

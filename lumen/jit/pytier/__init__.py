@@ -85,6 +85,7 @@ class PyTier:
             return None
         if not native:
             self.counters[index] = _NEVER
+        fn = self._traced(code, fn)
         self.compiled[index] = fn
         code.fast = fn
         self.ns[f"C{index}"] = fn
@@ -174,9 +175,15 @@ class PyTier:
         hints = observed_hints(code, args or [], captures)
         if hints:
             self.ns[f"_GE{index}"] = self._define(code, native, True, None)
-        entry = self._define(code, native, True, hints)
+        entry = self._traced(code, self._define(code, native, True, hints))
         self.entries[index] = entry
         return entry
+
+    def _traced(self, code: Code, fn: Callable[..., Any]) -> Callable[..., Any]:
+        """`fn` itself, or in a run that records calls (lumen/runtime/call_trace.py) `fn`
+        wrapped to report them; decided per VM, so untraced code is never wrapped."""
+        tracer = self.vm.call_tracer
+        return fn if tracer is None else tracer.wrap(code.name, fn)
 
     def _define(self, code: Code, native: bool, entry: bool,
                 hints: Kinds | None) -> Callable[..., Any]:
