@@ -427,3 +427,27 @@ end
 """
     out, _value = agree(tmp_path, source)
     assert out.splitlines()[0].startswith("[0, 1, 2, 3, 4] [0, 1, 2, 3, 4, 99]")
+
+
+def test_record_constructor_built_in_place_agrees(tmp_path: Path) -> None:
+    source = """
+record Point
+  x: Int
+  y: Int
+end
+
+record Checked
+  n: Int where n > 0
+end
+
+cell main() -> Null
+  let p = Point(x: 1, y: 2)
+  let q = Point(x: 3, y: 4)
+  print(p, q, p.x + q.y)
+  print(Checked(n: 5))
+  print(Checked(n: 0))
+  return null
+end
+"""
+    out, value = agree(tmp_path, source)
+    assert out.startswith("Point(x: 1, y: 2) Point(x: 3, y: 4) 5")

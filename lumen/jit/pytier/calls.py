@@ -72,7 +72,23 @@ def _callcell(e: Emit, pc: int, a: int, b: int, c: int) -> str:
     exprs, clear = _args(e, pc, a + 1, c)
     regs = bind_static(callee.function.params, callee.variadic, callee.ncaptures, exprs, None)
     assert regs is not None
-    return f"{r(a)} = C{b}({', '.join(regs)})" + _clear(clear)
+    return f"{r(a)} = {_cell_call(e, b, regs)}" + _clear(clear)
+
+
+def _cell_call(e: Emit, index: int, regs: list[str]) -> str:
+    """A call of cell `index` with its registers bound; a record's plain constructor cell
+    (`RECORD` of its parameters, then `RETURN`: nothing can fail) is built in place."""
+    function = e.tier.vm.codes[index].function
+    code = function.code
+    if (len(code) == 2 and code[0].op == Op.RECORD and code[0].c == 0
+            and code[1].op == Op.RETURN and code[1].a == code[0].a
+            and not function.captures and not function.variadic
+            and len(regs) == len(function.params)):
+        type_name, names = function.constants[code[0].b]
+        if len(names) == len(regs) and not any(p.has_default for p in function.params):
+            fields = ", ".join(f"{name!r}: {x}" for name, x in zip(names, regs))
+            return f"_Record({type_name!r}, {{{fields}}})"
+    return f"C{index}({', '.join(regs)})"
 
 
 def _callcellx(e: Emit, pc: int, a: int, b: int, c: int) -> str:
@@ -87,7 +103,7 @@ def _callcellx(e: Emit, pc: int, a: int, b: int, c: int) -> str:
             regs = bind_static(callee.function.params, callee.variadic, callee.ncaptures,
                                positional, named)
     if regs is not None:
-        return f"{r(a)} = C{b}({', '.join(regs)})" + _clear(clear)
+        return f"{r(a)} = {_cell_call(e, b, regs)}" + _clear(clear)
     return (f"{r(a)} = _call_cell_shaped({b}, [{', '.join(exprs)}], {e.literal(shape)})"
             + _clear(clear))
 
