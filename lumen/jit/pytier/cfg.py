@@ -7,12 +7,17 @@ kept (the lowering leaves dead `JMP`/`RETURN` tails after returns).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from lumen.lir.opcodes import JUMP_OPERANDS, OP_INFO, Op
 
 # Terminators with no successor inside the cell.
 _EXITS = frozenset({Op.RETURN, Op.HALT, Op.UNDEFINED, Op.ENDDEFER, Op.RESUME})
+
+
+State = TypeVar("State")
 
 
 class Irreducible(Exception):
@@ -156,3 +161,41 @@ def _dominators(blocks: dict[int, Block], rpo: list[int],
                 idom[label] = new
                 changed = True
     return idom
+
+
+def forward_dataflow(cfg: CFG, ncode: int, initial: State, copy: Callable[[State], State],
+                     step: Callable[[int, State], None],
+                     join: Callable[[State, State], State]) -> list[State | None]:
+    """A forward analysis to its fixpoint: `step(pc, state)` applies instruction `pc` in
+    place, `join(old, new)` merges the states where paths meet. The state before each pc
+    (None when unreachable)."""
+    entry: dict[int, Any] = {label: None for label in cfg.rpo}
+    entry[cfg.rpo[0]] = copy(initial)
+    changed = True
+    while changed:
+        changed = False
+        for label in cfg.rpo:
+            state = entry[label]
+            if state is None:
+                continue
+            block = cfg.blocks[label]
+            current = copy(state)
+            for pc in range(block.start, block.end):
+                step(pc, current)
+            for succ in block.succs:
+                old = entry[succ]
+                merged = copy(current) if old is None else join(old, current)
+                if merged != old:
+                    entry[succ] = merged
+                    changed = True
+    result: list[Any] = [None] * ncode
+    for label in cfg.rpo:
+        state = entry[label]
+        if state is None:
+            continue
+        current = copy(state)
+        block = cfg.blocks[label]
+        for pc in range(block.start, block.end):
+            result[pc] = copy(current)
+            step(pc, current)
+    return result

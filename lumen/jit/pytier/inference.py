@@ -11,7 +11,7 @@ call results are unknown, except parameters with a declared scalar type when the
 
 from __future__ import annotations
 
-from lumen.jit.pytier.cfg import CFG
+from lumen.jit.pytier.cfg import CFG, forward_dataflow
 from lumen.jit.pytier.fast_builtins import fast_builtin
 from lumen.lir.opcodes import Op
 
@@ -153,44 +153,18 @@ def register_kinds(instrs: tuple, constants: tuple, cfg: CFG,
                    seed: Kinds | None = None) -> list[Kinds]:
     """For each pc, the known kinds of registers before it runs (empty when unreachable).
     `seed`: kinds the registers surely hold on entry (guarded parameters)."""
-    entry: dict[int, Kinds | None] = {label: None for label in cfg.rpo}
-    entry[cfg.rpo[0]] = dict(seed or {})
-    changed = True
-    while changed:
-        changed = False
-        for label in cfg.rpo:
-            state = entry[label]
-            if state is None:
-                continue
-            block = cfg.blocks[label]
-            kinds = dict(state)
-            for pc in range(block.start, block.end):
-                transfer(instrs[pc], kinds, constants)
-            for s in block.succs:
-                old = entry[s]
-                if old is None:
-                    entry[s] = dict(kinds)
-                    changed = True
-                else:
-                    new = {}
-                    for reg, k in old.items():
-                        joined = join_kinds(k, kinds.get(reg))
-                        if joined is not None:
-                            new[reg] = joined
-                    if new != old:
-                        entry[s] = new
-                        changed = True
-    result: list[Kinds] = [{}] * len(instrs)
-    for label in cfg.rpo:
-        state = entry[label]
-        if state is None:
-            continue
-        kinds = dict(state)
-        block = cfg.blocks[label]
-        for pc in range(block.start, block.end):
-            result[pc] = dict(kinds)
-            transfer(instrs[pc], kinds, constants)
-    return result
+
+    def join(old: Kinds, new: Kinds) -> Kinds:
+        merged = {}
+        for reg, kind in old.items():
+            joined = join_kinds(kind, new.get(reg))
+            if joined is not None:
+                merged[reg] = joined
+        return merged
+
+    states = forward_dataflow(cfg, len(instrs), dict(seed or {}), dict,
+                              lambda pc, kinds: transfer(instrs[pc], kinds, constants), join)
+    return [{} if state is None else state for state in states]
 
 
 def written_registers(instr: object, nregs: int) -> range | tuple[int, ...]:

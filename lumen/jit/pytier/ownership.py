@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from lumen.jit.pytier.cfg import forward_dataflow
 from lumen.lir.opcodes import OP_INFO, Op
 
 if TYPE_CHECKING:
@@ -38,31 +39,11 @@ _FRESH = frozenset({Op.NEWLIST, Op.NEWMAP})
 
 def owned_registers(e: Emit) -> list[frozenset[int]]:
     """For each pc, the registers that surely hold an unshared container before it."""
-    cfg = e.cfg
-    assert cfg is not None
-    instrs = e.instrs
-    entry: dict[int, frozenset[int] | None] = {label: None for label in cfg.rpo}
-    entry[cfg.rpo[0]] = frozenset()
-    result: list[frozenset[int]] = [frozenset()] * len(instrs)
-    changed = True
-    while changed:
-        changed = False
-        for label in cfg.rpo:
-            state = entry[label]
-            if state is None:
-                continue
-            block = cfg.blocks[label]
-            owned = set(state)
-            for pc in range(block.start, block.end):
-                result[pc] = frozenset(owned)
-                _transfer(e, pc, owned)
-            for succ in block.succs:
-                old = entry[succ]
-                new = frozenset(owned) if old is None else old & owned
-                if new != old:
-                    entry[succ] = new
-                    changed = True
-    return result
+    assert e.cfg is not None
+    states = forward_dataflow(e.cfg, len(e.instrs), set(), set,
+                              lambda pc, owned: _transfer(e, pc, owned),
+                              lambda old, new: old & new)
+    return [frozenset() if state is None else frozenset(state) for state in states]
 
 
 def _transfer(e: Emit, pc: int, owned: set[int]) -> None:
