@@ -177,7 +177,7 @@ def _pretty_line(event: dict[str, Any], depth: int = 0) -> str:
     parts: list[str] = []
     indent = "| " * min(depth, _MAX_INDENT)
     if kind in ("call_enter", "call_exit"):
-        parts.append(indent + str(event.get("cell") or "?"))
+        parts.append(str(event.get("cell") or "?"))
         if kind == "call_exit":
             status = str(details.get("status") or event.get("message") or "")
             if details.get("error"):
@@ -192,7 +192,6 @@ def _pretty_line(event: dict[str, Any], depth: int = 0) -> str:
         if event.get("cached"):
             status += " (cached)"
         parts.append(status)
-        parts[0] = indent + parts[0]
         if event.get("latency_ms") is not None:
             parts.append(f"{event['latency_ms']} ms")
         parts.append(_short(details.get("inputs")))
@@ -201,15 +200,14 @@ def _pretty_line(event: dict[str, Any], depth: int = 0) -> str:
         elif event.get("message"):
             parts.append("-> " + str(event["message"]))
     else:
-        if indent:
-            parts.append(indent.rstrip())
         if event.get("cell"):
             parts.append(str(event["cell"]))
         if event.get("message"):
             parts.append(str(event["message"]))
         if details:
             parts.append(" ".join(f"{k}={_short(v)}" for k, v in details.items()))
-    return f"#{event.get('seq', '?'):<4} {clock:<12}  {kind:<11} {'  '.join(p for p in parts if p)}"
+    body = "  ".join(p for p in parts if p)
+    return f"#{event.get('seq', '?'):<4} {clock:<12}  {kind:<11} {indent}{body}"
 
 
 def _short(value: Any, as_json: bool = False) -> str:

@@ -34,12 +34,14 @@ STATUS_ABANDONED = "abandoned"
 
 
 class _OpenCall:
-    __slots__ = ("cell", "depth", "started")
+    __slots__ = ("cell", "depth", "started", "order", "stack")
 
-    def __init__(self, cell: str, depth: int) -> None:
+    def __init__(self, cell: str, depth: int, order: int) -> None:
         self.cell = cell
         self.depth = depth
         self.started = time.perf_counter()
+        self.order = order  # the how-many-th call_enter of the run
+        self.stack: Any = None  # interpreter frames: the frame list (one per fiber) it is on
 
 
 class CallTracer:
@@ -75,7 +77,7 @@ class CallTracer:
         # Room for the exit as well, so every recorded enter has its exit.
         if not self._room(2):
             return None
-        call = _OpenCall(cell, self.depth)
+        call = _OpenCall(cell, self.depth, self.recorded)
         self.depth += 1
         self.record("call_enter", cell=cell, details={"depth": call.depth})
         return call
@@ -96,18 +98,31 @@ class CallTracer:
 
     # ------------------------------------------------------------------ interpreter frames
 
-    def enter_frame(self, frame: Any) -> None:
-        """A new call's frame was pushed (ignored when that frame is already open)."""
+    def enter_frame(self, frame: Any, stack: Any) -> None:
+        """A new call's frame was pushed onto `stack` (the running fiber's frame list; None
+        for the entry cell, whose end ends every fiber); ignored when already open."""
         if frame not in self.open_frames:
             call = self.enter(frame.code.name)
             if call is not None:
+                call.stack = stack
                 self.open_frames[frame] = call
 
     def exit_frame(self, frame: Any, error: BaseException | None = None) -> None:
-        """A frame was popped: its call_exit when its enter was recorded."""
+        """A frame was popped: its call_exit when its enter was recorded. Frames of the same
+        fiber entered after it and still open can never return (a continuation an effect
+        arm dropped without resuming): they are closed first, as `abandoned`."""
         call = self.open_frames.pop(frame, None)
-        if call is not None:
-            self.exit(call, error)
+        if call is None:
+            return
+        later = []
+        for other, open_call in reversed(self.open_frames.items()):
+            if open_call.order < call.order:
+                break
+            if call.stack is None or open_call.stack is call.stack:  # None: the entry's
+                later.append(other)
+        for other in later:
+            self.exit(self.open_frames.pop(other), status=STATUS_ABANDONED)
+        self.exit(call, error)
 
     # ------------------------------------------------------------------ compiled cells
 

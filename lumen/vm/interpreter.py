@@ -152,7 +152,7 @@ class VM:
         frame = Frame(code, regs, 0)
         self.frames.append(frame)
         if self.call_tracer is not None:
-            self.call_tracer.enter_frame(frame)
+            self.call_tracer.enter_frame(frame, self.frames)
         return self._enter(base)
 
     # ------------------------------------------------------------------ BuiltinContext
@@ -213,7 +213,7 @@ class VM:
                     lambda: code.fast(*regs[:code.nparams]))
             frame = Frame(code, regs, 0)
             if self.call_tracer is not None:
-                self.call_tracer.enter_frame(frame)
+                self.call_tracer.enter_frame(frame, None)  # the run ends with it
             return self.scheduler.run_main(frame)
         except RecursionError as exc:  # deep recursion inside a faster tier
             raise self._trimmed(self._overflow(exc)) from None
@@ -234,7 +234,7 @@ class VM:
         # pc 0: a call starting (a spawned future, a callback); not an effect arm or the
         # deferred blocks of a frame being dropped.
         if self.call_tracer is not None and frame.pc == 0 and not frame.exiting:
-            self.call_tracer.enter_frame(frame)
+            self.call_tracer.enter_frame(frame, self.frames)
         return self._enter(base)
 
     def _enter(self, base: int) -> Any:
@@ -509,7 +509,7 @@ class VM:
                         frame = Frame(callee, new_regs, a)
                         frames.append(frame)
                         if tracer is not None:
-                            tracer.enter_frame(frame)
+                            tracer.enter_frame(frame, frames)
                         code = callee
                         instrs = callee.instrs
                         consts = callee.constants
@@ -732,7 +732,7 @@ class VM:
         pushed = Frame(callee, regs, ret)
         self.frames.append(pushed)
         if self.call_tracer is not None:
-            self.call_tracer.enter_frame(pushed)
+            self.call_tracer.enter_frame(pushed, self.frames)
 
     def _invoke_value(self, frame: Frame, fn: Any, args: list[Any],
                       named: dict[str, Any] | None, ret: int) -> None:
