@@ -108,7 +108,7 @@ def test_declarations_with_comments_round_trip(case: tuple[A.Program, str, list[
     _check(*case)
 
 
-@PROPERTY
+@settings(PROPERTY, max_examples=EXAMPLES // 2)  # large trees: each example is slow
 @given(commented_programs(S.expression_programs()))
 def test_expressions_with_comments_round_trip(case: tuple[A.Program, str, list[str]]) -> None:
     _check(*case)
