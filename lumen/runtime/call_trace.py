@@ -22,6 +22,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from lumen.vm.effects import EffectAbort, NestedResume
+from lumen.vm.errors import ProgramExit
+from lumen.vm.scheduler import FiberParked
+
 DEFAULT_MAX_CALL_EVENTS = 10_000
 
 # What a call_exit's status says: returned, failed with a runtime error, ended by exit(N)
@@ -92,7 +96,7 @@ class CallTracer:
         if status is None:
             status = STATUS_OK if error is None else _status_of(error)
         if status == STATUS_ERROR and error is not None:
-            details["error"] = str(getattr(error, "kind", "") or type(error).__name__)
+            details["error"] = _error_kind(error)
         details["status"] = status
         self.record("call_exit", cell=call.cell, message=status, details=details)
 
@@ -154,9 +158,17 @@ class CallTracer:
 
 
 def _status_of(error: BaseException) -> str:
-    name = type(error).__name__
-    if name == "ProgramExit":
+    if isinstance(error, ProgramExit):
         return STATUS_EXIT
-    if name in ("LumenRuntimeError", "RecursionError") or hasattr(error, "kind"):
-        return STATUS_ERROR
-    return STATUS_ABANDONED
+    # Control flow of effects and futures passing through a compiled call: it never returns.
+    if isinstance(error, (EffectAbort, NestedResume, FiberParked)):
+        return STATUS_ABANDONED
+    return STATUS_ERROR
+
+
+def _error_kind(error: BaseException) -> str:
+    """The §9.11 kind of a call's error (Python's recursion limit in a compiled cell is the
+    `limits` error the run reports for it)."""
+    if isinstance(error, RecursionError):
+        return "limits"
+    return str(getattr(error, "kind", "") or type(error).__name__)

@@ -67,8 +67,9 @@ class RunSession:
         self.usage = UsageLedger(provider_prices(config.provider_settings), config.max_tokens)
         # call_enter/call_exit events (call_trace.py), only when events matter: the VM
         # reads this once, and None keeps untraced runs free of any call bookkeeping.
+        # `[trace] max_call_events = 0` turns them off (and the native tier back on).
         self.call_tracer: Any = None
-        if self.records_events:
+        if self.records_events and config.max_call_events != 0:
             from lumen.runtime.call_trace import DEFAULT_MAX_CALL_EVENTS, CallTracer
 
             limit = config.max_call_events

@@ -307,3 +307,12 @@ def test_a_call_an_effect_arm_drops_is_closed_as_abandoned(
     exits = [(e["cell"], e["details"]["status"]) for e in events if e["kind"] == "call_exit"]
     # `early` never returns; it is closed when `run`, which handled the effect, returns.
     assert exits == [("after", "ok"), ("early", "abandoned"), ("run", "ok"), ("main", "ok")]
+
+
+def test_a_cap_of_zero_records_no_call_events(
+        workdir: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    Path("lumen.toml").write_text("[trace]\nmax_call_events = 0\n")
+    status, _, events = _run(capsys, monkeypatch, "default", NESTED)
+    assert status == 0
+    assert [e["kind"] for e in events] == ["run_start", "cell_start", "cell_end", "run_end"]
