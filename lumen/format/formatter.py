@@ -99,10 +99,10 @@ def format_code(code: str, file: str, blocks: Sequence[Comment] = ()) -> FormatR
         return FormatResult(None, failure=str(mismatch))
     comments = sorted([*collect_comments(code, file), *blocks], key=lambda c: (c.line, c.column))
     placements, anchor_blanks = place_comments(anchors, comments, SourceLines(code, comments))
-    unsafe = _unsafe_rows(printed, file)
+    kinds = _row_kinds(printed, file)
     failure = ""
     for allow_trailing in (True, False):
-        output = _assemble(printed_lines, anchors, placements, anchor_blanks, unsafe, allow_trailing)
+        output = _assemble(printed_lines, anchors, placements, anchor_blanks, kinds, allow_trailing)
         failure = _verify(output, file, program, comments)
         if not failure:
             return FormatResult(output)
@@ -149,24 +149,36 @@ def _indent_of(line: str) -> str:
     return line[:len(line) - len(line.lstrip())]
 
 
-def _unsafe_rows(printed: str, file: str) -> set[int]:
-    """0-based rows whose end is not code: a comment appended there would change text."""
-    unsafe: set[int] = set()
+@dataclass(frozen=True, slots=True)
+class _RowKinds:
+    """`no_trailing`: rows whose end is not code (a comment appended there would change
+    text). `verbatim`: rows inside a multi-line token (string lines, even empty ones,
+    are copied as they are)."""
+
+    no_trailing: frozenset[int]
+    verbatim: frozenset[int]
+
+
+def _row_kinds(printed: str, file: str) -> _RowKinds:
+    no_trailing: set[int] = set()
+    verbatim: set[int] = set()
     for token in scan_tokens(printed, file):
+        if token.end_line > token.line:
+            verbatim.update(range(token.line, token.end_line - 1))  # rows strictly inside
         if token.type in _SPANNING_TOKENS:
-            unsafe.update(range(token.line - 1, token.end_line - 1))
+            no_trailing.update(range(token.line - 1, token.end_line - 1))
         elif token.type in _COVERING_TOKENS and (token.type == "ROLE" or token.end_line > token.line):
-            unsafe.update(range(token.line - 1, token.end_line))
-    return unsafe
+            no_trailing.update(range(token.line - 1, token.end_line))
+    return _RowKinds(frozenset(no_trailing), frozenset(verbatim))
 
 
 def _assemble(
     printed_lines: list[str], anchors: list[Anchor], placements: list[Placement],
-    anchor_blanks: dict[int, bool], unsafe: set[int], allow_trailing: bool,
+    anchor_blanks: dict[int, bool], kinds: _RowKinds, allow_trailing: bool,
 ) -> str:
     rows = _Rows()
     for placement in placements:
-        _place_one(rows, printed_lines, anchors, placement, unsafe, allow_trailing)
+        _place_one(rows, printed_lines, anchors, placement, kinds.no_trailing, allow_trailing)
     _resolve_trailing(rows, printed_lines, anchors)
     blank_rows = {anchors[i].row_first for i, blank in anchor_blanks.items() if blank}
     out: list[str] = []
@@ -182,6 +194,9 @@ def _assemble(
             out.extend(entry.lines)
 
     for row, text in enumerate(printed_lines):
+        if row in kinds.verbatim:
+            out.append(text)
+            continue
         emit(rows.before.get(row, []))
         if not text:
             blank()
@@ -202,7 +217,7 @@ def _assemble(
 
 def _place_one(
     rows: _Rows, printed_lines: list[str], anchors: list[Anchor], placement: Placement,
-    unsafe: set[int], allow_trailing: bool,
+    unsafe: frozenset[int], allow_trailing: bool,
 ) -> None:
     comment, where = placement.comment, placement.where
     order = (comment.line, comment.column)

@@ -195,3 +195,8 @@ def test_crlf_and_bom_become_plain_lf() -> None:
 def test_a_file_of_only_comments() -> None:
     assert fmt("# one\n\n\n# two\n") == "# one\n\n# two\n"
     assert fmt("") == ""
+
+
+def test_empty_lines_inside_a_multi_line_string_are_not_collapsed() -> None:
+    source = 'let s = """\n  a\n\n\n  b\n  """  # c\n'
+    assert fmt(source) == 'let s = """\n  a\n\n\n  b\n"""  # c\n'
