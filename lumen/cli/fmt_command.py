@@ -45,7 +45,9 @@ def _walk(folder: Path) -> list[Path]:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Replace the file's content in one step: a crash leaves the old or the new file."""
+    """Replace the file's content in one step: a crash leaves the old or the new file.
+    A symbolic link stays a link: its target is rewritten."""
+    path = path.resolve()
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:

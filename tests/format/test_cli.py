@@ -110,3 +110,12 @@ def test_a_dash_formats_standard_input_to_standard_output(
     assert run_cli(["fmt", "-"]) == 1
     captured = capsys.readouterr()
     assert captured.out == "let x = (\n" and "error[E" in captured.err
+
+
+def test_a_symbolic_link_stays_a_link(tmp_path: Path) -> None:
+    target = tmp_path / "real.lm"
+    target.write_text(UGLY)
+    link = tmp_path / "link.lm"
+    link.symlink_to(target)
+    assert run_cli(["fmt", str(link)]) == 0
+    assert link.is_symlink() and target.read_text() == PRETTY
