@@ -25,8 +25,9 @@ from lumen.format.comments import collect_comments
 from lumen.source import source_from_text
 from lumen.syntax import parse
 
-CONFORMANCE = Path("/work/shared/conformance/cases")
-STD = Path(__file__).resolve().parents[2] / "std"
+REPOSITORY = Path(__file__).resolve().parents[2]
+CONFORMANCE = REPOSITORY.parent / "shared" / "conformance" / "cases"  # CI: ../shared
+STD = REPOSITORY / "std"
 SLOW = os.environ.get("LUMEN_SLOW_TESTS") == "1"
 
 
