@@ -127,17 +127,16 @@ def _place(
     children = children_of[container]
     previous = [i for i in children if anchors[i].source_last < line]
     following = [i for i in children if anchors[i].source_first > comment.end_line]
-    where: Where = "end" if container < 0 else "inside"
-    anchor = container
-    if following:
-        code_between = any(
-            source.has_code(n)
-            for n in range(comment.end_line + 1, anchors[following[0]].source_first)
-        )
-        if not code_between or not previous:
-            where, anchor = "before", following[0]
-    if where not in ("before",) and previous:
+    code_between = bool(following) and any(
+        source.has_code(n) for n in range(comment.end_line + 1, anchors[following[0]].source_first)
+    )
+    where: Where
+    if following and (not code_between or not previous):
+        where, anchor = "before", following[0]
+    elif previous:
         where, anchor = "after", previous[-1]
+    else:
+        where, anchor = ("end" if container < 0 else "inside"), container
     row = anchors[anchor].row_first if where == "before" else None
     blank = comment.own_line and _blank_before(anchors, container, children, line, row, source)
     return Placement(comment, where, anchor, blank)
