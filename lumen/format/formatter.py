@@ -37,6 +37,7 @@ from lumen.syntax.printer import INDENT, print_program
 # and `on_*` bodies) or to any row they cover (role text, payload lines).
 _SPANNING_TOKENS = frozenset({"STRING", "MACRO", "ON_BLOCK"})
 _COVERING_TOKENS = frozenset({"ROLE", "PROTOCOL", "ATTRIBUTE"})
+_RECURSION_LIMIT = 60_000  # what the driver allows the compile stages
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,18 @@ def syntax_errors(code: str, file: str) -> tuple[tuple[Diagnostic, ...], A.Progr
 
 def format_code(code: str, file: str, blocks: Sequence[Comment] = ()) -> FormatResult:
     """`code` is the unit's code (Markdown blocks blanked; `blocks` holds them)."""
+    from lumen.vm.deep_stack import on_deep_stack
+
+    # parser, printer and tree walks recurse once per nesting level (`1 + 1 + ... + 1`)
+    try:
+        result: FormatResult = on_deep_stack(lambda: _format_code(code, file, blocks),
+                                             _RECURSION_LIMIT)
+    except RecursionError:
+        return FormatResult(None, failure="the program is nested too deeply to format")
+    return result
+
+
+def _format_code(code: str, file: str, blocks: Sequence[Comment]) -> FormatResult:
     errors, program = syntax_errors(code, file)
     if errors:
         return FormatResult(None, errors)

@@ -200,3 +200,8 @@ def test_a_file_of_only_comments() -> None:
 def test_empty_lines_inside_a_multi_line_string_are_not_collapsed() -> None:
     source = 'let s = """\n  a\n\n\n  b\n  """  # c\n'
     assert fmt(source) == 'let s = """\n  a\n\n\n  b\n"""  # c\n'
+
+
+def test_a_deeply_nested_expression_is_formatted_not_a_crash() -> None:
+    source = "let x = " + " + ".join(["1"] * 3000) + "  # sum\n"
+    assert fmt(source) == source
