@@ -209,8 +209,7 @@ class VM:
         regs = bind_arguments(code, list(args), None)
         try:
             if self._tier(code) is not None:
-                return self.scheduler.run_main_call(
-                    lambda: code.fast(*regs[:code.nparams]))
+                return self.scheduler.run_main_call(lambda: self._enter_fast(code, regs))
             frame = Frame(code, regs, 0)
             if self.call_tracer is not None:
                 self.call_tracer.enter_frame(frame, None)  # the run ends with it
@@ -221,6 +220,16 @@ class VM:
             raise self._trimmed(exc) from None
         finally:
             sys.stdout.flush()
+
+    def _enter_fast(self, code: Code, regs: list[Any]) -> Any:
+        """The entry cell in a faster tier: native from its start when the native tier has
+        it ready, else the Python tier."""
+        args = regs[:code.nparams]
+        if self.native is not None:
+            done, result = self.native.enter(code.index, tuple(args))
+            if done:
+                return result
+        return code.fast(*args)
 
     def _run_frame(self, code: Code, regs: list[Any]) -> Any:
         return self._run_pushed(Frame(code, regs, 0))

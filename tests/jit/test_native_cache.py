@@ -77,3 +77,42 @@ def test_no_cache_switch_turns_the_native_cache_off(monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setenv("LUMEN_NO_CACHE", "1")
     assert cache.folder() is None
+
+
+ENTRY_PROGRAM = """
+cell main() -> Int
+  let mut xs: list[Float] = []
+  for i in 0..3000
+    xs = append(xs, to_float(i) * 0.5)
+  end
+  let mut total = 0
+  for i in 0..length(xs)
+    total = total + to_int(xs[i])
+  end
+  print(total)
+  return total
+end
+"""
+
+
+def test_a_hot_entry_cell_starts_natively_in_the_next_run(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import contextlib
+    import io
+
+    monkeypatch.setenv("LUMEN_CACHE_DIR", str(tmp_path))
+    module = compile_source(source_from_text(ENTRY_PROGRAM, "entry.lm")).module
+
+    def run() -> tuple[str, object, list[str]]:
+        vm = VM(module, VMOptions(jit_threshold=1000))
+        vm.jit_report = []
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            value = vm.run("main")
+        return out.getvalue(), value, vm.jit_report
+
+    first = run()
+    assert any("at its loop" in line for line in first[2]), first[2]
+    second = run()
+    assert second[:2] == first[:2]
+    assert any("from its start" in line for line in second[2]), second[2]

@@ -44,6 +44,7 @@ class NativeTier:
         self._compiled: dict[int, Callable[..., Any]] = {}
         self._osr_units: dict[tuple[int, int, tuple[str, ...]], Any] = {}
         self._osr_tries: dict[tuple[int, int], int] = {}
+        self._entry_spec: Spec | None = None  # the entry cell, compilable but not cached
         # The VM may make the Python tier first, which then counts down from "never":
         # arm its counters with our threshold (it disarms cells it compiles without hooks).
         pytier = getattr(vm, "pytier", None)
@@ -86,8 +87,44 @@ class NativeTier:
         self._compiled[index] = self._install(index, unit, spec)
         self._report(f"jit: compiled {code.name} ({', '.join(spec.args)}) -> "
                      f"{spec.returns} after {self.threshold} calls and loop iterations")
+        self._remember_entry()
         self._silence(index)
         return unit.run(args, len(self.vm.frames) + 1)
+
+    def enter(self, index: int, args: tuple[Any, ...]) -> tuple[bool, Any]:
+        """The program's entry cell, about to run: (True, result) when a native unit for the
+        whole cell is in the native code cache (an earlier run of the program compiled
+        something, see `_remember_entry`), so the run keeps its data in native memory from
+        the start; else (False, None) and the cell runs as usual (no compilation here:
+        short programs must not pay for llvmlite)."""
+        types = tuple(value_type(v) for v in args)
+        if None in types or static_reason(self.vm.codes[index].function) is not None:
+            return False, None
+        try:
+            spec = self.inference.function(index, types)  # type: ignore[arg-type]
+            unit = self.backend.cached_unit(spec)
+        except Refused:
+            return False, None
+        except Exception:  # noqa: BLE001 - a compiler bug must not stop the program
+            return False, None
+        if unit is None:
+            self._entry_spec = spec
+            return False, None
+        self._compiled[index] = self._install(index, unit, spec)
+        self._report(f"jit: compiled {self.vm.codes[index].name} ({', '.join(spec.args)}) -> "
+                     f"{spec.returns} from its start (an earlier run of the program got hot)")
+        self._silence(index)
+        return True, unit.run(args, len(self.vm.frames) + 1)
+
+    def _remember_entry(self) -> None:
+        """Something got hot and llvmlite is loaded anyway: compile the entry cell as a whole
+        too, into the native code cache only, for the next run (see `enter`)."""
+        spec, self._entry_spec = self._entry_spec, None
+        if spec is not None:
+            try:
+                self.backend.unit(spec)
+            except Exception:  # noqa: BLE001, S110 - an optimisation for later runs only
+                pass
 
     def osr(self, index: int, pc: int, regs: tuple[Any, ...]) -> object:
         if index in self._refused:
@@ -112,6 +149,7 @@ class NativeTier:
             self._osr_units[key] = unit
             self._report(f"jit: compiled {self.vm.codes[index].name} at its loop (pc {pc}) "
                          f"-> {spec.returns}")
+            self._remember_entry()
         return unit.run(regs, len(self.vm.frames) + 1)
 
     # ------------------------------------------------------------------ helpers

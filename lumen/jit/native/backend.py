@@ -49,6 +49,13 @@ class Backend:
                                fn.params, fn.return_type)))
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
+    def cached_unit(self, root: Spec) -> Unit | None:
+        """The unit for `root` from the native code cache, or None (never compiles)."""
+        key = self.key(root)
+        tag = key[:20]
+        library = cache.load(key, tag)
+        return None if library is None else self._unit(library, tag, root)
+
     def unit(self, root: Spec) -> Unit:
         key = self.key(root)
         tag = key[:20]
