@@ -96,16 +96,36 @@ def value_type(v: object) -> str | None:
             return None
         return fn_type(index, captures)  # type: ignore[arg-type]
     if t is list:
-        elem = "?"
-        for item in v:  # type: ignore[attr-defined]
-            item_type = value_type(item)
-            if item_type is None:
-                return None
-            elem = item_type if elem == "?" else join(elem, item_type)
-            if elem == CONFLICT:
-                return None
-        return f"list[{elem}]"
+        return _list_type(v)  # type: ignore[arg-type]
     return None
+
+
+_SCALAR_LISTS = {float: "list[Float]", bool: "list[Bool]"}
+
+
+def _list_type(items: list[Any]) -> str | None:
+    """The type of a list, looking at its elements' Python types in C loops first: the
+    matrices and arrays that cross into native code have up to millions of elements."""
+    if not items:
+        return "list[?]"
+    kinds = set(map(type, items))
+    if len(kinds) != 1:
+        return None
+    kind = kinds.pop()
+    if kind is int:
+        return "list[Int]" if INT_MIN <= min(items) and max(items) <= INT_MAX else None
+    if kind in _SCALAR_LISTS:
+        return _SCALAR_LISTS[kind]
+    if kind is not list:
+        return None
+    elem = "?"
+    for inner in set(map(_list_type, items)):
+        if inner is None:
+            return None
+        elem = inner if elem == "?" else join(elem, inner)
+        if elem == CONFLICT:
+            return None
+    return f"list[{elem}]"
 
 
 def hint_type(hint: str) -> str | None:
