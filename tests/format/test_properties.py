@@ -1,17 +1,18 @@
-"""Hypothesis: random valid programs, with comments and blank lines sprinkled wherever
-the language allows them, format to the same tree with the same comments, and
-formatting the result again changes nothing."""
+"""Hypothesis: random valid programs, some with their brackets broken over many lines,
+with comments and blank lines sprinkled wherever the language allows them, format to the
+same tree with the same comments, and formatting the result again changes nothing."""
 
 from __future__ import annotations
 
 import os
 from collections import Counter
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from lumen.format import format_plain
 from lumen.format.comments import collect_comments, scan_tokens
+from lumen.format.wrap import wrap_long_lines
 from lumen.syntax import ast as A
 from lumen.syntax import parse
 from lumen.syntax.printer import print_program
@@ -60,6 +61,11 @@ def _layout_limits(text: str) -> tuple[set[int], set[int], set[int]]:
 def commented_programs(draw: st.DrawFn, family: st.SearchStrategy[A.Program]):  # noqa: ANN201
     program = draw(family)
     text = print_program(program)
+    if draw(st.booleans()):
+        # a narrow width breaks brackets over many lines: expressions written over
+        # several lines, with comments between their elements
+        text = wrap_long_lines(text, "gen.lm", width=draw(st.integers(10, 60)))
+        assume(parse(text, "gen.lm").program == program)
     rows = text.split("\n")
     inserts, appends, flush = _layout_limits(text)
     out: list[str] = []
