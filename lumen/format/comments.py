@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lumen.source.unit import DocBlock
-from lumen.syntax.scanner import Scanner, Token, _strip_comment
+from lumen.syntax.scanner import Scanner, Token, _strip_comment  # the scanner's own rule
 
 # raw tokens whose span runs to the end of their first line, comment included
 _LINE_SWALLOWING = frozenset({"ATTRIBUTE", "DIRECTIVE", "PROTOCOL"})
