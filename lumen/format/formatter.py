@@ -111,7 +111,9 @@ def _format_code(code: str, file: str, blocks: Sequence[Comment]) -> FormatResul
     except TreeMismatch as mismatch:
         return FormatResult(None, failure=str(mismatch))
     comments = sorted([*collect_comments(code, file), *blocks], key=lambda c: (c.line, c.column))
-    placements, anchor_blanks = place_comments(anchors, comments, SourceLines(code, comments))
+    placements, anchor_blanks = place_comments(
+        anchors, comments, SourceLines(code, comments), printed_lines
+    )
     kinds = _row_kinds(printed, file)
     failure = ""
     for allow_trailing in (True, False):
@@ -239,12 +241,12 @@ def _place_one(
         return
     anchor = anchors[placement.anchor]
     indent = _indent_of(printed_lines[anchor.row_first])
-    if where in ("head", "tail"):
-        row = anchor.row_head if where == "head" else anchor.row_last
+    if where in ("head", "tail", "keyword"):
+        row = {"head": anchor.row_head, "tail": anchor.row_last}.get(where, anchor.row_first - 1)
         if allow_trailing and row not in unsafe:
             rows.trailing.setdefault(row, []).append((comment, placement))
             return
-        where = "before" if where == "head" else "after"
+        where = "after" if where == "tail" else "before"
     if where == "inside":
         closing = printed_lines[anchor.row_last].strip()
         if anchor.row_last > anchor.row_first and closing.startswith("end"):

@@ -24,7 +24,7 @@ from typing import Literal
 from lumen.format.anchors import Anchor
 from lumen.format.comments import Comment
 
-Where = Literal["before", "after", "head", "tail", "inside", "end"]
+Where = Literal["before", "after", "head", "tail", "inside", "end", "keyword"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,15 +72,34 @@ def _sorted_children(anchors: list[Anchor], index: int, roots: list[int]) -> lis
 
 
 def place_comments(
-    anchors: list[Anchor], comments: Sequence[Comment], source: SourceLines
+    anchors: list[Anchor], comments: Sequence[Comment], source: SourceLines,
+    printed_lines: Sequence[str],
 ) -> tuple[list[Placement], dict[int, bool]]:
     """Every comment's placement, and which anchors get a blank line before them."""
     roots = [i for i, anchor in enumerate(anchors) if anchor.parent < 0]
     children_of = {-1: _sorted_children(anchors, -1, roots)}
     for index in range(len(anchors)):
         children_of[index] = _sorted_children(anchors, index, roots)
-    placements = [_place(anchors, children_of, comment, source) for comment in comments]
+    placements = [
+        _keyword_line(_place(anchors, children_of, comment, source), anchors, printed_lines)
+        for comment in comments
+    ]
     return placements, _anchor_blanks(anchors, children_of, source)
+
+
+def _keyword_line(
+    placement: Placement, anchors: list[Anchor], printed_lines: Sequence[str]
+) -> Placement:
+    """`else  # why` keeps trailing its `else`: an end-of-line comment after a line of
+    block syntax only (`else`, `with`, ...) that is printed, as written, right above the
+    anchor the comment would go before."""
+    comment = placement.comment
+    if comment.own_line or placement.where != "before":
+        return placement
+    row = anchors[placement.anchor].row_first - 1
+    if row >= 0 and printed_lines[row].strip() == comment.code_before.strip():
+        return Placement(comment, "keyword", placement.anchor, False)
+    return placement
 
 
 def _containers_of(

@@ -59,8 +59,7 @@ def test_comment_before_else_ends_the_then_branch() -> None:
         "if ready\n"
         "  go()\n"
         "  # then done\n"
-        "else\n"
-        "  # otherwise\n"
+        "else  # otherwise\n"
         "  wait()\n"
         "end\n"
     )
