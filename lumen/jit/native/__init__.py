@@ -119,6 +119,8 @@ class NativeTier:
     def _remember_entry(self) -> None:
         """Something got hot and llvmlite is loaded anyway: compile the entry cell as a whole
         too, into the native code cache only, for the next run (see `enter`)."""
+        if self._backend is None or not self._backend.compiler_loaded:
+            return  # units came from the cache: no llvmlite import just for this
         spec, self._entry_spec = self._entry_spec, None
         if spec is not None:
             try:

@@ -21,6 +21,11 @@ class Backend:
         self._compiler: Any = None
 
     @property
+    def compiler_loaded(self) -> bool:
+        """Whether this run has imported llvmlite (compiled a unit)."""
+        return self._compiler is not None
+
+    @property
     def compiler(self) -> Any:
         if self._compiler is None:
             from lumen.jit.native.compiler import Compiler
