@@ -28,7 +28,8 @@ def render_markdown(documentation: Documentation) -> str:
         out += [f"# {documentation.title}", ""]
         if documentation.modules:
             out += ["Modules:", ""]
-            out += [f"- `{m.module}` ({len(m.items)} declarations)" for m in documentation.modules]
+            out += [f"- `{m.module}` ({len(m.items)} declaration{'' if len(m.items) == 1 else 's'})"
+                    for m in documentation.modules]
             out.append("")
         else:
             out += ["No Lumen modules found.", ""]
