@@ -34,7 +34,8 @@ SLOW = os.environ.get("LUMEN_SLOW_TESTS") == "1"
 def _sources(root: Path) -> list[Path]:
     if not root.is_dir():
         return []
-    return sorted(p for p in root.rglob("*") if p.name.endswith((".lm", ".lm.md", ".lumen")))
+    suffixes = (".lm", ".lumen", ".lm.md", ".lumen.md")
+    return sorted(p for p in root.rglob("*") if p.name.endswith(suffixes))
 
 
 def _cases() -> list[Path]:
