@@ -316,3 +316,18 @@ def test_a_cap_of_zero_records_no_call_events(
     status, _, events = _run(capsys, monkeypatch, "default", NESTED)
     assert status == 0
     assert [e["kind"] for e in events] == ["run_start", "cell_start", "cell_end", "run_end"]
+
+
+# ------------------------------------------------------------------ the driver's summary
+
+
+def test_run_outcome_carries_the_tool_summary(workdir: Path) -> None:
+    from lumen.driver import RunOptions, run_file
+
+    Path("tools.lm").write_text('use tool crypto.sha256 as Sha\ngrant Sha\n\n'
+                                'cell main() -> String\n  return Sha(text: "abc")\nend\n')
+    outcome = run_file("tools.lm", RunOptions())
+    assert outcome.ok
+    assert outcome.tool_summary[0].startswith("lumen: tools: 1 call(s), 0 failed; tokens: ")
+    Path("plain.lm").write_text("cell main() -> Int\n  return 1\nend\n")
+    assert run_file("plain.lm", RunOptions()).tool_summary == ()

@@ -182,7 +182,7 @@ class PyTier:
     def _traced(self, code: Code, fn: Callable[..., Any]) -> Callable[..., Any]:
         """`fn` itself, or in a run that records calls (lumen/runtime/call_trace.py) `fn`
         wrapped to report them; decided per VM, so untraced code is never wrapped."""
-        tracer = self.vm.call_tracer
+        tracer = getattr(self.vm, "call_tracer", None)
         return fn if tracer is None else tracer.wrap(code.name, fn)
 
     def _define(self, code: Code, native: bool, entry: bool,
