@@ -5,7 +5,8 @@ every other fence are copied byte for byte (line endings included). The whole un
 parsed first, so a syntax error anywhere leaves the file alone. A block that does not
 parse by itself (a construct running across two blocks) is left as written, and so is a
 block whose lines are not all indented like its fence, or an unclosed last block.
-A Markdown file without any lumen fence that reads as source (§1.1) is left alone too.
+A Markdown file without any lumen fence that reads as source (§1.1) is formatted as
+plain source below its header of directive lines, which stays as written.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from lumen.format.formatter import FormatResult, format_plain, syntax_errors
 from lumen.source import is_markdown_path, source_from_text
 from lumen.source.fences import Fence, closes_fence, opening_fence
-from lumen.source.markdown import is_code_fence
+from lumen.source.markdown import is_code_fence, split_header_directives
 
 
 def format_file_text(text: str, path: str) -> FormatResult:
@@ -26,7 +27,7 @@ def format_file_text(text: str, path: str) -> FormatResult:
 def format_markdown(text: str, path: str) -> FormatResult:
     unit = source_from_text(text, path)
     if unit.kind != "markdown":
-        return FormatResult(text)
+        return _format_fenceless(text, path)
     if unit.diagnostics:
         return FormatResult(None, unit.diagnostics)
     errors, _ = syntax_errors(unit.code, path)
@@ -71,3 +72,20 @@ def _format_block(content: list[str], fence: Fence, path: str, failures: list[st
         return content
     formatted = result.text.split("\n")[:-1]  # the text ends with one newline
     return [indent + line if line else "" for line in formatted]
+
+
+def _format_fenceless(text: str, path: str) -> FormatResult:
+    """A Markdown file without lumen fences that reads as source (§1.1): its header
+    directive lines are kept as they are, the rest is formatted as plain source."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    lines = text.split("\n")
+    code_lines, _ = split_header_directives(lines)
+    header = 0
+    for number, (line, code) in enumerate(zip(lines, code_lines, strict=True), start=1):
+        if line.strip() and line != code:
+            header = number  # the last directive line taken out of the code
+    result = format_plain("\n".join(lines[header:]), path)
+    if result.text is None or not header:
+        return result
+    body = result.text
+    return FormatResult("\n".join(lines[:header]) + "\n" + ("\n" if body else "") + body)

@@ -59,3 +59,11 @@ def test_a_construct_spanning_two_blocks_is_left_as_written() -> None:
 def test_an_empty_block_and_a_file_without_code() -> None:
     assert fmt("```lumen\n```\n", "doc.lm.md") == "```lumen\n```\n"
     assert fmt("just prose\n", "notes.lm.md") == "just prose\n"
+    assert fmt("cell   f() = 1\n", "code.lm.md") == "cell f() = 1\n"  # no fence: source
+
+
+def test_a_fenceless_markdown_file_read_as_source_keeps_its_directive_header() -> None:
+    source = "@strict false\n@title Notes\ncell   f() = 1  # one\n"
+    result = fmt(source, "notes.lm.md")
+    assert result == "@strict false\n@title Notes\n\ncell f() = 1  # one\n"
+    assert fmt(result, "notes.lm.md") == result
