@@ -101,6 +101,9 @@ class TestSession:
         """Record the end of the run (trace: `error` or `cell_end`, then `run_end`) and
         return the replay problem that fails the test, if any."""
         session = self.session
+        tracer = getattr(session, "call_tracer", None)
+        if tracer is not None:  # calls left open by exit(N) are closed as such
+            tracer.finish(exited=exit_status is not None)
         if error is not None:
             session.event("error", cell=self.entry, message=str(getattr(error, "message", error)),
                           details={"kind": str(getattr(error, "kind", "runtime"))})
