@@ -254,10 +254,13 @@ def _place_one(
             rows.add(rows.before, anchor.row_last, entry)
             return
         where = "before"
-    entry = _Entry(order, indented_lines(comment, indent), placement.blank_before)
     if where == "before":
+        entry = _Entry(order, indented_lines(comment, indent), placement.blank_before)
         rows.add(rows.before, anchor.row_first, entry)
     else:
+        # indented like the row it follows: an anchor's last row may be its parent's too
+        indent = _indent_of(printed_lines[anchor.row_last])
+        entry = _Entry(order, indented_lines(comment, indent), placement.blank_before)
         rows.add(rows.after, anchor.row_last, entry)
 
 
