@@ -20,3 +20,21 @@ def test_every_implemented_builtin_is_known_to_the_checker() -> None:
 
 def test_effectful_builtins_exist() -> None:
     assert set(BUILTIN_EFFECTS) <= BUILTIN_FUNCTIONS
+
+
+def test_positional_limits_read_from_code_objects_agree_with_inspect() -> None:
+    import inspect
+
+    from lumen.vm.builtins import registry
+
+    registry.all_builtins()
+    for name, spec in registry.BUILTINS.items():
+        fn = spec.fn.__wrapped__
+        parameters = inspect.signature(fn).parameters.values()
+        if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in parameters):
+            expected = None
+        else:
+            expected = sum(p.kind in (inspect.Parameter.POSITIONAL_ONLY,
+                                      inspect.Parameter.POSITIONAL_OR_KEYWORD)
+                           for p in parameters)
+        assert registry._max_positional(fn) == expected, name

@@ -9,7 +9,6 @@ inside a builtin into `null` (§10.0: unsupported argument kinds give `null`), s
 
 from __future__ import annotations
 
-import inspect
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -62,8 +61,17 @@ _UNSUPPORTED_ARGUMENT_ERRORS = (
 )
 
 
+_CO_VARARGS = 0x04  # inspect.CO_VARARGS, without importing inspect at start-up
+
+
 def _max_positional(fn: Callable[..., Any]) -> int | None:
-    """How many positional arguments `fn` accepts (None for `*args`)."""
+    """How many positional arguments `fn` accepts (None for `*args`). Read from the code
+    object of plain functions (start-up registers every builtin); others ask inspect."""
+    code = getattr(fn, "__code__", None)
+    if code is not None and not hasattr(fn, "__wrapped__"):
+        return None if code.co_flags & _CO_VARARGS else code.co_argcount
+    import inspect
+
     count = 0
     for parameter in inspect.signature(fn).parameters.values():
         if parameter.kind is inspect.Parameter.VAR_POSITIONAL:
