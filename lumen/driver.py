@@ -534,6 +534,8 @@ def _run_vm(compilation: Compilation, options: RunOptions, vm: Any, runtime_erro
                           jit_report=report())
     except program_exit as exc:  # `exit(code)`: the user's own choice, not a failure
         return RunOutcome(compilation, ran=True, exit_status=exc.status, jit_report=report())
+    except BrokenPipeError:  # the reader of stdout went away (`| head`): the CLI ends quietly
+        raise
     except Exception as exc:  # a bug in the VM: reported, never a traceback
         return RunOutcome(compilation, error=internal_runtime_failure(exc, compilation.path),
                           ran=True, jit_report=report())

@@ -128,6 +128,8 @@ def _report_value(value: Any, as_json: bool, file: str) -> int:
         elif value is not None:
             sys.stdout.write(display(value) + "\n")
             sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away: lumen.cli.main ends quietly
+        raise
     except Exception as exc:  # a bug in value rendering: report it like any runtime bug
         failure = internal_runtime_failure(exc, file)
         print_runtime_failure(failure, None)
