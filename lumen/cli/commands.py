@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fmt": ("lumen.cli.fmt_command", "fmt_command"),
     "repl": ("lumen.cli.repl_command", "repl_command"),
     "doc": ("lumen.cli.doc_command", "doc_command"),
+    "lsp": ("lumen.cli.lsp_command", "lsp_command"),
 }
 
 
