@@ -85,6 +85,13 @@ class ErrorCode(StrEnum):
     FILE_UNREADABLE = "E0901"
     CONFIG = "E0902"
     INTERNAL = "E0903"
+    # Static verification of `where` constraints and proof hints (§16.1, §16.2)
+    PRECONDITION_VIOLATED = "E0800"
+    FIELD_CONSTRAINT_VIOLATED = "E0801"
+    ASSERTION_VIOLATED = "E0802"
+    ASSERTION_UNPROVED = "E0803"
+    INDEX_OUT_OF_BOUNDS = "E0804"
+    UNVERIFIABLE = "E0805"
 
 
 _KINDS: dict[ErrorCode, tuple[str, str]] = {
@@ -149,6 +156,12 @@ _KINDS: dict[ErrorCode, tuple[str, str]] = {
     ErrorCode.FILE_UNREADABLE: ("FileUnreadable", "the source file cannot be read as UTF-8 text"),
     ErrorCode.CONFIG: ("ConfigError", "an invalid lumen.toml"),
     ErrorCode.INTERNAL: ("InternalError", "a bug in the toolchain itself, not in the program"),
+    ErrorCode.PRECONDITION_VIOLATED: ("PreconditionViolated", "a call whose arguments can never satisfy the cell's `where` precondition"),
+    ErrorCode.FIELD_CONSTRAINT_VIOLATED: ("FieldConstraintViolated", "a record construction whose field value can never satisfy the field's `where`"),
+    ErrorCode.ASSERTION_VIOLATED: ("AssertionViolated", "an `@assert` condition that is false on every path reaching it"),
+    ErrorCode.ASSERTION_UNPROVED: ("AssertionUnproved", "an `@assert` condition the verifier cannot prove (warning, with a counterexample)"),
+    ErrorCode.INDEX_OUT_OF_BOUNDS: ("IndexOutOfBounds", "an index that is out of bounds on every path reaching it"),
+    ErrorCode.UNVERIFIABLE: ("Unverifiable", "a constraint outside the verifier's language (note, `--verbose` only)"),
 }
 
 CODES: dict[str, CodeInfo] = {
