@@ -64,6 +64,7 @@ class UnitBuilder:
         self.state.linkage = "internal"
         self.state.initializer = ir.Constant(ir.ArrayType(I64, L.STATE_SIZE), None)
         self.fns: dict[tuple[int, tuple[str, ...], int], ir.Function] = {}
+        self.twins: dict[tuple[int, tuple[str, ...], int], ir.Function] = {}
         self._declare_libc()
         self._helpers()
 
@@ -210,7 +211,24 @@ class UnitBuilder:
         return self.fns[key]
 
     def define(self, spec: Spec, specs: dict[tuple[int, tuple[str, ...]], Spec]) -> None:
+        chain: list[ir.Function] = []
+        copies = recursion_copies(self.functions[spec.index], spec)
+        if copies:
+            # A self-recursive cell gets `copies` inlined twins: its own calls go to the
+            # first twin, whose calls go to the next, the last one's back to the cell. LLVM
+            # inlines the twins, unrolling the recursion: fewer calls, same semantics.
+            primary = self.declare(spec)
+            for k in range(copies):
+                twin = self._internal(f"{primary.name}_twin{k}",
+                                      primary.function_type.return_type,
+                                      list(primary.function_type.args))
+                twin.attributes.add("alwaysinline")
+                chain.append(twin)
+            self.twins[spec.key] = chain[0]
         FunctionEmitter(self, spec, specs).emit()
+        for k, twin in enumerate(chain):
+            after = chain[k + 1] if k + 1 < len(chain) else self.fns[spec.key]
+            FunctionEmitter(self, spec, specs, into=twin, calls=after).emit()
 
     def export_entry(self, spec: Spec) -> str:
         """`entry_<tag>(i64* in, i64* out) -> i32`: 0 ok, 1 error (state record set)."""
@@ -256,12 +274,14 @@ class FunctionEmitter:
     """The body of one specialisation: a block per reachable pc."""
 
     def __init__(self, unit: UnitBuilder, spec: Spec,
-                 specs: dict[tuple[int, tuple[str, ...]], Spec]) -> None:
+                 specs: dict[tuple[int, tuple[str, ...]], Spec],
+                 into: ir.Function | None = None, calls: ir.Function | None = None) -> None:
         self.unit = unit
         self.spec = spec
         self.specs = specs
         self.fn = unit.functions[spec.index]
-        self.f = unit.declare(spec)
+        self.f = into or unit.declare(spec)
+        self.self_target = calls
         self.slots: dict[tuple[int, str], ir.Value] = {}
         self.blocks: dict[int, ir.Block] = {}
         self.alloca_block = self.f.append_basic_block("entry")
@@ -664,6 +684,8 @@ class FunctionEmitter:
 
     def call_spec(self, pc: int, a: int, callee: Spec, args: list[ir.Value]) -> None:
         target = self.unit.declare(callee)
+        if callee.key == self.spec.key:
+            target = self.self_target or self.unit.twins.get(callee.key, target)
         pair = self.b.call(target, [self.b.sub(self.remaining, c64(1))] + args)
         self.check_callee(pc, self.b.extract_value(pair, 1))
         self.put(a, callee.returns, self.b.extract_value(pair, 0), fresh=False)
@@ -753,6 +775,26 @@ class FunctionEmitter:
         result = b.fptosi(safe, I64)
         result = b.select(big, c64(2**63 - 1), result)
         return b.select(small, c64(INT_MIN), result)
+
+
+RECURSION_UNROLL_BUDGET = 256  # LIR instructions one unrolled native function may hold
+MAX_RECURSION_COPIES = 3
+
+
+def recursion_copies(fn: Function, spec: Spec) -> int:
+    """How many inlined twins a self-recursive specialisation gets: as many as keep the
+    unrolled body (each copy holds `self_calls` calls of the next) within the budget."""
+    if spec.osr_pc >= 0 or (spec.index, spec.args) not in spec.callees:
+        return 0
+    self_calls = sum(1 for ins in fn.code if ins.op == Op.CALLCELL and ins.b == spec.index)
+    copies, size, width = 0, len(fn.code), 1
+    while copies < MAX_RECURSION_COPIES:
+        width *= max(self_calls, 1)
+        if size + width * len(fn.code) > RECURSION_UNROLL_BUDGET:
+            break
+        size += width * len(fn.code)
+        copies += 1
+    return copies
 
 
 def build_unit(functions: tuple[Function, ...], tag: str, root: Spec,
