@@ -1,0 +1,17 @@
+"""`lumen lsp`: the language server over standard input/output (lumen/lsp, SPEC.md
+"Language server")."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command("lsp")
+@click.option("--stdio", is_flag=True, help="Talk LSP over standard input/output (the default and only transport).")
+def lsp_command(stdio: bool) -> int:
+    """Run the Lumen language server for editors (diagnostics, outline, hover, go to
+    definition, formatting, completion) over standard input/output."""
+    from lumen.lsp.server import serve_stdio  # pygls is imported only here
+
+    serve_stdio()
+    return 0

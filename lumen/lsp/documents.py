@@ -1,0 +1,124 @@
+"""The analysis of each open document, cached per URI and text.
+
+The text comes from the editor's buffer, never the disk: it is turned into a `SourceUnit`
+with `lumen.source.source_from_text` (the suffix of the URI's path decides Markdown or
+plain) and compiled with `lumen.driver.compile_source` up to analysis, exactly what
+`lumen check` does for a file. While the user types, the current text often does not parse;
+the last version that did is kept so that outline and completion still have names to offer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from lumen.driver import Compilation, CompileOptions, compile_source
+from lumen.lsp.positions import UTF16, LineMap
+from lumen.source import SourceUnit, source_from_text
+from lumen.syntax import ast
+
+LUMEN_SUFFIXES = (".lm", ".lumen", ".lm.md", ".lumen.md")
+
+
+def uri_to_path(uri: str) -> str:
+    """The file system path of a `file:` URI; other schemes keep the URI's path part."""
+    parsed = urlparse(uri)
+    path = unquote(parsed.path)
+    if parsed.scheme == "file" and len(path) > 2 and path[0] == "/" and path[2] == ":":
+        path = path[1:]  # file:///C:/x.lm on Windows
+    return path or uri
+
+
+def path_to_uri(path: str | Path) -> str:
+    return Path(path).resolve().as_uri()
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyzedDocument:
+    """One version of a document with everything the compiler made of it. `outline_*`
+    fall back to the last version that parsed (the current one when it parsed)."""
+
+    uri: str
+    version: int | None
+    text: str
+    path: str
+    compilation: Compilation
+    lines: LineMap
+    outline_program: ast.Program | None
+    outline_analysis: Any
+    outline_unit: SourceUnit | None
+
+    @property
+    def unit(self) -> SourceUnit | None:
+        return self.compilation.unit
+
+    @property
+    def program(self) -> ast.Program | None:
+        """The syntax tree of THIS text (None when it did not parse): positions in it are
+        positions in the editor."""
+        program = self.compilation.program
+        if program is None or not self.parsed:
+            return None
+        return program  # type: ignore[no-any-return]
+
+    @property
+    def analysis(self) -> Any:
+        return self.compilation.analysis if self.parsed else None
+
+    @property
+    def parsed(self) -> bool:
+        """Did this text parse? (Parse errors leave an empty program and no analysis.)"""
+        return self.compilation.analysis is not None
+
+    def lumen_position(self, position: Any) -> tuple[int, int]:
+        return self.lines.lumen_position(position)
+
+
+def analyze_text(uri: str, text: str, version: int | None = None,
+                 previous: AnalyzedDocument | None = None, encoding: str = UTF16) -> AnalyzedDocument:
+    """Compile `text` (the content of `uri`) up to analysis."""
+    path = uri_to_path(uri)
+    unit = source_from_text(text, path)
+    compilation = compile_source(unit, CompileOptions(lower=False))
+    document = AnalyzedDocument(uri, version, text, path, compilation, LineMap(text, encoding),
+                                None, None, None)
+    if document.parsed:
+        return _with_outline(document, compilation.program, compilation.analysis, unit)
+    if previous is not None and previous.outline_program is not None:
+        return _with_outline(document, previous.outline_program, previous.outline_analysis,
+                             previous.outline_unit)
+    return document
+
+
+def _with_outline(document: AnalyzedDocument, program: Any, analysis: Any,
+                  unit: SourceUnit | None) -> AnalyzedDocument:
+    from dataclasses import replace
+
+    return replace(document, outline_program=program, outline_analysis=analysis, outline_unit=unit)
+
+
+class DocumentStore:
+    """The latest analysis of each open document; a text already analysed is reused."""
+
+    def __init__(self, encoding: str = UTF16) -> None:
+        self.encoding = encoding
+        self._documents: dict[str, AnalyzedDocument] = {}
+
+    def update(self, uri: str, text: str, version: int | None = None) -> AnalyzedDocument:
+        current = self._documents.get(uri)
+        if current is not None and current.text == text and current.lines.encoding == self.encoding:
+            return current
+        document = analyze_text(uri, text, version, current, self.encoding)
+        self._documents[uri] = document
+        return document
+
+    def get(self, uri: str) -> AnalyzedDocument | None:
+        return self._documents.get(uri)
+
+    def close(self, uri: str) -> None:
+        self._documents.pop(uri, None)
+
+    def open_documents(self) -> list[AnalyzedDocument]:
+        return list(self._documents.values())

@@ -1,0 +1,1 @@
+"""One module per LSP feature: document analysis in, lsprotocol types out."""

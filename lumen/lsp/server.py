@@ -1,0 +1,155 @@
+"""Wiring only: LSP methods -> features. Each handler fetches the document's analysis,
+calls one feature function and returns its result.
+
+A feature that raises (a bug of ours, or a request the feature did not expect) must not
+take the server down or show the user a traceback: `_guarded` logs it to the client
+(window/logMessage) and answers with the feature's empty result.
+"""
+
+from __future__ import annotations
+
+import functools
+import traceback
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcException
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+
+from lumen import __version__
+from lumen.lsp.documents import AnalyzedDocument, DocumentStore
+from lumen.lsp.features import diagnostics
+
+Result = TypeVar("Result")
+
+
+class _MalformedRequest:
+    """A request whose params could not be read: answered with an empty result."""
+
+    def __init__(self, msg_id: Any, method: str, reason: str) -> None:
+        self.id = msg_id
+        self.method = method
+        self.reason = reason
+
+
+class LumenProtocol(LanguageServerProtocol):
+    """pygls leaves a request with unreadable params unanswered (the editor would wait
+    for ever); this answers it with an empty result and logs why."""
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            if isinstance(data, dict) and "id" in data and "method" in data:
+                return _MalformedRequest(data["id"], str(data["method"]), str(exc.__cause__ or exc))
+            raise
+
+    def handle_message(self, message: Any) -> None:
+        if isinstance(message, _MalformedRequest):
+            server = self._server
+            if isinstance(server, LumenLanguageServer):
+                server.log(f"lumen lsp: malformed {message.method} request: {message.reason}",
+                           lsp.MessageType.Error)
+            self._send_response(message.id, result=None)
+            return
+        super().handle_message(message)
+
+
+class LumenLanguageServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("lumen", __version__, protocol_cls=LumenProtocol)
+        self.documents = DocumentStore()
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """Out-of-band errors go to the log, not to a pop-up."""
+        self.log(f"lumen lsp: {type(error).__name__}: {error}", lsp.MessageType.Error)
+
+    def log(self, message: str, kind: lsp.MessageType = lsp.MessageType.Log) -> None:
+        try:
+            self.window_log_message(lsp.LogMessageParams(type=kind, message=message))
+        except Exception:  # noqa: BLE001 - logging must never be the thing that fails
+            pass
+
+    def analyzed(self, uri: str) -> AnalyzedDocument | None:
+        """The analysis of the document's current text (re-analysed if it changed)."""
+        document = self.workspace.get_text_document(uri)
+        encoding = str(self.server_capabilities.position_encoding or "utf-16")
+        self.documents.encoding = encoding
+        return self.documents.update(uri, document.source, document.version)
+
+    def publish(self, uri: str) -> None:
+        analyzed = self.analyzed(uri)
+        found = diagnostics.document_diagnostics(analyzed) if analyzed is not None else []
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found,
+                                         version=analyzed.version if analyzed else None))
+
+
+def _guarded(empty: Callable[[], Any]) -> Callable[[Callable[..., Result]], Callable[..., Result]]:
+    """Catch any exception of a handler: log it and return `empty()`."""
+
+    def decorate(handler: Callable[..., Result]) -> Callable[..., Result]:
+        @functools.wraps(handler)
+        def run(ls: LumenLanguageServer, params: Any) -> Any:
+            try:
+                return handler(ls, params)
+            except Exception as exc:  # noqa: BLE001 - see the module docstring
+                ls.log(f"lumen lsp: {handler.__name__} failed: {type(exc).__name__}: {exc}\n"
+                       + traceback.format_exc(), lsp.MessageType.Error)
+                return empty()
+
+        return run
+
+    return decorate
+
+
+def _document_feature(feature: Callable[..., Any], empty: Callable[[], Any]) -> Callable[..., Any]:
+    """A request handler for `feature(document, params)` of the document in `params`."""
+
+    @_guarded(empty)
+    def handle(ls: LumenLanguageServer, params: Any) -> Any:
+        document = ls.analyzed(params.text_document.uri)
+        if document is None:
+            return empty()
+        return feature(document, params)
+
+    handle.__name__ = getattr(feature, "__name__", "feature")
+    return handle
+
+
+def build_server() -> LumenLanguageServer:
+    server = LumenLanguageServer()
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    @_guarded(lambda: None)
+    def did_open(ls: LumenLanguageServer, params: lsp.DidOpenTextDocumentParams) -> None:
+        ls.publish(params.text_document.uri)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    @_guarded(lambda: None)
+    def did_change(ls: LumenLanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
+        ls.publish(params.text_document.uri)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+    @_guarded(lambda: None)
+    def did_save(ls: LumenLanguageServer, params: lsp.DidSaveTextDocumentParams) -> None:
+        ls.publish(params.text_document.uri)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    @_guarded(lambda: None)
+    def did_close(ls: LumenLanguageServer, params: lsp.DidCloseTextDocumentParams) -> None:
+        ls.documents.close(params.text_document.uri)
+        ls.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
+
+    requests: list[tuple[str, Callable[..., Any], Callable[[], Any], Any]] = [
+    ]
+    for method, feature, empty, options in requests:
+        server.feature(method, options)(_document_feature(feature, empty))
+    return server
+
+
+def serve_stdio() -> None:
+    build_server().start_io()
