@@ -20,7 +20,7 @@ from pygls.protocol import LanguageServerProtocol
 
 from lumen import __version__
 from lumen.lsp.documents import AnalyzedDocument, DocumentStore
-from lumen.lsp.features import diagnostics
+from lumen.lsp.features import diagnostics, folding, symbols
 
 Result = TypeVar("Result")
 
@@ -145,6 +145,8 @@ def build_server() -> LumenLanguageServer:
             lsp.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
 
     requests: list[tuple[str, Callable[..., Any], Callable[[], Any], Any]] = [
+        (lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL, symbols.document_symbols, list, None),
+        (lsp.TEXT_DOCUMENT_FOLDING_RANGE, folding.folding_ranges, list, None),
     ]
     for method, feature, empty, options in requests:
         server.feature(method, options)(_document_feature(feature, empty))
