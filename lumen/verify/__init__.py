@@ -1,0 +1,100 @@
+"""Static verification of `where` constraints and proof hints with Z3 (§16.1, §16.2).
+
+`verify(program, analysis, file=..., code=...)` runs after a clean type check (`lumen check`,
+never `lumen run`) and returns diagnostics: calls that can never satisfy a cell's
+precondition (E0800), record constructions that can never satisfy a field constraint
+(E0801), `@assert`s that are false (E0802) or not provable (E0803, a warning), indexes out of
+bounds on every path (E0804) and, with `verbose`, notes on what was not verified (E0805).
+z3 is imported only here, on the first verification, so other commands never pay for it.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+
+from lumen.diagnostics import Diagnostic, ErrorCode, Severity
+from lumen.diagnostics.diagnostic import NO_SPAN
+from lumen.syntax import ast
+
+__all__ = ["VerificationResult", "has_obligations", "verify"]
+
+_HINT_TEXT = re.compile(r"^\s*@(assert|assume)\b", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class VerificationResult:
+    diagnostics: tuple[Diagnostic, ...]
+    queries: int = 0  # solver calls made
+    seconds: float = 0.0
+
+
+def has_obligations(program: ast.Program, code: str) -> bool:
+    """Is there anything to verify: a `where` on a cell, field or alias, or a proof hint?
+    (Cheap: programs without any skip the solver import entirely.)"""
+    if _HINT_TEXT.search(code):
+        return True
+    return any(_has_where(item) for item in program.items)
+
+
+def _has_where(item: object) -> bool:
+    if isinstance(item, (ast.CellDecl, ast.TypeAlias)):
+        return item.where is not None
+    if isinstance(item, ast.RecordDecl):
+        return any(field.where is not None for field in item.fields)
+    return False
+
+
+def verify(program: ast.Program, analysis: object, *, file: str, code: str,
+           verbose: bool = False, timeout_ms: int | None = None) -> VerificationResult:
+    """Verify one analysed program (its own declarations; imported cells are not read)."""
+    started = time.perf_counter()
+    try:
+        from lumen.verify.walker import Walker
+        from lumen.verify.z3_backend import DEFAULT_TIMEOUT_MS, Z3Backend
+    except ImportError:  # z3-solver missing from this installation
+        note = Diagnostic(ErrorCode.UNVERIFIABLE.value,
+                          "verification skipped: the z3-solver package is not installed",
+                          file, NO_SPAN, severity=Severity.WARNING)
+        return VerificationResult((note,))
+    backend = Z3Backend(timeout_ms or DEFAULT_TIMEOUT_MS)
+    walker = Walker(program, analysis, file, code, backend, verbose)  # type: ignore[arg-type]
+    _walk_program(walker, program)
+    walker.record_notes()
+    diagnostics = _unique([*walker.hints.diagnostics, *walker.prover.diagnostics])
+    return VerificationResult(diagnostics, backend.queries, time.perf_counter() - started)
+
+
+def _walk_program(walker: object, program: ast.Program) -> None:
+    from lumen.verify.walker import Walker
+
+    assert isinstance(walker, Walker)
+    script: list[ast.Stmt] = []
+    for item in program.items:
+        if isinstance(item, ast.CellDecl):
+            walker.pending_cells.append(item)
+        elif isinstance(item, ast.EnumDecl | ast.TraitDecl | ast.ImplDecl):
+            walker.pending_cells.extend(item.methods)
+        elif isinstance(item, ast.AgentDecl | ast.ProcessDecl):
+            walker.pending_cells.extend(item.cells)
+        elif not ast.is_decl(item) and not isinstance(item, ast.Directive):
+            script.append(item)  # type: ignore[arg-type]
+    if script:
+        walker.walk_script(script)
+    walked = 0
+    while walked < len(walker.pending_cells):  # nested cells are appended as they are found
+        walker.walk_cell(walker.pending_cells[walked])
+        walked += 1
+
+
+def _unique(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:
+    seen: set[tuple[str, int, int, str]] = set()
+    kept = []
+    for diagnostic in diagnostics:
+        key = (diagnostic.code, diagnostic.line, diagnostic.column, diagnostic.message)
+        if key not in seen:
+            seen.add(key)
+            kept.append(diagnostic)
+    kept.sort(key=lambda d: (d.line, d.column, d.code))
+    return tuple(kept)

@@ -1,0 +1,372 @@
+"""The obligations of the walk: call-site preconditions, record field constraints, index
+bounds and proof hints; plus lowering expressions in the current state."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from lumen.diagnostics import ErrorCode, Severity
+from lumen.sema import Analysis
+from lumen.sema.symbols import CellInfo
+from lumen.syntax import ast
+from lumen.verify import messages
+from lumen.verify.constraints import (
+    TRUE,
+    Compare,
+    Formula,
+    IntConst,
+    Lowering,
+    Neg,
+    Sort,
+    Term,
+    Unsupported,
+    conjunction,
+    is_numeric,
+    sort_of,
+)
+from lumen.verify.hints import HintIndex, ProofHint
+from lumen.verify.obligations import Obligation, Prover
+from lumen.verify.state import PathState, Symbols
+from lumen.verify.syntax_facts import (
+    free_names,
+    length_argument,
+    literal_length,
+    sort_of_type,
+    source_text,
+)
+from lumen.verify.z3_backend import Verdict, Z3Backend
+
+_LITERALS = (ast.IntLit, ast.FloatLit, ast.BoolLit)
+
+
+class Checks:
+    def __init__(self, program: ast.Program, analysis: Analysis, file: str, code: str,
+                 backend: Z3Backend, verbose: bool = False) -> None:
+        self.program = program
+        self.table = analysis.symbols
+        self.let_types = analysis.let_types
+        self.file = file
+        self.lines = code.split("\n")
+        self.verbose = verbose
+        self.symbols = Symbols()
+        self.prover = Prover(backend, self.symbols, file)
+        self.hints = HintIndex(code, file)
+        self.cell_infos: dict[int, CellInfo] = {id(info.decl): info for info in self.table.cells.values()}
+        self.pending_cells: list[ast.CellDecl] = []
+        self._noted: set[tuple[int, int]] = set()
+
+    # ------------------------------------------------------------------ lowering
+
+    def lowering(self, state: PathState, reasons: list[str] | None = None,
+                 opaque: bool = True) -> Lowering:
+        def resolve_name(name: str) -> Term | Formula | None:
+            binding = state.env.get(name)
+            if binding is not None:
+                return binding.value
+            return self.constant(name)
+
+        return Lowering(resolve_name, lambda call: self.length_term(call, state),
+                        self.symbols.opaque if opaque else None, reasons)
+
+    def lower_formula(self, expr: ast.Expr, state: PathState, reasons: list[str] | None = None) -> Formula:
+        """A condition; parts outside the constraint language become unknown Bools."""
+        return self.lowering(state, reasons).formula(expr)
+
+    def lower_term(self, expr: ast.Expr, state: PathState) -> Term | Formula | None:
+        """A value the verifier can follow exactly, else None."""
+        try:
+            return self.lowering(state, opaque=False).term(expr)
+        except Unsupported:
+            return None
+
+    def constant(self, name: str) -> Term | Formula | None:
+        """A `const` whose value is a (possibly negated) literal."""
+        decl = self.table.constants.get(name)
+        if decl is None or not isinstance(decl.value, (*_LITERALS, ast.Unary)):
+            return None
+        try:
+            return Lowering(lambda _: None).term(decl.value)
+        except Unsupported:
+            return None
+
+    def length_term(self, call: ast.Call, state: PathState) -> Term | None:
+        """`length(xs)` of a variable (one solver variable per version) or of a literal."""
+        target = length_argument(call)
+        if target is None or (isinstance(call.callee, ast.Name) and call.callee.id in state.env):
+            return None
+        known = literal_length(target)
+        if known is not None:
+            return IntConst(known)
+        if isinstance(target, ast.Name) and target.id in state.env:
+            return self.symbols.length_of(target.id, state.env[target.id])
+        return None
+
+    @staticmethod
+    def compare(op: str, left: Any, right: Any) -> Formula:
+        if is_numeric(left) != is_numeric(right):
+            raise ValueError("sorts differ")
+        return Compare(op, left, right)
+
+    def is_variant(self, name: str) -> bool:
+        return name in self.table.variants
+
+    # ------------------------------------------------------------------ cell entry
+
+    def entry_facts(self, decl: ast.CellDecl, state: PathState) -> list[Formula]:
+        """The cell's own precondition and refined parameter types hold on entry."""
+        facts: list[Formula] = []
+        if decl.where is not None:
+            reasons: list[str] = []
+            facts.append(self.lower_formula(decl.where, state, reasons))
+            self.note_unverifiable(f"the precondition of '{decl.name}'", decl.where, reasons)
+        for param in decl.params:
+            refinement = self.refinement(param)
+            binding = state.env.get(param.name)
+            if refinement is not None and binding is not None:
+                alias, where = refinement
+                facts.append(self._alias_formula(alias, where, binding.value, state))
+        return facts
+
+    def refinement(self, param: ast.Param) -> tuple[str, ast.Expr] | None:
+        """`(alias, constraint)` when the parameter's type is an alias with a `where`."""
+        if isinstance(param.type, ast.NamedType) and not param.type.args:
+            alias = self.table.aliases.get(param.type.name)
+            if alias is not None and alias.where is not None and not alias.generics:
+                return alias.name, alias.where
+        return None
+
+    def _alias_formula(self, alias: str, where: ast.Expr, value: Term | Formula | None,
+                       state: PathState) -> Formula:
+        def resolve_name(name: str) -> Term | Formula | None:
+            return value if name == alias else self.constant(name)
+
+        return Lowering(resolve_name, None, self.symbols.opaque, []).formula(where)
+
+    # ------------------------------------------------------------------ calls
+
+    def check_call(self, call: ast.Call, state: PathState) -> None:
+        if not isinstance(call.callee, ast.Name) or call.callee.id in state.env:
+            return  # a call of a local function value: no declared contract
+        name = call.callee.id
+        info = self.table.cells.get(name)
+        if info is not None and info.owner is None:
+            self.check_precondition(call, info, state)
+        elif name in self.table.records:
+            self.check_record(call, self.table.records[name].decl, state)
+
+    def check_precondition(self, call: ast.Call, info: CellInfo, state: PathState) -> None:
+        decl = info.decl
+        refined = [(param, self.refinement(param)) for param in decl.params]
+        if decl.where is None and all(r is None for _, r in refined):
+            return
+        arguments = bind_arguments(call, decl.params)
+        if arguments is None:
+            return
+        values: dict[str, Term | Formula] = {}
+        for index, param in enumerate(decl.params):
+            expr = arguments.get(param.name, param.default)
+            value = self.lower_term(expr, state) if expr is not None else None
+            if value is None:
+                checked = info.params[index].type if index < len(info.params) else None
+                sort = sort_of_type(checked)
+                if sort is None:
+                    continue
+                value = self.symbols.fresh(param.name, sort, "argument")
+            values[param.name] = value
+        parts: list[Formula] = []
+        if decl.where is not None:
+            parts.append(self._callee_lowering(arguments, values, state).formula(decl.where))
+        for param, refinement in refined:
+            if refinement is not None and param.name in values:
+                parts.append(self._alias_formula(*refinement, values[param.name], state))
+        goal = conjunction(parts)
+        if goal == TRUE:
+            return
+        mentioned = free_names(decl.where) if decl.where is not None else set()
+        mentioned |= {param.name for param, refinement in refined if refinement is not None}
+        shown = tuple((p.name, values[p.name]) for p in decl.params
+                      if p.name in mentioned and p.name in values)
+        obligation = Obligation(goal, state, call.span, shown)
+        answer = self.prover.ask(obligation)
+        if answer.verdict is Verdict.REFUTED:
+            text = self.text(decl.where) if decl.where is not None else self._refinement_text(refined)
+            self.prover.report(ErrorCode.PRECONDITION_VIOLATED,
+                               messages.precondition_violated(decl.name, text), obligation, answer)
+
+    def _callee_lowering(self, arguments: Mapping[str, ast.Expr],
+                         values: Mapping[str, Term | Formula], state: PathState) -> Lowering:
+        """The callee's precondition read at the call: parameters are the arguments, and
+        `length(p)` is the length of the argument passed for `p`."""
+        def resolve_call(inner: ast.Call) -> Term | None:
+            target = length_argument(inner)
+            if isinstance(target, ast.Name) and target.id in arguments:
+                argument = arguments[target.id]
+                known = literal_length(argument)
+                if known is not None:
+                    return IntConst(known)
+                if isinstance(argument, ast.Name) and argument.id in state.env:
+                    return self.symbols.length_of(argument.id, state.env[argument.id])
+            return None
+
+        def resolve_name(name: str) -> Term | Formula | None:
+            return values.get(name) if name in values else self.constant(name)
+
+        return Lowering(resolve_name, resolve_call, self.symbols.opaque, [])
+
+    def _refinement_text(self, refined: list[tuple[ast.Param, tuple[str, ast.Expr] | None]]) -> str:
+        return " and ".join(f"{param.name}: {r[0]} where {self.text(r[1])}"
+                            for param, r in refined if r is not None)
+
+    def check_record(self, call: ast.Call, record: ast.RecordDecl, state: PathState) -> None:
+        constrained = {field.name: field for field in record.fields if field.where is not None}
+        for arg in call.args:
+            field = constrained.get(arg.name or "")
+            if field is None or arg.spread:
+                continue
+            value = self.lower_term(arg.value, state)
+            if value is None:
+                continue
+            known_length = literal_length(arg.value)
+
+            def resolve_call(inner: ast.Call, field_name: str = field.name,
+                             known: int | None = known_length) -> Term | None:
+                target = length_argument(inner)
+                if isinstance(target, ast.Name) and target.id == field_name and known is not None:
+                    return IntConst(known)
+                return None
+
+            def resolve_name(name: str, field_name: str = field.name,
+                             field_value: Term | Formula = value) -> Term | Formula | None:
+                return field_value if name == field_name else self.constant(name)
+
+            assert field.where is not None
+            goal = Lowering(resolve_name, resolve_call, self.symbols.opaque, []).formula(field.where)
+            obligation = Obligation(goal, state, call.span, ((field.name, value),))
+            answer = self.prover.ask(obligation)
+            if answer.verdict is Verdict.REFUTED:
+                message = messages.field_constraint_violated(record.name, field.name, self.text(field.where))
+                self.prover.report(ErrorCode.FIELD_CONSTRAINT_VIOLATED, message, obligation, answer)
+
+    # ------------------------------------------------------------------ bounds
+
+    def check_index(self, node: ast.Index, state: PathState) -> None:
+        """Report `xs[i]` when `i` is outside `-length(xs) .. length(xs) - 1` on every path."""
+        if node.safe:
+            return
+        container = node.value
+        length: Term | None = None
+        if isinstance(container, ast.Name):
+            binding = state.env.get(container.id)
+            if binding is None or binding.kind not in ("list", "string", "tuple"):
+                return
+            length = self.symbols.length_of(container.id, binding)
+        else:
+            known = literal_length(container) if isinstance(container, (ast.ListLit, ast.TupleLit)) else None
+            if known is None:
+                return
+            length = IntConst(known)
+        index = self.lower_term(node.index, state)
+        if index is None or sort_of(index) is not Sort.INT:
+            return
+        goal = conjunction([Compare(">=", index, Neg(length)), Compare("<", index, length)])
+        shown = () if isinstance(index, IntConst) else ((self.text(node.index), index),)
+        obligation = Obligation(goal, state, node.span, shown)
+        answer = self.prover.ask(obligation)
+        if answer.verdict is Verdict.REFUTED:
+            message = messages.index_out_of_bounds(self.text(node.index), self.text(container))
+            self.prover.report(ErrorCode.INDEX_OUT_OF_BOUNDS, message, obligation, answer)
+
+    # ------------------------------------------------------------------ proof hints
+
+    def apply_hints(self, stmt: ast.Stmt, state: PathState) -> PathState:
+        if not stmt.span.line:
+            return state
+        for hint in self.hints.before(stmt.span.line):
+            state = self.apply_hint(hint, state)
+        return state
+
+    def apply_hint(self, hint: ProofHint, state: PathState) -> PathState:
+        reasons: list[str] = []
+        condition = self.lower_formula(hint.condition, state, reasons)
+        if hint.kind == "assert" and not self.prove_assertion(hint, condition, state, reasons):
+            return state  # assuming a false assertion would make the rest of the path vacuous
+        return state.with_fact(condition)
+
+    def prove_assertion(self, hint: ProofHint, condition: Formula, state: PathState,
+                        reasons: list[str]) -> bool:
+        """Report what the solver says about an `@assert`; False when it is refuted."""
+        obligation = Obligation(condition, state, hint.span)
+        answer = self.prover.ask(obligation)
+        if answer.verdict is Verdict.REFUTED:
+            self.prover.report(ErrorCode.ASSERTION_VIOLATED, messages.assertion_violated(hint.text),
+                               obligation, answer)
+            return False
+        if answer.verdict is Verdict.POSSIBLE and not reasons:
+            self.prover.report(ErrorCode.ASSERTION_UNPROVED, messages.assertion_unproved(hint.text),
+                               obligation, answer, severity=Severity.WARNING)
+        elif answer.verdict is not Verdict.PROVED:
+            self.note_unverifiable(f"@assert `{hint.text}`", hint.span, reasons or ["the solver gave up"])
+        return True
+
+    # ------------------------------------------------------------------ notes
+
+    def note_unverifiable(self, what: str, where: Any, reasons: list[str]) -> None:
+        """With --verbose: say which constraints the verifier could not reason about."""
+        if not (self.verbose and reasons):
+            return
+        span = where if not isinstance(where, ast.Node) else where.span
+        key = (span.line, span.column)
+        if key in self._noted:
+            return
+        self._noted.add(key)
+        self.prover.note(messages.unverifiable(what, reasons), span)
+
+    def text(self, node: ast.Node) -> str:
+        return source_text(self.lines, node)
+
+    def record_notes(self) -> None:
+        """With --verbose: field and alias constraints outside the constraint language."""
+        if not self.verbose:
+            return
+        for record in self.table.records.values():
+            for field in record.decl.fields:
+                if field.where is not None:
+                    sort = sort_of_type(record.fields[field.name].type) if field.name in record.fields else None
+                    self._note_constraint(f"the constraint of field '{field.name}'", field.where,
+                                          field.name, sort)
+        for alias in self.table.aliases.values():
+            if alias.where is not None:
+                sort = sort_of_type(self.table.alias_types.get(alias.name))
+                self._note_constraint(f"the constraint of type '{alias.name}'", alias.where,
+                                      alias.name, sort)
+
+    def _note_constraint(self, what: str, where: ast.Expr, subject: str, sort: Sort | None) -> None:
+        reasons: list[str] = []
+        value = self.symbols.fresh(subject, sort, "bound") if sort is not None else None
+        Lowering(lambda name: value if name == subject else self.constant(name), None,
+                 self.symbols.opaque, reasons).formula(where)
+        self.note_unverifiable(what, where, reasons)
+
+
+def bind_arguments(call: ast.Call, params: tuple[ast.Param, ...]) -> dict[str, ast.Expr] | None:
+    """Parameter name -> argument expression (§5.1 binding); None when the binding is not
+    static (spreads, variadics, role blocks) or is wrong (the checker reports that)."""
+    bound: dict[str, ast.Expr] = {}
+    positional = [p for p in params]
+    index = 0
+    names = {p.name for p in params}
+    for arg in call.args:
+        if arg.spread or isinstance(arg.value, ast.RoleBlock):
+            return None
+        if arg.name is None:
+            if index >= len(positional) or positional[index].variadic:
+                return None
+            bound[positional[index].name] = arg.value
+            index += 1
+        else:
+            if arg.name not in names or arg.name in bound:
+                return None
+            bound[arg.name] = arg.value
+    return bound
+

@@ -1,0 +1,49 @@
+"""Every user-facing text of the verifier (codes E0800-E0805), in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+def precondition_violated(cell: str, constraint: str) -> str:
+    return f"this call of '{cell}' can never satisfy its precondition `{constraint}`"
+
+
+def field_constraint_violated(record: str, field: str, constraint: str) -> str:
+    return f"field '{field}' of '{record}' can never satisfy its constraint `{constraint}`"
+
+
+def assertion_violated(condition: str) -> str:
+    return f"@assert `{condition}` is false on every path that reaches it"
+
+
+def assertion_unproved(condition: str) -> str:
+    return f"cannot prove @assert `{condition}`"
+
+
+def index_out_of_bounds(index: str, container: str) -> str:
+    return f"index `{index}` is out of bounds for '{container}' on every path that reaches it"
+
+
+def unverifiable(what: str, reasons: Iterable[str]) -> str:
+    return f"{what} is not verified: " + "; ".join(sorted(set(reasons)))
+
+
+def empty_hint(kind: str) -> str:
+    return f"@{kind} needs a condition"
+
+
+def unparsable_hint(kind: str) -> str:
+    return f"the condition of @{kind} is not an expression"
+
+
+def values_hint(values: Iterable[str], counterexample: Iterable[str]) -> str | None:
+    """`with n = -1; counterexample: x = -1 (input), y = 0 (bound)`."""
+    parts = []
+    shown_values = list(values)
+    if shown_values:
+        parts.append("with " + ", ".join(shown_values))
+    shown_model = list(counterexample)
+    if shown_model:
+        parts.append("counterexample: " + ", ".join(shown_model))
+    return "; ".join(parts) if parts else None

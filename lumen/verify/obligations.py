@@ -1,0 +1,106 @@
+"""Proof obligations: one solver query each, turned into diagnostics with counterexamples."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from lumen.diagnostics import Diagnostic, ErrorCode, Severity, Span
+from lumen.verify import messages
+from lumen.verify.constraints import Formula, Term, Value, Var, evaluate, show_number, variables
+from lumen.verify.state import PathState, Symbols, length_facts
+from lumen.verify.z3_backend import Answer, Verdict, Z3Backend
+
+_ROLE_ORDER = {"input": 0, "argument": 1, "bound": 2, "length": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Obligation:
+    goal: Formula
+    state: PathState
+    span: Span
+    # Named values worth showing (a call's arguments, a field's value): label -> term.
+    values: tuple[tuple[str, Term | Formula], ...] = ()
+
+
+class Prover:
+    """Runs obligations against the solver and reports what they show."""
+
+    def __init__(self, backend: Z3Backend, symbols: Symbols, file: str) -> None:
+        self.backend = backend
+        self.symbols = symbols
+        self.file = file
+        self.diagnostics: list[Diagnostic] = []
+
+    def ask(self, obligation: Obligation) -> Answer:
+        facts = [*obligation.state.facts]
+        facts += length_facts(self.symbols, [*facts, obligation.goal])
+        return self.backend.classify(facts, obligation.goal)
+
+    def report(self, code: ErrorCode, message: str, obligation: Obligation, answer: Answer,
+               severity: Severity = Severity.ERROR) -> None:
+        hint = messages.values_hint(self._values(obligation, answer.model),
+                                    self._counterexample(obligation, answer.model))
+        self.diagnostics.append(Diagnostic(code.value, message, self.file, obligation.span,
+                                           severity=severity, hint=hint))
+
+    def note(self, message: str, span: Span) -> None:
+        self.diagnostics.append(Diagnostic(ErrorCode.UNVERIFIABLE.value, message, self.file, span,
+                                           severity=Severity.NOTE))
+
+    # ------------------------------------------------------------------ counterexamples
+
+    @staticmethod
+    def _values(obligation: Obligation, model: Mapping[str, Value]) -> Iterable[str]:
+        for label, term in obligation.values:
+            value = _value_in(term, model)
+            if value is not None:
+                yield f"{label} = {show_number(value)}"
+
+    def _counterexample(self, obligation: Obligation, model: Mapping[str, Value]) -> list[str]:
+        """Values of the variables the goal depends on (through the facts), each with its
+        role; only the current version of a re-assigned variable is shown."""
+        relevant = _connected(variables(obligation.goal), obligation.state.facts)
+        current = {b.value for b in obligation.state.env.values() if b.value is not None}
+        shown: list[tuple[int, str, str]] = []
+        for var in relevant:
+            role = self.symbols.role(var)
+            if role not in _ROLE_ORDER or var.name not in model:
+                continue
+            if role == "bound" and var not in current:
+                continue
+            entry = f"{self.symbols.display(var)} = {show_number(model[var.name])} ({role})"
+            shown.append((_ROLE_ORDER[role], self.symbols.display(var), entry))
+        return [entry for _, _, entry in sorted(set(shown))]
+
+
+def _value_in(term: Term | Formula, model: Mapping[str, Value]) -> Value | None:
+    try:
+        return evaluate(term, model)
+    except (KeyError, TypeError):
+        return None
+
+
+def _connected(start: set[Var], facts: Iterable[Formula]) -> set[Var]:
+    """`start` plus every variable linked to it through a chain of shared facts."""
+    found = set(start)
+    pending = [(fact, variables(fact)) for fact in facts]
+    changed = True
+    while changed:
+        changed = False
+        remaining = []
+        for fact, names in pending:
+            if names & found:
+                found |= names
+                changed = True
+            else:
+                remaining.append((fact, names))
+        pending = remaining
+    return found
+
+
+def refuted(answer: Answer) -> bool:
+    return answer.verdict is Verdict.REFUTED
+
+
+ReportFn = Callable[[Obligation, Answer], None]

@@ -1,0 +1,406 @@
+"""The verification walk: each cell body once, in source order, carrying what is known.
+
+Statements and block-valued expressions update a `PathState` (state.py); the places that
+carry obligations (calls of cells with `where` preconditions, record constructions, index
+reads, `@assert`) are in `checks.py`. A walk never fails on a program it does not
+understand: anything it cannot follow simply becomes an unknown value.
+"""
+
+from __future__ import annotations
+
+from lumen.syntax import ast
+from lumen.verify.checks import Checks
+from lumen.verify.constraints import (
+    TRUE,
+    Compare,
+    Formula,
+    IntConst,
+    Sort,
+    conjunction,
+    disjunction,
+    negation,
+)
+from lumen.verify.state import (
+    SEQUENCE_KINDS,
+    Binding,
+    PathState,
+    bind_value,
+    havoc,
+    havoc_all,
+    join,
+)
+from lumen.verify.syntax_facts import (
+    GROWING_BUILTINS,
+    NOT_EVALUATED,
+    assigned_names,
+    children,
+    contains_break,
+    kind_of_literal,
+    kind_of_type,
+    literal_length,
+    pattern_names,
+    place_root,
+    sort_of_annotation,
+    sort_of_type,
+)
+
+State = PathState | None
+
+
+class Walker(Checks):
+    """Walks statements and expressions; `Checks` adds the obligations."""
+
+    # ------------------------------------------------------------------ cells
+
+    def walk_cell(self, decl: ast.CellDecl) -> None:
+        info = self.cell_infos.get(id(decl))
+        state = PathState({})
+        for index, param in enumerate(decl.params):
+            checked = info.params[index].type if info and index < len(info.params) else None
+            sort = sort_of_type(checked) if checked is not None else sort_of_annotation(param.type)
+            state = bind_value(self.symbols, state, param.name, None, sort, kind_of_type(checked),
+                               role="input")
+        for fact in self.entry_facts(decl, state):
+            state = state.with_fact(fact)
+        if isinstance(decl.body, ast.Block):
+            self.walk_block(decl.body, state)
+        elif decl.body is not None:
+            self.visit(decl.body, state)
+
+    def walk_script(self, statements: list[ast.Stmt]) -> None:
+        self.walk_block(ast.Block(tuple(statements)), PathState({}))
+
+    # ------------------------------------------------------------------ statements
+
+    def walk_block(self, block: ast.Block, state: State) -> State:
+        for stmt in block.stmts:
+            if state is None:
+                break
+            state = self.apply_hints(stmt, state)
+            state = self.statement(stmt, state)
+        return state
+
+    def statement(self, stmt: ast.Stmt, state: PathState) -> State:
+        if isinstance(stmt, ast.Let):
+            after = self.visit(stmt.value, state)
+            if after is None:
+                return None
+            if isinstance(stmt.target, ast.BindPat):
+                let_type = self.let_types.get((stmt.span.line, stmt.span.column))
+                return self.bind(after, stmt.target.name, stmt.value, sort_of_type(let_type),
+                                 kind_of_type(let_type))
+            return self.unbind(after, pattern_names(stmt.target))
+        if isinstance(stmt, (ast.Assign, ast.CompoundAssign)):
+            return self.assignment(stmt, state)
+        if isinstance(stmt, (ast.Return, ast.Halt, ast.Break)):
+            value = stmt.message if isinstance(stmt, ast.Halt) else stmt.value
+            if value is not None:
+                self.visit(value, state)
+            return None
+        if isinstance(stmt, ast.Continue):
+            return None
+        if isinstance(stmt, ast.ExprStmt):
+            return self.visit(stmt.expr, state)
+        if isinstance(stmt, (ast.Emit, ast.Yield)):
+            return self.visit(stmt.value, state)
+        if isinstance(stmt, ast.Defer):  # runs at exit, when any variable may have changed
+            self.walk_block(stmt.body, havoc_all(self.symbols, state))
+            return state
+        if isinstance(stmt, ast.ProtocolStmt):
+            return self.walk_block(stmt.body, state) if stmt.body else state
+        if isinstance(stmt, ast.CellDecl):
+            self.pending_cells.append(stmt)
+        return state
+
+    def assignment(self, stmt: ast.Assign | ast.CompoundAssign, state: PathState) -> State:
+        after = self.visit(stmt.value, state)
+        if after is None:
+            return None
+        root = place_root(stmt.target)
+        if root is None:
+            return after
+        old = after.env.get(root)
+        if not isinstance(stmt.target, ast.Name):  # `x.f = e`, `x[i] = e`: x is a new value
+            return self.unbind(after, {root})
+        value: ast.Expr = stmt.value
+        if isinstance(stmt, ast.CompoundAssign):
+            value = ast.Binary(stmt.op, stmt.target, stmt.value, span=stmt.span)
+        sort = old.value.sort if old is not None and old.value is not None else None
+        return self.bind(after, root, value, sort, old.kind if old else "other")
+
+    def bind(self, state: PathState, name: str, value: ast.Expr, sort: Sort | None,
+             kind: str) -> PathState:
+        """`name = value`: a new version equal to the value when it can be followed."""
+        term = self.lower_term(value, state)
+        kind = kind_of_literal(value) or kind
+        old = state.env.get(name)
+        source = state.env.get(value.id) if isinstance(value, ast.Name) else None
+        if source is not None and source.kind in SEQUENCE_KINDS:
+            kind = source.kind
+        state = bind_value(self.symbols, state, name, term, sort, kind)
+        new = state.env[name]
+        if kind not in SEQUENCE_KINDS:
+            return state
+        length = self.symbols.length_of(name, new)
+        known = literal_length(value)
+        if known is not None:
+            return state.with_fact(Compare("==", length, IntConst(known)))
+        if source is not None and isinstance(value, ast.Name):
+            return state.with_fact(Compare("==", length, self.symbols.length_of(value.id, source)))
+        grown = self.grown_from(value, state, name, old)
+        return state.with_fact(grown) if grown is not None else state
+
+    def grown_from(self, value: ast.Expr, state: PathState, name: str,
+                   old: Binding | None) -> Formula | None:
+        """`append(xs, x)` is one element longer than `xs`."""
+        if not (isinstance(value, ast.Call) and isinstance(value.callee, ast.Name)
+                and value.callee.id in GROWING_BUILTINS and value.callee.id not in state.env
+                and len(value.args) == 2 and isinstance(value.args[0].value, ast.Name)):
+            return None
+        source_name = value.args[0].value.id
+        source = old if source_name == name else state.env.get(source_name)
+        if source is None or source.kind not in SEQUENCE_KINDS:
+            return None
+        from lumen.verify.constraints import Arith
+
+        before = self.symbols.length_of(source_name, source)
+        return Compare("==", self.symbols.length_of(name, state.env[name]),
+                       Arith("+", before, IntConst(1)))
+
+    def unbind(self, state: PathState, names: set[str]) -> PathState:
+        """`names` now hold values the verifier does not follow."""
+        for name in sorted(names):
+            state = bind_value(self.symbols, state, name, None, None)
+        return state
+
+    # ------------------------------------------------------------------ expressions
+
+    def visit(self, expr: object, state: PathState) -> State:
+        """Check the obligations inside `expr` in evaluation order; the state after it."""
+        if isinstance(expr, ast.If):
+            return self.visit_if(expr, state)
+        if isinstance(expr, ast.IfLet):
+            after = self.visit(expr.value, state)
+            if after is None:
+                return None
+            then = self.walk_block(expr.then, self.unbind(after, pattern_names(expr.pattern)))
+            return join(self.symbols, [then, self.visit_else(expr.else_, after)])
+        if isinstance(expr, ast.Match):
+            return self.visit_match(expr, state)
+        if isinstance(expr, ast.When):
+            return self.visit_when(expr, state)
+        if isinstance(expr, (ast.While, ast.WhileLet, ast.Loop)):
+            return self.visit_loop(expr, state)
+        if isinstance(expr, ast.For):
+            return self.visit_for(expr, state)
+        if isinstance(expr, ast.Binary) and expr.op in ("and", "or"):
+            return self.visit_short_circuit(expr, state)
+        if isinstance(expr, ast.Lambda):
+            self.visit_lambda(expr, state)
+            return state
+        if isinstance(expr, ast.Comprehension):
+            return self.visit_comprehension(expr, state)
+        if isinstance(expr, ast.Handle):
+            self.walk_block(expr.body, state)
+            for arm in expr.arms:
+                inner = self.unbind(havoc_all(self.symbols, state), {p.name for p in arm.params})
+                self.walk_block(arm.body, inner)
+            return havoc(self.symbols, state, assigned_names(expr))
+        if isinstance(expr, ast.Block):
+            return self.walk_block(expr, state)
+        if isinstance(expr, ast.Call):
+            return self.visit_call(expr, state)
+        if isinstance(expr, ast.Index):
+            after = self.visit_children(expr, state)
+            if after is not None:
+                self.check_index(expr, after)
+            return after
+        if isinstance(expr, (ast.Node, tuple)):
+            return self.visit_children(expr, state)
+        return state
+
+    def visit_children(self, node: object, state: PathState) -> State:
+        items = node if isinstance(node, tuple) else tuple(children(node))  # type: ignore[arg-type]
+        current: State = state
+        for child in items:
+            if current is None:
+                return None
+            if isinstance(child, NOT_EVALUATED) or not isinstance(child, (ast.Node, tuple)):
+                continue
+            current = self.visit(child, current)
+        return current
+
+    def visit_call(self, call: ast.Call, state: PathState) -> State:
+        after = self.visit_children(call, state)
+        if after is not None:
+            self.check_call(call, after)
+        return after
+
+    def visit_if(self, node: ast.If, state: PathState) -> State:
+        after = self.visit(node.condition, state)
+        if after is None:
+            return None
+        condition = self.lower_formula(node.condition, after)
+        then = self.walk_block(node.then, after.with_fact(condition))
+        return join(self.symbols, [then, self.visit_else(node.else_, after.with_fact(negation(condition)))])
+
+    def visit_else(self, branch: ast.Block | ast.If | ast.IfLet | None, state: PathState) -> State:
+        if branch is None:
+            return state
+        if isinstance(branch, ast.Block):
+            return self.walk_block(branch, state)
+        return self.visit(branch, state)
+
+    def visit_short_circuit(self, expr: ast.Binary, state: PathState) -> State:
+        """`a and b` evaluates `b` only where `a` holds (`or`: where it does not)."""
+        after = self.visit(expr.left, state)
+        if after is None:
+            return None
+        left = self.lower_formula(expr.left, after)
+        self.visit(expr.right, after.with_fact(left if expr.op == "and" else negation(left)))
+        return after
+
+    def visit_match(self, node: ast.Match, state: PathState) -> State:
+        after = self.visit(node.subject, state)
+        if after is None:
+            return None
+        subject = self.lower_term(node.subject, after)
+        outcomes: list[State] = []
+        for arm in node.arms:
+            arm_state: State = after
+            alternatives = [self.pattern_fact(pattern, subject) for pattern in arm.patterns]
+            if all(fact is not None for fact in alternatives):
+                arm_state = arm_state.with_fact(disjunction(alternatives))  # type: ignore[arg-type]
+            names: set[str] = set()
+            for pattern in arm.patterns:
+                names |= pattern_names(pattern)
+            arm_state = self.unbind(arm_state, {n for n in names if not self.is_variant(n)})
+            if arm.guard is not None:
+                arm_state = self.visit(arm.guard, arm_state)
+                if arm_state is not None:
+                    arm_state = arm_state.with_fact(self.lower_formula(arm.guard, arm_state))
+            outcomes.append(self.walk_block(arm.body, arm_state) if arm_state is not None else None)
+        return join(self.symbols, outcomes)
+
+    def pattern_fact(self, pattern: ast.Pattern, subject: object) -> Formula | None:
+        """What matching `pattern` says about a followed subject (None: nothing usable)."""
+        if isinstance(pattern, ast.WildcardPat):
+            return TRUE
+        if isinstance(pattern, ast.BindPat) and not self.is_variant(pattern.name):
+            return TRUE
+        if subject is None:
+            return None
+        if isinstance(pattern, ast.LiteralPat):
+            literal = self.lower_term(pattern.value, PathState({}))
+            if literal is not None:
+                try:
+                    return self.compare("==", subject, literal)
+                except ValueError:
+                    return None
+        if isinstance(pattern, ast.RangePat):
+            low = self.lower_term(pattern.low, PathState({}))
+            high = self.lower_term(pattern.high, PathState({}))
+            if low is not None and high is not None:
+                try:
+                    return conjunction([self.compare(">=", subject, low),
+                                        self.compare("<=" if pattern.inclusive else "<", subject, high)])
+                except ValueError:
+                    return None
+        return None
+
+    def visit_when(self, node: ast.When, state: PathState) -> State:
+        outcomes: list[State] = []
+        current: State = state
+        for arm in node.arms:
+            if current is None:
+                break
+            if arm.condition is None:  # `_ -> value`
+                outcomes.append(self.visit(arm.value, current))
+                current = None
+                break
+            current = self.visit(arm.condition, current)
+            if current is None:
+                break
+            condition = self.lower_formula(arm.condition, current)
+            outcomes.append(self.visit(arm.value, current.with_fact(condition)))
+            current = current.with_fact(negation(condition))
+        outcomes.append(current)
+        return join(self.symbols, outcomes)
+
+    def visit_loop(self, node: ast.While | ast.WhileLet | ast.Loop, state: PathState) -> State:
+        """The body runs with every variable it assigns unknown (no invariants are inferred);
+        a `while` is left with its condition false unless a `break` may leave it early."""
+        head: State = havoc(self.symbols, state, assigned_names(node.body))
+        condition: Formula = TRUE
+        if isinstance(node, ast.While):
+            head = self.visit(node.condition, head)
+            if head is None:
+                return None
+            condition = self.lower_formula(node.condition, head)
+        elif isinstance(node, ast.WhileLet):
+            head = self.visit(node.value, head)
+            if head is None:
+                return None
+        body_state = head.with_fact(condition)
+        if isinstance(node, ast.WhileLet):
+            body_state = self.unbind(body_state, pattern_names(node.pattern))
+        self.walk_block(node.body, body_state)
+        if contains_break(node.body):
+            return head
+        if isinstance(node, ast.Loop):
+            return None  # left only by return / halt
+        return head.with_fact(negation(condition)) if isinstance(node, ast.While) else head
+
+    def visit_for(self, node: ast.For, state: PathState) -> State:
+        after = self.visit(node.iterable, state)
+        if after is None:
+            return None
+        targets = pattern_names(node.target)
+        head = havoc(self.symbols, self.unbind(after, targets), assigned_names(node.body) - targets)
+        body_state: State = head
+        iterable = node.iterable
+        if (isinstance(node.target, ast.BindPat) and isinstance(iterable, ast.Binary)
+                and iterable.op in ("..", "..=")):
+            low, high = self.lower_term(iterable.left, after), self.lower_term(iterable.right, after)
+            if low is not None and high is not None:
+                body_state = bind_value(self.symbols, head, node.target.name, None, Sort.INT)
+                index = body_state.env[node.target.name].value
+                try:
+                    body_state = body_state.with_fact(conjunction([
+                        self.compare(">=", index, low),
+                        self.compare("<=" if iterable.op == "..=" else "<", index, high)]))
+                except ValueError:
+                    body_state = head
+        if node.filter is not None and body_state is not None:
+            body_state = self.visit(node.filter, body_state)
+            if body_state is not None:
+                body_state = body_state.with_fact(self.lower_formula(node.filter, body_state))
+        if body_state is not None:
+            self.walk_block(node.body, body_state)
+        return head
+
+    def visit_lambda(self, node: ast.Lambda, state: PathState) -> None:
+        """A lambda runs later: outer variables may have changed by then."""
+        inner = havoc_all(self.symbols, state)
+        for param in node.params:
+            inner = bind_value(self.symbols, inner, param.name, None, sort_of_annotation(param.type))
+        if isinstance(node.body, ast.Block):
+            self.walk_block(node.body, inner)
+        else:
+            self.visit(node.body, inner)
+
+    def visit_comprehension(self, node: ast.Comprehension, state: PathState) -> State:
+        inner: State = state
+        for clause in node.clauses:
+            if inner is None:
+                return state
+            inner = self.visit(clause.iterable, inner)
+            if inner is not None:
+                inner = self.unbind(inner, pattern_names(clause.target))
+        if inner is not None and node.condition is not None:
+            inner = self.visit(node.condition, inner)
+            if inner is not None:
+                inner = inner.with_fact(self.lower_formula(node.condition, inner))
+        if inner is not None:
+            self.visit(node.element, inner)
+        return state
