@@ -71,7 +71,7 @@ class VM:
     def __init__(self, module: Module, options: VMOptions | None = None,
                  tools: Any = None) -> None:
         from lumen.vm.builtins.core import BUILTIN_CONSTANTS
-        from lumen.vm.builtins.registry import all_builtins
+        from lumen.vm.builtins.registry import builtin_table
 
         self.module = module
         self.options = options or VMOptions()
@@ -80,7 +80,7 @@ class VM:
         # call_enter/call_exit events (lumen/runtime/call_trace.py); None unless the run
         # records a trace or replays one, so untraced runs never look further.
         self.call_tracer: Any = getattr(tools, "call_tracer", None)
-        self.builtins = all_builtins()
+        self.builtins = builtin_table()
         self.builtin_constants = BUILTIN_CONSTANTS
         if module.tools:  # a tool alias named as a value is a callable ToolRef (§12.2)
             from lumen.vm.tool_calls import tool_values

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any, Protocol
 
 from lumen.vm.errors import LumenRuntimeError
@@ -46,7 +47,38 @@ class BuiltinSpec:
     effect: str | None
 
 
-BUILTINS: dict[str, BuiltinSpec] = {}
+class BuiltinTable(dict[str, BuiltinSpec]):
+    """Every builtin by name, filled one family module at a time: a name's family
+    (`families.FAMILY_OF`) is imported on its first lookup, so a run imports only the
+    families its program uses. Iterate it only after `all_builtins()`."""
+
+    def __missing__(self, name: str) -> BuiltinSpec:
+        spec = self._load(name)
+        if spec is None:
+            raise KeyError(name)
+        return spec
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        spec = dict.get(self, name)
+        if spec is None:
+            spec = self._load(name)
+        return default if spec is None else spec
+
+    def __contains__(self, name: object) -> bool:
+        return dict.__contains__(self, name) or (
+            type(name) is str and self._load(name) is not None)
+
+    def _load(self, name: str) -> BuiltinSpec | None:
+        from lumen.vm.builtins.families import FAMILY_OF
+
+        family = FAMILY_OF.get(name)
+        if family is None:
+            return None
+        import_module(f"lumen.vm.builtins.{family}")
+        return dict.get(self, name)
+
+
+BUILTINS: BuiltinTable = BuiltinTable()
 
 # Python errors that mean "an argument of an unsupported kind" inside a builtin body.
 _UNSUPPORTED_ARGUMENT_ERRORS = (
@@ -122,11 +154,16 @@ def builtin(
 
 
 def lookup(name: str) -> BuiltinSpec | None:
-    _ensure_loaded()
-    return BUILTINS.get(name)
+    return BUILTINS.get(name)  # type: ignore[no-any-return]
+
+
+def builtin_table() -> BuiltinTable:
+    """The table the VM resolves names in (families load on first use)."""
+    return BUILTINS
 
 
 def all_builtins() -> dict[str, BuiltinSpec]:
+    """Every builtin, all families loaded (for listings and tables)."""
     _ensure_loaded()
     return BUILTINS
 
