@@ -20,7 +20,7 @@ from pygls.protocol import LanguageServerProtocol
 
 from lumen import __version__
 from lumen.lsp.documents import AnalyzedDocument, DocumentStore
-from lumen.lsp.features import diagnostics, folding, symbols
+from lumen.lsp.features import definition, diagnostics, folding, hover, symbols
 
 Result = TypeVar("Result")
 
@@ -147,6 +147,8 @@ def build_server() -> LumenLanguageServer:
     requests: list[tuple[str, Callable[..., Any], Callable[[], Any], Any]] = [
         (lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL, symbols.document_symbols, list, None),
         (lsp.TEXT_DOCUMENT_FOLDING_RANGE, folding.folding_ranges, list, None),
+        (lsp.TEXT_DOCUMENT_HOVER, hover.hover, lambda: None, None),
+        (lsp.TEXT_DOCUMENT_DEFINITION, definition.definition, list, None),
     ]
     for method, feature, empty, options in requests:
         server.feature(method, options)(_document_feature(feature, empty))
