@@ -20,7 +20,7 @@ from pygls.protocol import LanguageServerProtocol
 
 from lumen import __version__
 from lumen.lsp.documents import AnalyzedDocument, DocumentStore
-from lumen.lsp.features import definition, diagnostics, folding, hover, symbols
+from lumen.lsp.features import definition, diagnostics, folding, formatting, hover, symbols
 
 Result = TypeVar("Result")
 
@@ -149,6 +149,7 @@ def build_server() -> LumenLanguageServer:
         (lsp.TEXT_DOCUMENT_FOLDING_RANGE, folding.folding_ranges, list, None),
         (lsp.TEXT_DOCUMENT_HOVER, hover.hover, lambda: None, None),
         (lsp.TEXT_DOCUMENT_DEFINITION, definition.definition, list, None),
+        (lsp.TEXT_DOCUMENT_FORMATTING, formatting.format_document, list, None),
     ]
     for method, feature, empty, options in requests:
         server.feature(method, options)(_document_feature(feature, empty))
