@@ -225,9 +225,9 @@ class Checks:
             if field is None or arg.spread:
                 continue
             value = self.lower_term(arg.value, state)
-            if value is None:
-                continue
             known_length = literal_length(arg.value)
+            if value is None and known_length is None:
+                continue
 
             def resolve_call(inner: ast.Call, field_name: str = field.name,
                              known: int | None = known_length) -> Term | None:
@@ -237,12 +237,13 @@ class Checks:
                 return None
 
             def resolve_name(name: str, field_name: str = field.name,
-                             field_value: Term | Formula = value) -> Term | Formula | None:
+                             field_value: Term | Formula | None = value) -> Term | Formula | None:
                 return field_value if name == field_name else self.constant(name)
 
             assert field.where is not None
             goal = Lowering(resolve_name, resolve_call, self.symbols.opaque, []).formula(field.where)
-            obligation = Obligation(goal, state, call.span, ((field.name, value),))
+            shown = ((field.name, value),) if value is not None else ()
+            obligation = Obligation(goal, state, call.span, shown)
             answer = self.prover.ask(obligation)
             if answer.verdict is Verdict.REFUTED:
                 message = messages.field_constraint_violated(record.name, field.name, self.text(field.where))
