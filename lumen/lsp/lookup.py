@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 from lumen.diagnostics import Span
 from lumen.diagnostics.diagnostic import NO_SPAN
@@ -100,8 +101,10 @@ def _declaration_named_at(index: DeclarationIndex, cursor: Cursor) -> Target | N
     return None
 
 
-def bindings_of(document: AnalyzedDocument, index: DeclarationIndex) -> list[LocalBinding]:
-    """The document's local bindings, typed by the checker or by the callee's declaration."""
+def bindings_of(document: AnalyzedDocument, index: DeclarationIndex,
+                analysis: Any = None) -> list[LocalBinding]:
+    """The local bindings of `index` (the document's current or last parsed tree), typed
+    by the checker (`analysis`, by default the document's) or by the callee's declaration."""
 
     @functools.cache
     def call_result(name: str) -> str | None:
@@ -119,7 +122,8 @@ def bindings_of(document: AnalyzedDocument, index: DeclarationIndex) -> list[Loc
             return print_type(declared.node.ret)
         return None
 
-    return local_bindings(index.program, document.analysis, index.unit.text.split("\n"), call_result)
+    analysis = analysis if analysis is not None else document.analysis
+    return local_bindings(index.program, analysis, index.unit.text.split("\n"), call_result)
 
 
 def resolve_global(document: AnalyzedDocument, index: DeclarationIndex, word: str) -> Target | None:

@@ -20,7 +20,15 @@ from pygls.protocol import LanguageServerProtocol
 
 from lumen import __version__
 from lumen.lsp.documents import AnalyzedDocument, DocumentStore
-from lumen.lsp.features import definition, diagnostics, folding, formatting, hover, symbols
+from lumen.lsp.features import (
+    completion,
+    definition,
+    diagnostics,
+    folding,
+    formatting,
+    hover,
+    symbols,
+)
 
 Result = TypeVar("Result")
 
@@ -150,6 +158,8 @@ def build_server() -> LumenLanguageServer:
         (lsp.TEXT_DOCUMENT_HOVER, hover.hover, lambda: None, None),
         (lsp.TEXT_DOCUMENT_DEFINITION, definition.definition, list, None),
         (lsp.TEXT_DOCUMENT_FORMATTING, formatting.format_document, list, None),
+        (lsp.TEXT_DOCUMENT_COMPLETION, completion.completion, list,
+         lsp.CompletionOptions(trigger_characters=["."])),
     ]
     for method, feature, empty, options in requests:
         server.feature(method, options)(_document_feature(feature, empty))
