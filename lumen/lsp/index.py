@@ -139,16 +139,29 @@ def import_source(decl: ast.ImportDecl, importing_file: str) -> Path | None:
     return found
 
 
+_LOADED: dict[Path, tuple[tuple[int, int], DeclarationIndex | None]] = {}
+
+
 def load_index(path: Path) -> DeclarationIndex | None:
-    """Read and parse another module (no analysis); None when it cannot be read or parsed."""
+    """Read and parse another module (no analysis); None when it cannot be read or parsed.
+    Kept while the file's size and modification time stay the same."""
     from lumen.source import SourceError, load_source
     from lumen.syntax import parse
 
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    stamp = (status.st_mtime_ns, status.st_size)
+    cached = _LOADED.get(path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
     try:
         unit = load_source(path)
     except SourceError:
         return None
     result = parse(unit.code, unit.path, unit.docblocks)
-    if result.program is None:
-        return None
-    return build_index(unit, result.program)
+    index = build_index(unit, result.program) if result.program is not None and not any(
+        d.is_error for d in result.diagnostics) else None
+    _LOADED[path] = (stamp, index)
+    return index

@@ -5,6 +5,7 @@ definition, references and highlights."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,13 +60,56 @@ def cursor_at(document: AnalyzedDocument, line: int, column: int) -> Cursor | No
     if found is None:
         return None
     word, start = found
-    return Cursor(word, line, start, nodes_at(program, line, start))
+    if in_comment(document.lines.line(line - 1), start):
+        return None
+    path = nodes_at(program, line, start)
+    if path and isinstance(path[-1], ast.StringLit | ast.InterpString | ast.BytesLit):
+        return None  # a word inside a string (an interpolated name is a node of its own)
+    return Cursor(word, line, start, path)
+
+
+def in_comment(text: str, column: int) -> bool:
+    """Is the 1-based `column` of a line after a `#` that starts a comment (§2.2)?"""
+    quote: str | None = None
+    index = 0
+    while index < min(column - 1, len(text)):
+        char = text[index]
+        if quote is not None:
+            if char == "\\":
+                index += 1
+            elif char == quote:
+                quote = None
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            return True
+        index += 1
+    return False
+
+
+# The index and local bindings of the last few documents: references and highlights
+# resolve every occurrence of a name, and each needs both.
+_CONTEXTS: dict[tuple[int, str], tuple[AnalyzedDocument, Any]] = {}
+_CONTEXTS_KEPT = 8
+
+
+def _cached(document: AnalyzedDocument, what: str, make: Callable[[], Any]) -> Any:
+    key = (id(document), what)
+    found = _CONTEXTS.get(key)
+    if found is not None and found[0] is document:
+        return found[1]
+    value = make()
+    if len(_CONTEXTS) >= _CONTEXTS_KEPT:
+        _CONTEXTS.pop(next(iter(_CONTEXTS)))
+    _CONTEXTS[key] = (document, value)
+    return value
 
 
 def document_index(document: AnalyzedDocument) -> DeclarationIndex | None:
-    if document.program is None or document.unit is None:
+    program, unit = document.program, document.unit
+    if program is None or unit is None:
         return None
-    return build_index(document.unit, document.program)
+    return _cached(document, "index", lambda: build_index(unit, program))  # type: ignore[no-any-return]
 
 
 def resolve_at(document: AnalyzedDocument, line: int, column: int) -> Target | None:
@@ -83,7 +127,8 @@ def resolve_at(document: AnalyzedDocument, line: int, column: int) -> Target | N
     imported = _import_clause_target(document, cursor)
     if imported is not None:
         return imported
-    local = visible_at(bindings_of(document, index), cursor.line, cursor.column).get(cursor.word)
+    bindings = _cached(document, "bindings", lambda: bindings_of(document, index))
+    local = visible_at(bindings, cursor.line, cursor.column).get(cursor.word)
     if local is not None:
         return Target(cursor.word, local=local)
     return resolve_global(document, index, cursor.word)
@@ -239,7 +284,7 @@ def receiver_type_name(document: AnalyzedDocument, index: DeclarationIndex, rece
             return str(getattr(owner, "name", "")) or None
     if cursor is None:
         return None
-    bindings = bindings_of(document, index)
+    bindings = _cached(document, "bindings", lambda: bindings_of(document, index))
     local = visible_at(bindings, receiver.span.line, receiver.span.column).get(name)
     if local is None or local.type_text is None:
         return None

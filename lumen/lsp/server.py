@@ -26,7 +26,10 @@ from lumen.lsp.features import (
     diagnostics,
     folding,
     formatting,
+    highlight,
     hover,
+    references,
+    signature_help,
     symbols,
 )
 
@@ -160,9 +163,21 @@ def build_server() -> LumenLanguageServer:
         (lsp.TEXT_DOCUMENT_FORMATTING, formatting.format_document, list, None),
         (lsp.TEXT_DOCUMENT_COMPLETION, completion.completion, list,
          lsp.CompletionOptions(trigger_characters=["."])),
+        (lsp.TEXT_DOCUMENT_SIGNATURE_HELP, signature_help.signature_help, lambda: None,
+         lsp.SignatureHelpOptions(trigger_characters=["(", ","])),
+        (lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT, highlight.document_highlight, list, None),
     ]
     for method, feature, empty, options in requests:
         server.feature(method, options)(_document_feature(feature, empty))
+
+    @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
+    @_guarded(list)
+    def find_references(ls: LumenLanguageServer, params: lsp.ReferenceParams) -> list[lsp.Location]:
+        document = ls.analyzed(params.text_document.uri)
+        if document is None:
+            return []
+        return references.references(document, params, ls.documents.open_documents())
+
     return server
 
 
