@@ -11,12 +11,16 @@ z3 is imported only here, on the first verification, so other commands never pay
 from __future__ import annotations
 
 import re
+import sys
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lumen.diagnostics import Diagnostic, ErrorCode, Severity
 from lumen.diagnostics.diagnostic import NO_SPAN
 from lumen.syntax import ast
+from lumen.verify import messages
 
 __all__ = ["VerificationResult", "has_obligations", "verify"]
 
@@ -60,8 +64,12 @@ def verify(program: ast.Program, analysis: object, *, file: str, code: str,
         return VerificationResult((note,))
     backend = Z3Backend(timeout_ms or DEFAULT_TIMEOUT_MS)
     walker = Walker(program, analysis, file, code, backend, verbose)  # type: ignore[arg-type]
-    _walk_program(walker, program)
-    walker.record_notes()
+    try:
+        _on_deep_stack(lambda: _walk_program(walker, program))
+        walker.record_notes()
+    except RecursionError:  # nested deeper than even the large stack allows: stop quietly
+        if verbose:
+            walker.prover.note(messages.too_deep(), NO_SPAN)
     diagnostics = _unique([*walker.hints.diagnostics, *walker.prover.diagnostics])
     return VerificationResult(diagnostics, backend.queries, time.perf_counter() - started)
 
@@ -98,3 +106,37 @@ def _unique(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:
             kept.append(diagnostic)
     kept.sort(key=lambda d: (d.line, d.column, d.code))
     return tuple(kept)
+
+
+# The walk and the lowering recurse once per nesting level, like the compile stages: a long
+# `1 + 1 + ... + 1` needs far more than Python's default limit (see lumen/driver.py).
+_RECURSION_LIMIT = 60_000
+_STACK_BYTES = 512 * 1024 * 1024
+
+
+def _on_deep_stack(work: Callable[[], None]) -> None:
+    """Run `work` on a thread with a large stack; re-raise what it raised."""
+    raised: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            work()
+        except BaseException as exc:  # handed back to the caller
+            raised.append(exc)
+
+    previous_limit, previous_size = sys.getrecursionlimit(), threading.stack_size()
+    try:
+        threading.stack_size(_STACK_BYTES)
+    except (ValueError, RuntimeError):  # no settable stacks here: run on this thread
+        work()
+        return
+    sys.setrecursionlimit(max(previous_limit, _RECURSION_LIMIT))
+    try:
+        thread = threading.Thread(target=target, name="lumen-verify", daemon=True)
+        thread.start()
+        thread.join()
+    finally:
+        threading.stack_size(previous_size)
+        sys.setrecursionlimit(previous_limit)
+    if raised:
+        raise raised[0]

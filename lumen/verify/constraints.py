@@ -14,7 +14,7 @@ reference semantics in Python (used by the tests to cross-check the solver).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
 from typing import Union
@@ -34,6 +34,7 @@ class Var:
 
     name: str
     sort: Sort
+    nonnegative: bool = False  # lengths: the solver only considers values >= 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,16 +54,26 @@ class BoolConst:
 
 @dataclass(frozen=True, slots=True)
 class Arith:
-    """`left op right` with `op` in `+ - *` (a product always has a constant side)."""
+    """`left op right` with `op` in `+ - *` (a product always has a constant side).
+    `sort` is derived once here: recomputing it per node would be quadratic on long sums."""
 
     op: str
     left: Term
     right: Term
+    sort: Sort = field(default=Sort.INT, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        both = (sort_of(self.left), sort_of(self.right))
+        object.__setattr__(self, "sort", Sort.REAL if Sort.REAL in both else Sort.INT)
 
 
 @dataclass(frozen=True, slots=True)
 class Neg:
     operand: Term
+    sort: Sort = field(default=Sort.INT, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sort", sort_of(self.operand))
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,11 +165,8 @@ def sort_of(value: Term | Formula) -> Sort:
         return Sort.INT
     if isinstance(value, RealConst):
         return Sort.REAL
-    if isinstance(value, Arith):
-        both = (sort_of(value.left), sort_of(value.right))
-        return Sort.REAL if Sort.REAL in both else Sort.INT
-    if isinstance(value, Neg):
-        return sort_of(value.operand)
+    if isinstance(value, (Arith, Neg)):
+        return value.sort
     return Sort.BOOL
 
 

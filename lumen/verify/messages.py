@@ -47,3 +47,7 @@ def values_hint(values: Iterable[str], counterexample: Iterable[str]) -> str | N
     if shown_model:
         parts.append("counterexample: " + ", ".join(shown_model))
     return "; ".join(parts) if parts else None
+
+
+def too_deep() -> str:
+    return "verification stopped: the program is nested too deeply"

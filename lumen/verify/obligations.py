@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from lumen.diagnostics import Diagnostic, ErrorCode, Severity, Span
 from lumen.verify import messages
 from lumen.verify.constraints import Formula, Term, Value, Var, evaluate, show_number, variables
-from lumen.verify.state import PathState, Symbols, length_facts
+from lumen.verify.state import PathState, Symbols
 from lumen.verify.z3_backend import Answer, Verdict, Z3Backend
 
 _ROLE_ORDER = {"input": 0, "argument": 1, "bound": 2, "length": 3}
@@ -33,14 +33,16 @@ class Prover:
         self.diagnostics: list[Diagnostic] = []
 
     def ask(self, obligation: Obligation) -> Answer:
-        facts = [*obligation.state.facts]
-        facts += length_facts(self.symbols, [*facts, obligation.goal])
-        return self.backend.classify(facts, obligation.goal)
+        return self.backend.classify(obligation.state.facts, obligation.goal)
 
     def report(self, code: ErrorCode, message: str, obligation: Obligation, answer: Answer,
                severity: Severity = Severity.ERROR) -> None:
-        hint = messages.values_hint(self._values(obligation, answer.model),
-                                    self._counterexample(obligation, answer.model))
+        relevant = _connected(variables(obligation.goal), obligation.state.facts)
+        for _, term in obligation.values:
+            relevant |= variables(term)
+        model = self.backend.values(answer, sorted(relevant, key=lambda var: var.name))
+        hint = messages.values_hint(self._values(obligation, model),
+                                    self._counterexample(obligation, relevant, model))
         self.diagnostics.append(Diagnostic(code.value, message, self.file, obligation.span,
                                            severity=severity, hint=hint))
 
@@ -57,10 +59,10 @@ class Prover:
             if value is not None:
                 yield f"{label} = {show_number(value)}"
 
-    def _counterexample(self, obligation: Obligation, model: Mapping[str, Value]) -> list[str]:
+    def _counterexample(self, obligation: Obligation, relevant: set[Var],
+                        model: Mapping[str, Value]) -> list[str]:
         """Values of the variables the goal depends on (through the facts), each with its
         role; only the current version of a re-assigned variable is shown."""
-        relevant = _connected(variables(obligation.goal), obligation.state.facts)
         current = {b.value for b in obligation.state.env.values() if b.value is not None}
         shown: list[tuple[int, str, str]] = []
         for var in relevant:

@@ -16,7 +16,6 @@ from lumen.verify.constraints import (
     TRUE,
     Compare,
     Formula,
-    IntConst,
     Sort,
     Term,
     Var,
@@ -87,7 +86,7 @@ class Symbols:
         found = self._lengths.get(key)
         if found is None:
             version = self.next_version()
-            found = self._lengths[key] = Var(f"length({name})#{version}", Sort.INT)
+            found = self._lengths[key] = Var(f"length({name})#{version}", Sort.INT, nonnegative=True)
             self.info[found.name] = SymbolInfo(f"length({name})", "length")
         return found
 
@@ -183,12 +182,3 @@ def _shared_prefix(states: list[PathState]) -> int:
             return index
     return shortest
 
-
-def length_facts(symbols: Symbols, formulas: Iterable[Formula]) -> list[Formula]:
-    """`length(x) >= 0` for every length variable the formulas mention."""
-    from lumen.verify.constraints import variables
-
-    found: set[Var] = set()
-    for formula in formulas:
-        found |= {var for var in variables(formula) if symbols.role(var) == "length"}
-    return [Compare(">=", var, IntConst(0)) for var in sorted(found, key=lambda v: v.name)]

@@ -1,15 +1,20 @@
 """Z3 answers for constraint-form queries (imported only by the verification pass).
 
 `classify(facts, goal)` asks two questions: can `goal` be false under `facts` (if not, it is
-PROVED), and can it be true (if not, it is REFUTED: false on every path). Either way the
-model of `facts and not goal` is the counterexample. A timeout or an `unknown` answer is
-UNKNOWN, never an error. Every solver gets a fixed seed, so runs are deterministic.
+PROVED), and can it be true (if not, it is REFUTED: false on every path). A model of
+`facts and not goal` is the counterexample. A timeout or an `unknown` answer is UNKNOWN,
+never an error.
+
+One incremental solver serves a whole run: its assertion stack mirrors the fact tuple of
+the last query (one scope per fact), so consecutive queries along a path only push the
+facts that are new, instead of re-solving every fact from scratch. The solver has a fixed
+seed and the walk asks in a fixed order, so runs are deterministic.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any
@@ -31,66 +36,97 @@ from lumen.verify.constraints import (
     Term,
     Value,
     Var,
-    conjunction,
     negation,
     sort_of,
-    variables,
 )
 
 DEFAULT_TIMEOUT_MS = 2000
+# All queries of one run together: past this, remaining queries answer UNKNOWN.
+DEFAULT_BUDGET_MS = 30_000
 
 
 class Verdict(StrEnum):
     PROVED = "proved"  # the goal holds on every path the facts allow
     REFUTED = "refuted"  # the goal is false on every such path
-    POSSIBLE = "possible"  # it can go either way: `model` shows a failing case
-    UNKNOWN = "unknown"  # the solver gave up (timeout, non-linear remainder)
+    POSSIBLE = "possible"  # it can go either way: the model shows a failing case
+    UNKNOWN = "unknown"  # the solver gave up (timeout, budget spent)
 
 
 @dataclass(frozen=True, slots=True)
 class Answer:
     verdict: Verdict
-    # A counterexample (variable name -> value) when the goal can be false.
-    model: dict[str, Value] = field(default_factory=dict)
+    model: Any = None  # a z3 model of `facts and not goal`, when there is one
 
 
 class Z3Backend:
-    """Translates constraint forms to z3 terms (cached per variable) and runs queries."""
+    """Translates constraint forms to z3 terms and runs queries on one incremental solver."""
 
-    def __init__(self, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> None:
+    def __init__(self, timeout_ms: int = DEFAULT_TIMEOUT_MS, budget_ms: int = DEFAULT_BUDGET_MS) -> None:
         self.timeout_ms = timeout_ms
-        self._symbols: dict[Var, Any] = {}
+        self.budget_ms = budget_ms
         self.queries = 0
+        self._spent_ms = 0.0
+        self._symbols: dict[Var, Any] = {}
+        self._solver = z3.Solver()
+        self._solver.set("random_seed", 0)
+        self._asserted: list[Formula] = []  # one solver scope per fact, bottom first
 
     # ------------------------------------------------------------------ queries
 
     def classify(self, facts: Sequence[Formula], goal: Formula) -> Answer:
-        assumptions = conjunction(list(facts))
-        failing = self._check(conjunction([assumptions, negation(goal)]))
+        self._sync(facts)
+        failing = self._check(negation(goal))
         if failing is None:
             return Answer(Verdict.UNKNOWN)
         if failing is False:
             return Answer(Verdict.PROVED)
-        holding = self._check(conjunction([assumptions, goal]))
+        holding = self._check(goal)
         if holding is None:
             return Answer(Verdict.UNKNOWN, failing)
         return Answer(Verdict.REFUTED if holding is False else Verdict.POSSIBLE, failing)
 
-    def _check(self, formula: Formula) -> dict[str, Value] | bool | None:
-        """A model of `formula`, False when it is unsatisfiable, None when unknown."""
-        self.queries += 1
-        solver = z3.SolverFor("QF_LIRA") if _is_linear_mix(formula) else z3.Solver()
-        solver.set("timeout", self.timeout_ms)
-        solver.set("random_seed", 0)
-        solver.add(self.to_z3(formula))
-        result = solver.check()
-        if result == z3.unsat:
-            return False
-        if result != z3.sat:
+    def values(self, answer: Answer, wanted: Iterable[Var]) -> dict[str, Value]:
+        """The counterexample's value of each wanted variable (by variable name)."""
+        if answer.model is None:
+            return {}
+        return {var.name: _from_z3(answer.model.eval(self.to_z3(var), model_completion=True))
+                for var in wanted}
+
+    def _sync(self, facts: Sequence[Formula]) -> None:
+        """Make the solver's scopes hold exactly `facts` (pop the stale tail, push the rest)."""
+        shared = 0
+        limit = min(len(facts), len(self._asserted))
+        while shared < limit and facts[shared] is self._asserted[shared]:
+            shared += 1
+        if shared < len(self._asserted):
+            self._solver.pop(len(self._asserted) - shared)
+            del self._asserted[shared:]
+        for fact in facts[shared:]:
+            self._solver.push()
+            self._solver.add(self.to_z3(fact))
+            self._asserted.append(fact)
+
+    def _check(self, extra: Formula) -> Any:
+        """A model of the facts and `extra`, False when unsatisfiable, None when unknown."""
+        remaining = self.budget_ms - self._spent_ms
+        if remaining <= 0:
             return None
-        model = solver.model()
-        return {var.name: _from_z3(model.eval(self.to_z3(var), model_completion=True))
-                for var in sorted(variables(formula), key=lambda v: v.name)}
+        self.queries += 1
+        solver = self._solver
+        solver.push()
+        try:
+            solver.add(self.to_z3(extra))
+            solver.set("timeout", int(min(self.timeout_ms, remaining)))
+            started = _now_ms()
+            result = solver.check()
+            self._spent_ms += _now_ms() - started
+            if result == z3.unsat:
+                return False
+            if result != z3.sat:
+                return None
+            return solver.model()
+        finally:
+            solver.pop()
 
     # ------------------------------------------------------------------ translation
 
@@ -154,14 +190,11 @@ class Z3Backend:
         found = self._symbols.get(var)
         if found is None:
             make = {Sort.INT: z3.Int, Sort.REAL: z3.Real, Sort.BOOL: z3.Bool}[var.sort]
-            found = self._symbols[var] = make(var.name)
+            found = make(var.name)
+            if var.nonnegative:  # a length: |v| ranges over exactly the values >= 0
+                found = z3.If(found >= 0, found, -found)
+            self._symbols[var] = found
         return found
-
-
-def _is_linear_mix(formula: Formula) -> bool:
-    """Queries mixing Int and Real variables use the combined linear logic."""
-    sorts = {var.sort for var in variables(formula)}
-    return Sort.INT in sorts and Sort.REAL in sorts
 
 
 def _from_z3(value: Any) -> Value:
@@ -178,5 +211,8 @@ def _from_z3(value: Any) -> Value:
     return 0
 
 
-def model_values(model: dict[str, Value], names: Iterable[str]) -> dict[str, Value]:
-    return {name: model[name] for name in names if name in model}
+
+def _now_ms() -> float:
+    import time
+
+    return time.perf_counter() * 1000

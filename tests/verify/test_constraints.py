@@ -120,7 +120,8 @@ def test_counterexamples_really_falsify(text: str) -> None:
     formula = lower_constraint(parse(text), INT_SORTS)
     answer = BACKEND.classify((), formula)
     if answer.verdict in (Verdict.POSSIBLE, Verdict.REFUTED):
-        model = {name: answer.model.get(name, 0) for name in NAMES}
+        values = BACKEND.values(answer, [Var(name, Sort.INT) for name in NAMES])
+        model = {name: values[name] for name in NAMES}
         assert python_truth(text, model) is False
     elif answer.verdict is Verdict.PROVED:
         assert all(python_truth(text, {n: v for n in NAMES}) for v in (-60, 0, 60))
