@@ -22,9 +22,8 @@ from __future__ import annotations
 import marshal
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from lumen import cache
 from lumen.diagnostics import Diagnostic, ErrorCode
@@ -39,8 +38,7 @@ _PACKAGE = Path(__file__).resolve().parent
 _fingerprint: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class CachedCompilation:
+class CachedCompilation(NamedTuple):
     module: Any  # a `lumen.lir.module.Module`, or None (kind `check`, or compile errors)
     diagnostics: tuple[Diagnostic, ...]
     unavailable: tuple[str, ...] = ()

@@ -19,7 +19,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -290,16 +290,18 @@ def _on_deep_stack(work: Callable[[], None], limit: int = _COMPILE_RECURSION_LIM
         raise raised[0]
 
 
-@dataclass
 class _CompileState:
-    unit: SourceUnit
-    program: Any = None
-    analysis: Any = None
-    module: Any = None
-    program_unit: Any = None  # the imported modules (lumen.modules), for the compile cache
-    stage: str = "reading the source"
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    unavailable: list[str] = field(default_factory=list)
+    """What the stages produced so far (a plain class: no dataclass cost at start-up)."""
+
+    def __init__(self, unit: SourceUnit) -> None:
+        self.unit = unit
+        self.program: Any = None
+        self.analysis: Any = None
+        self.module: Any = None
+        self.program_unit: Any = None  # the imported modules (lumen.modules), for the cache
+        self.stage = "reading the source"
+        self.diagnostics: list[Diagnostic] = []
+        self.unavailable: list[str] = []
 
     def run(self, options: CompileOptions) -> None:
         unit = self.unit
@@ -554,7 +556,7 @@ def _vm_options(options: RunOptions) -> Any:
         "fast_tier": options.fast_tier,
         "jit_verbose": options.jit_verbose,
     }
-    accepted = {f.name for f in fields(options_class)}
+    accepted = set(options_class._fields)
     return options_class(**{k: v for k, v in wanted.items() if k in accepted})
 
 

@@ -6,12 +6,11 @@ so that the table below is the single source of truth (and of SPEC.md's appendix
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class CodeInfo:
+class CodeInfo(NamedTuple):
     code: str
     kind: str
     summary: str

@@ -14,8 +14,7 @@ from __future__ import annotations
 import os
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from lumen.diagnostics.diagnostic import Diagnostic, Severity
 
@@ -35,8 +34,7 @@ _GUTTER_STYLE = "blue"
 _HINT_STYLE = "cyan"
 
 
-@dataclass(frozen=True, slots=True)
-class RuntimeFrame:
+class RuntimeFrame(NamedTuple):
     """One entry of the Lumen call stack at a runtime error."""
 
     cell: str

