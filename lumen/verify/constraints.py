@@ -1,7 +1,7 @@
 """The solver-independent form of `where` constraints (§16.1) and its lowering from the AST.
 
-A constraint is a `Formula` over `Term`s: linear Int/Float arithmetic over variables and
-literals, comparisons, `and`/`or`/`not`, Bool variables and `true`/`false`. Everything else
+A constraint is a `Formula` over `Term`s: linear Int arithmetic over variables and
+literals, comparisons of Int and Float values, `and`/`or`/`not`, Bool variables and `true`/`false`. Everything else
 (calls, strings, collections, division, products of two variables) is outside the language:
 `lower_formula` raises `Unsupported`, or, when the caller passes `opaque`, replaces just that
 boolean sub-expression by a fresh, unconstrained Bool variable (so `n > 0 and f(n)` still
@@ -348,6 +348,10 @@ class Lowering:
                 raise Unsupported(f"'{expr.op}' on a condition")
             if expr.op == "*" and not (_is_constant(left) or _is_constant(right)):
                 raise Unsupported("a product of two variables (non-linear)")
+            if Sort.REAL in (sort_of(left), sort_of(right)):
+                # Exact reals would prove things rounding breaks (`0.1 + 0.2 > 0.3` holds in
+                # IEEE doubles, not in reals): Float arithmetic is not followed.
+                raise Unsupported("Float arithmetic (rounding is not modelled)")
             return Arith(expr.op, left, right)  # type: ignore[arg-type]
         raise Unsupported(f"operator '{expr.op}' is outside the constraint language")
 
