@@ -19,12 +19,10 @@ TIMEOUT = 20.0
 
 class LspClient:
     def __init__(self, root: Path) -> None:
-        env = dict(os.environ)
-        env.setdefault("LUMEN_CACHE_DIR", str(root / ".cache"))
+        # The user's cache folder is kept: a fresh one would rebuild the parser tables.
         self.process = subprocess.Popen(
             [sys.executable, "-m", "lumen", "lsp"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            cwd=root, env=env,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=root,
         )
         self._next_id = 0
         self._responses: dict[int, Any] = {}
