@@ -74,3 +74,26 @@ def test_unknown_receiver_offers_nothing(server: LspClient, app: tuple[str, str]
     server.diagnostics(uri, version=4)
     line, character = position_of(edited, "nothing.\n", offset=8)
     assert _complete(server, uri, line, character) == {}
+
+
+def test_variants_at_the_start_of_a_match_arm(server: LspClient, app: tuple[str, str]) -> None:
+    uri, text = app
+    edited = text.replace('    Green -> return "green"\n', '    Green -> return "green"\n    Gr\n')
+    server.change(uri, edited, version=5)
+    server.diagnostics(uri, version=5)
+    line, character = position_of(edited, "    Gr\n", offset=6)
+    assert set(_complete(server, uri, line, character)) == {"Red", "Green", "_"}
+
+
+def test_module_paths_and_exported_names_in_imports(server: LspClient, app: tuple[str, str]) -> None:
+    uri, text = app
+    edited = "import \n" + text
+    server.change(uri, edited, version=6)
+    server.diagnostics(uri, version=6)
+    modules = _complete(server, uri, 0, len("import "))
+    assert {"geometry", "std.strings"} <= set(modules) and "app" not in modules
+    edited = "import geometry: Rect, \n" + text
+    server.change(uri, edited, version=7)
+    server.diagnostics(uri, version=7)
+    names = _complete(server, uri, 0, len("import geometry: Rect, "))
+    assert set(names) == {"Rect", "rect_area"}

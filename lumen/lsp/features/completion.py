@@ -17,6 +17,7 @@ from lsprotocol import types as lsp
 
 from lumen.lsp.builtins import builtin_constant_type, builtin_signature
 from lumen.lsp.documents import AnalyzedDocument
+from lumen.lsp.features.completion_imports import import_completions
 from lumen.lsp.index import DeclarationIndex, Declared, build_index, import_source, load_index
 from lumen.lsp.lookup import base_type_name, bindings_of, resolve_global
 from lumen.lsp.scopes import LocalBinding, visible_at
@@ -24,6 +25,7 @@ from lumen.syntax import ast
 
 Kind = lsp.CompletionItemKind
 _RECEIVER = re.compile(r"([A-Za-z_]\w*)\s*\.\s*(\w*)$")
+_ARM_START = re.compile(r"^\s*\w*$")  # where a match arm's pattern begins
 _KINDS: dict[str, lsp.CompletionItemKind] = {
     "cell": Kind.Function, "record": Kind.Struct, "enum": Kind.Enum, "type": Kind.TypeParameter,
     "const": Kind.Constant, "trait": Kind.Interface, "effect": Kind.Interface,
@@ -35,11 +37,18 @@ _KINDS: dict[str, lsp.CompletionItemKind] = {
 def completion(document: AnalyzedDocument, params: lsp.CompletionParams) -> lsp.CompletionList:
     line, column = document.lumen_position(params.position)
     prefix = document.lines.line(line - 1)[: column - 1]
+    in_import = import_completions(prefix, document.path)
+    if in_import is not None:
+        return lsp.CompletionList(is_incomplete=False, items=in_import)
     index = _outline_index(document)
     receiver = _RECEIVER.search(prefix)
     if receiver is not None and not receiver.group(0)[0].isdigit():
         items = _member_items(document, index, receiver.group(1), line, column) if index else []
         return lsp.CompletionList(is_incomplete=False, items=items)
+    if index is not None and _ARM_START.match(prefix):
+        variants = _match_arm_variants(document, index, line, column)
+        if variants:
+            return lsp.CompletionList(is_incomplete=False, items=variants)
     items: dict[str, lsp.CompletionItem] = {}
     if index is not None:
         for binding in _locals(document, index, line, column).values():
@@ -82,6 +91,36 @@ def _member_items(document: AnalyzedDocument, index: DeclarationIndex, receiver:
         if target is not None and target.index is not None and target.index is not index:
             members = target.index.members_of(target.name)
     return [_declared_item(member) for member in members]
+
+
+def _match_arm_variants(document: AnalyzedDocument, index: DeclarationIndex, line: int,
+                        column: int) -> list[lsp.CompletionItem]:
+    """At the start of a line inside `match subject ... end` whose subject is a local of a
+    known enum type: that enum's variants (and `_`)."""
+    from lumen.lsp.tree import walk
+
+    # By lines only: a new arm typed above `end` pushes it down in the current text, but
+    # the tree is the last one that parsed.
+    matches = [node for node in walk(index.program) if isinstance(node, ast.Match)
+               and node.span.line < line <= node.span.end_line]
+    if not matches:
+        return []
+    subject = matches[-1].subject  # the innermost: walk() yields parents first
+    if not isinstance(subject, ast.Name):
+        return []
+    local = _locals(document, index, subject.span.line, subject.span.column).get(subject.id)
+    if local is None or not local.type_text:
+        return []
+    enum = base_type_name(local.type_text)
+    members = [m for m in index.members_of(enum) if m.kind == "variant"]
+    if not members:
+        target = resolve_global(document, index, enum)
+        if target is not None and target.index is not None and target.index is not index:
+            members = [m for m in target.index.members_of(target.name) if m.kind == "variant"]
+    if not members:
+        return []
+    items = [_declared_item(member) for member in members]
+    return items + [lsp.CompletionItem(label="_", kind=Kind.Keyword, detail="any other value")]
 
 
 def _imported_names(document: AnalyzedDocument, index: DeclarationIndex) -> list[tuple[str, Declared]]:

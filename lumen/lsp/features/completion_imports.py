@@ -1,0 +1,82 @@
+"""Completion inside `import` lines: module paths after `import`, and the names a module
+exports after `import path:` (§15)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from lsprotocol import types as lsp
+
+from lumen.lsp.index import load_index
+
+_MODULE_PATH = re.compile(r"^\s*(?:pub\s+)?import\s+([\w.]*)$")
+_MODULE_NAMES = re.compile(r"^\s*(?:pub\s+)?import\s+([\w.]+)\s*:(?:\s*\w+(?:\s+as\s+\w+)?\s*,)*\s*\w*$")
+_SOURCE_SUFFIXES = (".lm.md", ".lumen.md", ".lm", ".lumen")  # longest first
+_INDEX_STEMS = ("mod", "main")
+_MAX_DEPTH = 4  # folders below a search root that are looked into
+_MAX_FILES = 500
+_EXPORTED_KINDS = frozenset({"cell", "record", "enum", "agent", "process", "type"})
+
+
+def import_completions(prefix: str, importing_file: str) -> list[lsp.CompletionItem] | None:
+    """The items for a cursor in an `import` line, or None when it is not in one."""
+    names = _MODULE_NAMES.match(prefix)
+    if names is not None:
+        return _exported_names(tuple(names.group(1).split(".")), importing_file)
+    if _MODULE_PATH.match(prefix) is not None:
+        return [lsp.CompletionItem(label=name, kind=lsp.CompletionItemKind.Module)
+                for name in module_paths(Path(importing_file))]
+    return None
+
+
+def module_paths(importing_file: Path) -> list[str]:
+    """Every module an `import` in `importing_file` could name (the file itself left out)."""
+    from lumen.modules.resolve import STD_PACKAGE, search_roots, std_directory
+
+    found: dict[str, None] = {}
+    this = importing_file.resolve()
+    for root in search_roots(importing_file):
+        for name in _modules_under(root, exclude=this):
+            found.setdefault(name, None)
+    std = std_directory()
+    if std is not None:
+        for name in _modules_under(std, exclude=this):
+            found.setdefault(f"{STD_PACKAGE}.{name}", None)
+    return sorted(found)
+
+
+def _modules_under(root: Path, exclude: Path) -> list[str]:
+    """Module names of the Lumen files below `root`: at most `_MAX_DEPTH` folders deep,
+    hidden folders skipped, at most `_MAX_FILES` names (a root may be a home folder)."""
+    names: list[str] = []
+    if not root.is_dir():
+        return names
+    for folder, subfolders, files in os.walk(root):
+        relative = Path(folder).relative_to(root)
+        depth = len(relative.parts)
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and depth < _MAX_DEPTH)
+        for file in sorted(files):
+            suffix = next((s for s in _SOURCE_SUFFIXES if file.endswith(s)), None)
+            if suffix is None or (Path(folder) / file).resolve() == exclude:
+                continue
+            parts = [*relative.parts, file[: -len(suffix)]]
+            if parts[-1] in _INDEX_STEMS and len(parts) > 1:
+                parts.pop()  # `a/b/mod.lm` is module `a.b`
+            if all(part.isidentifier() for part in parts):
+                names.append(".".join(parts))
+            if len(names) >= _MAX_FILES:
+                return names
+    return names
+
+
+def _exported_names(module: tuple[str, ...], importing_file: str) -> list[lsp.CompletionItem]:
+    from lumen.modules.resolve import resolve_module
+
+    path, _ = resolve_module(module, Path(importing_file))
+    index = load_index(path) if path is not None else None
+    if index is None:
+        return []
+    return [lsp.CompletionItem(label=name, kind=lsp.CompletionItemKind.Reference, detail=d.kind)
+            for name, d in index.names.items() if d.kind in _EXPORTED_KINDS]
