@@ -29,6 +29,7 @@ from lumen.lsp.features import (
     highlight,
     hover,
     references,
+    rename,
     signature_help,
     symbols,
 )
@@ -166,6 +167,7 @@ def build_server() -> LumenLanguageServer:
         (lsp.TEXT_DOCUMENT_SIGNATURE_HELP, signature_help.signature_help, lambda: None,
          lsp.SignatureHelpOptions(trigger_characters=["(", ","])),
         (lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT, highlight.document_highlight, list, None),
+        (lsp.TEXT_DOCUMENT_PREPARE_RENAME, rename.prepare_rename, lambda: None, None),
     ]
     for method, feature, empty, options in requests:
         server.feature(method, options)(_document_feature(feature, empty))
@@ -177,6 +179,14 @@ def build_server() -> LumenLanguageServer:
         if document is None:
             return []
         return references.references(document, params, ls.documents.open_documents())
+
+    @server.feature(lsp.TEXT_DOCUMENT_RENAME, lsp.RenameOptions(prepare_provider=True))
+    @_guarded(lambda: None)
+    def rename_symbol(ls: LumenLanguageServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:
+        document = ls.analyzed(params.text_document.uri)
+        if document is None:
+            return None
+        return rename.rename(document, params, ls.documents.open_documents())
 
     return server
 
