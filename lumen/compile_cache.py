@@ -23,16 +23,17 @@ import marshal
 import os
 import sys
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lumen import cache
-from lumen.diagnostics import Diagnostic, ErrorCode
-from lumen.diagnostics.diagnostic import Severity, Span
-from lumen.source import SourceError, SourceUnit, load_source
+from lumen.source.unit import DocBlock, SourceError, SourceUnit
+
+if TYPE_CHECKING:
+    from lumen.diagnostics import Diagnostic
 
 KIND_RUN = "lir"  # diagnostics and the lowered module: `lumen run`, `lumen emit`
 KIND_CHECK = "check"  # diagnostics of parse + analysis: `lumen check`
-ENTRY_FORMAT = 1  # bump when the payload layout below changes
+ENTRY_FORMAT = 2  # bump when the payload layout below changes
 
 _PACKAGE = Path(__file__).resolve().parent
 _fingerprint: str | None = None
@@ -42,17 +43,20 @@ class CachedCompilation(NamedTuple):
     module: Any  # a `lumen.lir.module.Module`, or None (kind `check`, or compile errors)
     diagnostics: tuple[Diagnostic, ...]
     unavailable: tuple[str, ...] = ()
+    unit: SourceUnit | None = None  # on a hit: the entry file's unit, without re-extracting
 
 
-def lookup(unit: SourceUnit, kind: str) -> CachedCompilation | None:
-    """The cached result of compiling `unit` as `kind`, or None (a miss)."""
+def lookup(path: str, text: str, kind: str) -> CachedCompilation | None:
+    """The cached result of compiling the file `path` whose (normalised) text is `text`
+    as `kind`, or None (a miss). A hit carries the file's `SourceUnit` too: the entry keeps
+    its extraction, so a hit imports none of `lumen.source`'s extraction code."""
     if cache.disabled():
         return None
-    data = cache.get(kind, _entry_key(unit, kind))
+    data = cache.get(kind, _entry_key(path, text, kind))
     if data is None:
         return None
     try:
-        return _decode(data, kind)
+        return _decode(data, kind, path, text)
     except Exception:  # damaged, stale layout, or a dependency changed: recompile
         return None
 
@@ -64,6 +68,8 @@ def store(unit: SourceUnit, kind: str, result: CachedCompilation, program_unit: 
     whose imports cannot all be described are not stored."""
     if cache.disabled() or result.unavailable:
         return
+    from lumen.diagnostics import ErrorCode
+
     if any(d.code == ErrorCode.INTERNAL.value for d in result.diagnostics):
         return
     edges = _import_edges(program_unit)
@@ -75,14 +81,14 @@ def store(unit: SourceUnit, kind: str, result: CachedCompilation, program_unit: 
 
         module_data = dumps(result.module)
     payload = [ENTRY_FORMAT, edges, [_diagnostic_data(d) for d in result.diagnostics],
-               list(result.unavailable), module_data]
-    cache.put(kind, _entry_key(unit, kind), marshal.dumps(payload))
+               list(result.unavailable), module_data, _unit_data(unit)]
+    cache.put(kind, _entry_key(unit.path, unit.text, kind), marshal.dumps(payload))
 
 
 # ------------------------------------------------------------------------------ keys
 
 
-def _entry_key(unit: SourceUnit, kind: str) -> str:
+def _entry_key(path: str, text: str, kind: str) -> str:
     from lumen import __version__
 
     lir_format = ""
@@ -92,7 +98,7 @@ def _entry_key(unit: SourceUnit, kind: str) -> str:
         lir_format = str(FORMAT_VERSION)
     python = f"{sys.version_info[0]}.{sys.version_info[1]}"  # marshal's format is per Python version
     return cache.key_of(str(ENTRY_FORMAT), kind, __version__, lir_format, python,
-                        toolchain_fingerprint(), unit.path, unit.text)
+                        toolchain_fingerprint(), path, text)
 
 
 def toolchain_fingerprint() -> str:
@@ -162,6 +168,7 @@ def _imports_unchanged(edges: list[list[Any]]) -> bool:
     if not edges:
         return True
     from lumen.modules.resolve import resolve_module
+    from lumen.source.reading import read_source_text
 
     hashes: dict[str, str] = {}
     for importer, parts, recorded, text_hash in edges:
@@ -174,7 +181,7 @@ def _imports_unchanged(edges: list[list[Any]]) -> bool:
             return False
         if recorded not in hashes:
             try:
-                hashes[recorded] = _text_hash(load_source(found).text)
+                hashes[recorded] = _text_hash(read_source_text(found))
             except SourceError:
                 return False
         if hashes[recorded] != text_hash:
@@ -185,8 +192,8 @@ def _imports_unchanged(edges: list[list[Any]]) -> bool:
 # ------------------------------------------------------------------------------ payload
 
 
-def _decode(data: bytes, kind: str) -> CachedCompilation | None:
-    entry_format, edges, diagnostics, unavailable, module_data = marshal.loads(data)
+def _decode(data: bytes, kind: str, path: str, text: str) -> CachedCompilation | None:
+    entry_format, edges, diagnostics, unavailable, module_data, unit_data = marshal.loads(data)
     if entry_format != ENTRY_FORMAT or not _imports_unchanged(edges):
         return None
     module = None
@@ -194,7 +201,28 @@ def _decode(data: bytes, kind: str) -> CachedCompilation | None:
         from lumen.lir.serialize import loads
 
         module = loads(module_data)
-    return CachedCompilation(module, tuple(_diagnostic(d) for d in diagnostics), tuple(unavailable))
+    return CachedCompilation(module, tuple(_diagnostic(d) for d in diagnostics),
+                             tuple(unavailable), _unit(unit_data, path, text))
+
+
+def _unit_data(unit: SourceUnit) -> list[Any]:
+    """What extracting the entry file produced (code None: the same as the text)."""
+    return [None if unit.code == unit.text else unit.code, unit.kind,
+            [[d.name, d.value, d.line] for d in unit.directives],
+            [[b.start_line, b.end_line, b.text] for b in unit.docblocks],
+            [_diagnostic_data(d) for d in unit.diagnostics]]
+
+
+def _unit(data: list[Any], path: str, text: str) -> SourceUnit:
+    code, kind, directives, docblocks, diagnostics = data
+    found: tuple[Any, ...] = ()
+    if directives:
+        from lumen.source.directives import SourceDirective
+
+        found = tuple(SourceDirective(*d) for d in directives)
+    return SourceUnit(path=path, text=text, code=text if code is None else code, kind=kind,
+                      directives=found, docblocks=tuple(DocBlock(*b) for b in docblocks),
+                      diagnostics=tuple(_diagnostic(d) for d in diagnostics))
 
 
 def _diagnostic_data(d: Diagnostic) -> list[Any]:
@@ -204,6 +232,9 @@ def _diagnostic_data(d: Diagnostic) -> list[Any]:
 
 
 def _diagnostic(data: list[Any]) -> Diagnostic:
+    from lumen.diagnostics import Diagnostic
+    from lumen.diagnostics.diagnostic import Severity, Span
+
     code, message, file, line, column, end_line, end_column, severity, hint, suggestions = data
     return Diagnostic(code, message, file, Span(line, column, end_line, end_column),
                       Severity(severity), hint, tuple(suggestions))

@@ -21,18 +21,14 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lumen.diagnostics import Diagnostic, ErrorCode
-from lumen.diagnostics.diagnostic import NO_SPAN
-from lumen.diagnostics.render import RuntimeFrame
-from lumen.source import (
-    BOOLEAN_DIRECTIVES,
-    SourceError,
-    SourceUnit,
-    load_source,
-    normalize_directive_value,
-)
+from lumen.source.unit import SourceError
+
+if TYPE_CHECKING:
+    from lumen.diagnostics import Diagnostic
+    from lumen.diagnostics.render import RuntimeFrame
+    from lumen.source.unit import SourceUnit
 
 DEFAULT_MAX_DEPTH = 100_000
 INTERNAL_KIND = "internal"
@@ -177,20 +173,25 @@ def stage_available(entry: tuple[str, str]) -> bool:
 
 def compile_file(path: str | Path, options: CompileOptions | None = None) -> Compilation:
     """Load `path` and compile it; a file that cannot be read is a compile error."""
+    from lumen.source.reading import read_source_text
+
+    options = options or CompileOptions()
+    kind = _cache_kind(options)
     try:
-        unit = load_source(path)
+        text = read_source_text(path)
+        cached = None if kind is None else _cache_lookup(str(path), text, kind)
+        if cached is not None:  # extraction, parse, analysis and lowering skipped entirely
+            return Compilation(unit=cached.unit, module=cached.module,
+                               diagnostics=cached.diagnostics, unavailable=cached.unavailable)
+        from lumen.source import source_from_text
+
+        unit = source_from_text(text, str(path))
     except SourceError as exc:
         return Compilation(unit=None, diagnostics=(exc.diagnostic,))
     except Exception as exc:  # a bug while extracting the source
         return Compilation(unit=None, diagnostics=(internal_error_diagnostic(exc, str(path), "reading"),))
-    options = options or CompileOptions()
-    kind = _cache_kind(options)
     if kind is None:
         return compile_source(unit, options)
-    cached = _cache_lookup(unit, kind)
-    if cached is not None:  # parse, analysis and lowering skipped entirely
-        return Compilation(unit=unit, module=cached.module, diagnostics=cached.diagnostics,
-                           unavailable=cached.unavailable)
     state = _compile_unit(unit, options)
     compilation = state.result()
     _cache_store(unit, kind, compilation, state.program_unit)
@@ -207,11 +208,11 @@ def _cache_kind(options: CompileOptions) -> str | None:
     return compile_cache.KIND_RUN if options.lower else compile_cache.KIND_CHECK
 
 
-def _cache_lookup(unit: SourceUnit, kind: str) -> Any:
+def _cache_lookup(path: str, text: str, kind: str) -> Any:
     from lumen import compile_cache
 
     try:
-        return compile_cache.lookup(unit, kind)
+        return compile_cache.lookup(path, text, kind)
     except Exception:  # the cache is an optimisation: any failure of it is a miss
         return None
 
@@ -383,6 +384,9 @@ class _CompileState:
 
 
 def _missing_parser_diagnostic(file: str) -> Diagnostic:
+    from lumen.diagnostics import Diagnostic, ErrorCode
+    from lumen.diagnostics.diagnostic import NO_SPAN
+
     return Diagnostic(
         code=ErrorCode.INTERNAL.value,
         message="this build of lumen has no parser (lumen.syntax.parse); nothing was checked",
@@ -395,6 +399,7 @@ def collect_directives(unit: SourceUnit, program: Any) -> dict[str, str | None]:
     """The file's directives, merged: prose directives, top-level `@name value` directives
     and the bare attributes `@strict`/`@doc_mode`/`@deterministic` (§5.16), by line, the
     last one of a name winning. A value of None means the bare form (true)."""
+    from lumen.source.directives import BOOLEAN_DIRECTIVES, normalize_directive_value
     from lumen.syntax import ast
 
     found: list[tuple[int, str, str | None]] = [(d.line, d.name, d.value) for d in unit.directives]
@@ -572,6 +577,9 @@ def _with_error(compilation: Compilation, diagnostic: Diagnostic) -> Compilation
 
 
 def _unavailable_diagnostic(compilation: Compilation, missing: Iterable[str]) -> Diagnostic:
+    from lumen.diagnostics import Diagnostic, ErrorCode
+    from lumen.diagnostics.diagnostic import NO_SPAN
+
     names = ", ".join(dict.fromkeys(missing)) or "the lowering"
     return Diagnostic(
         code=ErrorCode.INTERNAL.value,
@@ -598,6 +606,8 @@ def _runtime_failure(exc: BaseException) -> RuntimeFailure:
 def _frame(entry: Any) -> RuntimeFrame:
     """One Lumen stack entry, whether the VM gives a tuple `(cell, file, line)`, an object
     with those attributes, or a plain string."""
+    from lumen.diagnostics.render import RuntimeFrame
+
     if isinstance(entry, RuntimeFrame):
         return entry
     if isinstance(entry, tuple):
@@ -614,6 +624,9 @@ def _frame(entry: Any) -> RuntimeFrame:
 
 def internal_error_diagnostic(exc: BaseException, file: str, doing: str) -> Diagnostic:
     """The compile-time report of a toolchain bug (the traceback is saved, not shown)."""
+    from lumen.diagnostics import Diagnostic, ErrorCode
+    from lumen.diagnostics.diagnostic import NO_SPAN
+
     where = save_crash_report(exc, f"while {doing} {file}")
     return Diagnostic(
         code=ErrorCode.INTERNAL.value,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from lumen.diagnostics import Diagnostic
-from lumen.source.directives import SourceDirective
+if TYPE_CHECKING:
+    from lumen.diagnostics import Diagnostic
+    from lumen.source.directives import SourceDirective
 
 SourceKind = Literal["markdown", "plain"]
 
