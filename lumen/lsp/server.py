@@ -21,6 +21,7 @@ from pygls.protocol import LanguageServerProtocol
 from lumen import __version__
 from lumen.lsp.documents import AnalyzedDocument, DocumentStore
 from lumen.lsp.features import (
+    code_actions,
     completion,
     definition,
     diagnostics,
@@ -168,6 +169,8 @@ def build_server() -> LumenLanguageServer:
          lsp.SignatureHelpOptions(trigger_characters=["(", ","])),
         (lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT, highlight.document_highlight, list, None),
         (lsp.TEXT_DOCUMENT_PREPARE_RENAME, rename.prepare_rename, lambda: None, None),
+        (lsp.TEXT_DOCUMENT_CODE_ACTION, code_actions.code_actions, list,
+         lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix])),
     ]
     for method, feature, empty, options in requests:
         server.feature(method, options)(_document_feature(feature, empty))
