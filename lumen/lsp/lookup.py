@@ -112,6 +112,14 @@ def document_index(document: AnalyzedDocument) -> DeclarationIndex | None:
     return _cached(document, "index", lambda: build_index(unit, program))  # type: ignore[no-any-return]
 
 
+def document_bindings(document: AnalyzedDocument) -> list[LocalBinding]:
+    """The local bindings of the document's current tree (none when it did not parse)."""
+    index = document_index(document)
+    if index is None:
+        return []
+    return _cached(document, "bindings", lambda: bindings_of(document, index))  # type: ignore[no-any-return]
+
+
 def resolve_at(document: AnalyzedDocument, line: int, column: int) -> Target | None:
     """The target of the name at the 1-based (line, column), or None."""
     cursor = cursor_at(document, line, column)
@@ -127,8 +135,7 @@ def resolve_at(document: AnalyzedDocument, line: int, column: int) -> Target | N
     imported = _import_clause_target(document, cursor)
     if imported is not None:
         return imported
-    bindings = _cached(document, "bindings", lambda: bindings_of(document, index))
-    local = visible_at(bindings, cursor.line, cursor.column).get(cursor.word)
+    local = visible_at(document_bindings(document), cursor.line, cursor.column).get(cursor.word)
     if local is not None:
         return Target(cursor.word, local=local)
     return resolve_global(document, index, cursor.word)
@@ -284,7 +291,7 @@ def receiver_type_name(document: AnalyzedDocument, index: DeclarationIndex, rece
             return str(getattr(owner, "name", "")) or None
     if cursor is None:
         return None
-    bindings = _cached(document, "bindings", lambda: bindings_of(document, index))
+    bindings = document_bindings(document)
     local = visible_at(bindings, receiver.span.line, receiver.span.column).get(name)
     if local is None or local.type_text is None:
         return None

@@ -29,6 +29,7 @@ from lumen.lsp.features import (
     formatting,
     highlight,
     hover,
+    inlay_hints,
     references,
     rename,
     signature_help,
@@ -169,6 +170,7 @@ def build_server() -> LumenLanguageServer:
          lsp.SignatureHelpOptions(trigger_characters=["(", ","])),
         (lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT, highlight.document_highlight, list, None),
         (lsp.TEXT_DOCUMENT_PREPARE_RENAME, rename.prepare_rename, lambda: None, None),
+        (lsp.TEXT_DOCUMENT_INLAY_HINT, inlay_hints.inlay_hints, list, None),
         (lsp.TEXT_DOCUMENT_CODE_ACTION, code_actions.code_actions, list,
          lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix])),
     ]
