@@ -32,6 +32,7 @@ from lumen.lsp.features import (
     inlay_hints,
     references,
     rename,
+    semantic_tokens,
     signature_help,
     symbols,
 )
@@ -171,6 +172,8 @@ def build_server() -> LumenLanguageServer:
         (lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT, highlight.document_highlight, list, None),
         (lsp.TEXT_DOCUMENT_PREPARE_RENAME, rename.prepare_rename, lambda: None, None),
         (lsp.TEXT_DOCUMENT_INLAY_HINT, inlay_hints.inlay_hints, list, None),
+        (lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, semantic_tokens.semantic_tokens,
+         lambda: lsp.SemanticTokens(data=[]), semantic_tokens.LEGEND),
         (lsp.TEXT_DOCUMENT_CODE_ACTION, code_actions.code_actions, list,
          lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix])),
     ]

@@ -31,6 +31,7 @@ class LspClient:
         self._reader = threading.Thread(target=self._read_loop, daemon=True)
         self._reader.start()
         self.root = root
+        self.initialize_result: dict[str, Any] = {}
 
     # ---- framing
 
@@ -113,6 +114,7 @@ class LspClient:
         result = self.request("initialize", {"processId": os.getpid(), "rootUri": self.root.as_uri(),
                                              "capabilities": {}})
         self.notify("initialized", {})
+        self.initialize_result = result
         return result  # type: ignore[no-any-return]
 
     def open(self, path: Path, text: str | None = None, version: int = 1) -> str:
