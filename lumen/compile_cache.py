@@ -13,8 +13,9 @@ normalised): exactly what the compiler read, so an edit racing with a compilatio
 cause a miss later, never a stale hit.
 
 The payload keeps diagnostics as data (warnings are shown again on a hit), and for kind
-`lir` the lowered module (`lumen.lir.serialize`). Anything that cannot be decoded is a
-miss; the caller compiles and overwrites it. `LUMEN_NO_CACHE=1` turns the cache off.
+`lir` the lowered module (`lumen.lir.serialize.to_data`, marshalled with the rest: no
+msgpack import on a hit). Anything that cannot be decoded is a miss; the caller
+compiles and overwrites it. `LUMEN_NO_CACHE=1` turns the cache off.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 
 KIND_RUN = "lir"  # diagnostics and the lowered module: `lumen run`, `lumen emit`
 KIND_CHECK = "check"  # diagnostics of parse + analysis: `lumen check`
-ENTRY_FORMAT = 2  # bump when the payload layout below changes
+ENTRY_FORMAT = 3  # bump when the payload layout below changes
 
 _PACKAGE = Path(__file__).resolve().parent
 _fingerprint: str | None = None
@@ -77,9 +78,9 @@ def store(unit: SourceUnit, kind: str, result: CachedCompilation, program_unit: 
         return
     module_data = None
     if kind == KIND_RUN and result.module is not None:
-        from lumen.lir.serialize import dumps
+        from lumen.lir.serialize import to_data
 
-        module_data = dumps(result.module)
+        module_data = to_data(result.module)
     payload = [ENTRY_FORMAT, edges, [_diagnostic_data(d) for d in result.diagnostics],
                list(result.unavailable), module_data, _unit_data(unit)]
     cache.put(kind, _entry_key(unit.path, unit.text, kind), marshal.dumps(payload))
@@ -198,9 +199,9 @@ def _decode(data: bytes, kind: str, path: str, text: str) -> CachedCompilation |
         return None
     module = None
     if kind == KIND_RUN and module_data is not None:
-        from lumen.lir.serialize import loads
+        from lumen.lir.serialize import from_data
 
-        module = loads(module_data)
+        module = from_data(module_data)
     return CachedCompilation(module, tuple(_diagnostic(d) for d in diagnostics),
                              tuple(unavailable), _unit(unit_data, path, text))
 

@@ -1,10 +1,14 @@
-"""msgpack round trip of LIR modules, guarded by `FORMAT_VERSION`."""
+"""msgpack round trip of LIR modules, guarded by `FORMAT_VERSION`.
+
+`to_data`/`from_data` give the same module as plain Python data (lists, tuples, ints, ...):
+msgpack's format is `dumps`/`loads` of that data; the compile cache stores the data with
+`marshal` instead, which needs no msgpack import on a cache hit.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
-
-import msgpack
 
 from lumen.lir.module import (
     FORMAT_VERSION,
@@ -28,12 +32,16 @@ class LIRFormatError(Exception):
 
 
 def _default(value: Any) -> Any:
+    import msgpack
+
     if isinstance(value, int):
         return msgpack.ExtType(_BIGINT, str(value).encode())
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
 def _ext_hook(code: int, data: bytes) -> Any:
+    import msgpack
+
     if code == _BIGINT:
         return int(data.decode())
     if code == _TUPLE:
@@ -43,6 +51,8 @@ def _ext_hook(code: int, data: bytes) -> Any:
 
 
 def _constant(value: Any) -> Any:
+    import msgpack
+
     if isinstance(value, tuple):
         return msgpack.ExtType(_TUPLE, msgpack.packb([_constant(v) for v in value],
                                                      default=_default,
@@ -50,10 +60,14 @@ def _constant(value: Any) -> Any:
     return value
 
 
-def _function(f: Function) -> list[Any]:
+def _same(value: Any) -> Any:
+    return value
+
+
+def _function(f: Function, constant: Callable[[Any], Any]) -> list[Any]:
     code = [x for instr in f.code for x in (int(instr.op), instr.a, instr.b, instr.c)]
     return [f.name, [[p.name, p.has_default, p.variadic, p.type] for p in f.params], f.nregs, code,
-            [_constant(k) for k in f.constants], [list(pos) for pos in f.lines],
+            [constant(k) for k in f.constants], [list(pos) for pos in f.lines],
             list(f.captures), f.is_generator, f.is_lambda, f.variadic, f.display_name, f.file,
             f.return_type]
 
@@ -68,10 +82,11 @@ def _unfunction(data: list[Any]) -> Function:
                     is_generator, is_lambda, variadic, display_name, file, return_type)
 
 
-def dumps(module: Module) -> bytes:
-    payload = [
+def to_data(module: Module, constant: Callable[[Any], Any] = _same) -> list[Any]:
+    """The module as plain data (`constant` maps each constant, e.g. for msgpack)."""
+    return [
         "LIR", module.format_version, module.file,
-        [_function(f) for f in module.functions],
+        [_function(f, constant) for f in module.functions],
         [[r.name, list(r.fields), list(r.defaults), list(r.constraints), r.constructor]
          for r in module.records],
         [[e.name, [[v.name, None if v.fields is None else list(v.fields)]
@@ -80,15 +95,27 @@ def dumps(module: Module) -> bytes:
         module.deterministic,
         [[t.alias, t.tool_id, t.version, t.mcp_uri, t.policy] for t in module.tools.values()],
     ]
-    return msgpack.packb(payload, default=_default, use_bin_type=True)
+
+
+def dumps(module: Module) -> bytes:
+    import msgpack
+
+    return msgpack.packb(to_data(module, _constant), default=_default, use_bin_type=True)
 
 
 def loads(data: bytes) -> Module:
+    import msgpack
+
     try:
         payload = msgpack.unpackb(data, ext_hook=_ext_hook, raw=False, use_list=True,
                                   strict_map_key=False)
     except Exception as exc:  # msgpack raises several unrelated types
         raise LIRFormatError(f"not an LIR module: {exc}") from exc
+    return from_data(payload)
+
+
+def from_data(payload: Any) -> Module:
+    """The module `to_data` gave; `LIRFormatError` for anything else."""
     if not isinstance(payload, list) or len(payload) != 9 or payload[0] != "LIR":
         raise LIRFormatError("not an LIR module")
     version = payload[1]

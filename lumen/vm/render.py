@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -161,4 +160,6 @@ def to_contract_json(v: object) -> Any:
 
 def dump_contract_json(v: object) -> str:
     """The `value` part of the CLI's `--json` result line, as JSON text."""
+    import json  # only for --json results; not every run
+
     return json.dumps(to_contract_json(v), ensure_ascii=False)
