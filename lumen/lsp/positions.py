@@ -45,13 +45,14 @@ class LineMap:
     def position(self, line: int, column: int) -> lsp.Position:
         if line < 1:
             return lsp.Position(line=0, character=0)
-        text = self.line(line - 1)
-        prefix = text[: max(column - 1, 0)]
+        return lsp.Position(line=line - 1, character=self.character(line, column))
+
+    def character(self, line: int, column: int) -> int:
+        """The LSP character offset of a 1-based (line, column)."""
+        prefix = self.line(line - 1)[: max(column - 1, 0)]
         if self.encoding == UTF32 or prefix.isascii():
-            character = max(column - 1, 0)
-        else:
-            character = sum(_units(ch, self.encoding) for ch in prefix)
-        return lsp.Position(line=line - 1, character=character)
+            return max(column - 1, 0)
+        return sum(_units(ch, self.encoding) for ch in prefix)
 
     def range(self, span: Span) -> lsp.Range:
         """The range of `span`; an unknown span (line 0) is the file's first character, an

@@ -153,3 +153,29 @@ class _Collector:
         elif isinstance(pattern, ast.VariantPat | ast.RecordPat | ast.TuplePat):
             for child in children(pattern):
                 yield from self.binders(child)
+
+
+class BindingTable:
+    """`visible_at` for many positions of one file: bindings grouped by name and by the
+    top-level item whose lines hold them, so that a lookup looks at a handful."""
+
+    def __init__(self, bindings: list[LocalBinding], program: ast.Program) -> None:
+        import bisect
+
+        self._bisect = bisect.bisect_right
+        items = sorted((item.span.line, item.span.end_line) for item in program.items if item.span.line > 0)
+        self._starts = [start for start, _ in items]
+        self._ends = [end for _, end in items]
+        self._groups: dict[tuple[int, str], list[LocalBinding]] = {}
+        for binding in bindings:
+            key = (self._item_of(binding.span.line), binding.name)
+            self._groups.setdefault(key, []).append(binding)
+
+    def _item_of(self, line: int) -> int:
+        """The index of the top-level item whose lines hold `line` (-1: none)."""
+        index = self._bisect(self._starts, line) - 1
+        return index if index >= 0 and line <= self._ends[index] else -1
+
+    def visible(self, name: str, line: int, column: int) -> LocalBinding | None:
+        candidates = self._groups.get((self._item_of(line), name), [])
+        return visible_at(candidates, line, column).get(name)

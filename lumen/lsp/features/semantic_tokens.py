@@ -17,7 +17,7 @@ from lumen.diagnostics import Span
 from lumen.lsp.documents import AnalyzedDocument
 from lumen.lsp.index import DeclarationIndex
 from lumen.lsp.lookup import document_bindings, document_index, is_builtin, resolve_global
-from lumen.lsp.scopes import LocalBinding, visible_at
+from lumen.lsp.scopes import BindingTable, LocalBinding
 from lumen.lsp.tree import walk
 from lumen.syntax import ast
 
@@ -143,6 +143,7 @@ class _NameClassifier:
         self.document = document
         self.index: DeclarationIndex | None = document_index(document)
         self.bindings: list[LocalBinding] = document_bindings(document)
+        self.table = BindingTable(self.bindings, self.index.program) if self.index is not None else None
         self.at: dict[tuple[int, int], tuple[str, int]] = {}
         if self.index is not None:
             self._declarations(self.index)
@@ -190,7 +191,7 @@ class _NameClassifier:
         self.at.setdefault((node.span.end_line, column), ("property", 0))
 
     def _by_name(self, word: str, line: int, column: int) -> tuple[str | None, int]:
-        local = visible_at(self.bindings, line, column).get(word)
+        local = self.table.visible(word, line, column) if self.table is not None else None
         if local is not None:
             return ("parameter" if local.kind == "parameter" else "variable"), 0
         if self.index is not None:
@@ -211,12 +212,11 @@ def _encode(document: AnalyzedDocument, tokens: list[_Token]) -> list[int]:
     for token in sorted(tokens, key=lambda t: (t.line, t.column)):
         if token.length <= 0:
             continue
-        start = document.lines.position(token.line, token.column)
-        end = document.lines.position(token.line, token.column + token.length)
-        line, character = start.line, start.character
+        line = token.line - 1
+        character = document.lines.character(token.line, token.column)
+        end = document.lines.character(token.line, token.column + token.length)
         delta_start = character - previous_start if line == previous_line else character
-        data += [line - previous_line, delta_start, end.character - character,
-                 _TYPE[token.kind], token.modifiers]
+        data += [line - previous_line, delta_start, end - character, _TYPE[token.kind], token.modifiers]
         previous_line, previous_start = line, character
     return data
 
