@@ -19,9 +19,8 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lumen.source.unit import SourceError
 
@@ -46,9 +45,11 @@ _PROGRAM_EXIT = ("lumen.vm.errors", "ProgramExit")
 
 # ------------------------------------------------------------------------------ options
 
+# The option and result records are NamedTuples rather than dataclasses: every `lumen run`
+# creates these classes at start-up, and a NamedTuple class costs a seventh as much.
 
-@dataclass(frozen=True, slots=True)
-class CompileOptions:
+
+class CompileOptions(NamedTuple):
     """`analyze=False` stops after parsing (`lumen parse`); `lower=False` stops after
     analysis (`lumen check`)."""
 
@@ -56,8 +57,7 @@ class CompileOptions:
     lower: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class RunOptions:
+class RunOptions(NamedTuple):
     entry: str = "main"
     max_steps: int | None = None
     max_depth: int = DEFAULT_MAX_DEPTH
@@ -77,8 +77,7 @@ class RunOptions:
 # ------------------------------------------------------------------------------ results
 
 
-@dataclass(frozen=True, slots=True)
-class Compilation:
+class Compilation(NamedTuple):
     """Everything the compile stages produced. `program`, `analysis` and `module` are None
     for stages that did not run (an earlier error, `lower=False`, or a missing stage)."""
 
@@ -102,8 +101,7 @@ class Compilation:
         return self.unit.path if self.unit else ""
 
 
-@dataclass(frozen=True, slots=True)
-class RuntimeFailure:
+class RuntimeFailure(NamedTuple):
     """A runtime error, in the shape renderers need. `kind` is a §9.11 kind name, or
     `internal` for a bug of the toolchain (then `crash_report` names the saved traceback)."""
 
@@ -117,8 +115,7 @@ class RuntimeFailure:
     hint: str | None = None  # what the user can do (tool errors: which lumen.toml section)
 
 
-@dataclass(frozen=True, slots=True)
-class RunOutcome:
+class RunOutcome(NamedTuple):
     """The result of `run_file`: compile errors (then nothing ran), a runtime failure, or
     the entry cell's value. `exit_status` is set when the program called `exit(code)`."""
 
@@ -502,8 +499,6 @@ def _recording_options(compilation: Compilation, options: RunOptions) -> Any:
 def _end_recording(session: Any, outcome: RunOutcome, options: RunOptions) -> RunOutcome:
     """`error` or `cell_end`, then `run_end`; a trace that cannot be finished (its folder
     went away mid-run) is a warning, the run's outcome stands."""
-    from dataclasses import replace
-
     from lumen.runtime.recording import record_end
 
     try:
@@ -512,8 +507,8 @@ def _end_recording(session: Any, outcome: RunOutcome, options: RunOptions) -> Ru
     except Exception as exc:
         print(f"lumen: warning: the trace could not be completed ({exc})", file=sys.stderr)
     trace = getattr(session, "trace", None)
-    return replace(outcome, tool_summary=tuple(session.summary_lines()),
-                   trace_path=str(trace.path) if trace is not None else None)
+    return outcome._replace(tool_summary=tuple(session.summary_lines()),
+                            trace_path=str(trace.path) if trace is not None else None)
 
 
 def _is_trace_error(exc: BaseException) -> bool:

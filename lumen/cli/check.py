@@ -6,7 +6,6 @@ then verified statically with Z3 (lumen/verify; `--no-verify` skips it)."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 from typing import Any
@@ -80,4 +79,4 @@ def _with_verification(compilation: Any, verbose: bool) -> Any:
         return compilation
     ordered = sorted((*compilation.diagnostics, *found),
                      key=lambda d: (d.file != unit.path, d.line, d.column))
-    return dataclasses.replace(compilation, diagnostics=tuple(ordered))
+    return compilation._replace(diagnostics=tuple(ordered))

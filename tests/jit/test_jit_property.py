@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -289,7 +288,7 @@ end
 @pytest.mark.parametrize("source", [DEEP_RECURSION, DEEP_RECURSION_UNDER_AN_INTERPRETED_CELL])
 def test_stack_overflow_agrees_in_every_tier(source: str) -> None:
     # The Python tier leaves cells to the interpreter under a limit below 10,000.
-    tiers = {name: replace(options, max_depth=10_000) for name, options in TIERS.items()}
+    tiers = {name: options._replace(max_depth=10_000) for name, options in TIERS.items()}
     with tempfile.TemporaryDirectory() as directory:
         runs = run_tiers(compile_text(source, directory), tiers)
     problem = mismatch_report(runs)
