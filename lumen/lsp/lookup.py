@@ -13,7 +13,7 @@ from lumen.diagnostics import Span
 from lumen.diagnostics.diagnostic import NO_SPAN
 from lumen.lsp.documents import AnalyzedDocument
 from lumen.lsp.index import DeclarationIndex, Declared, build_index, import_source, load_index
-from lumen.lsp.scopes import LocalBinding, local_bindings, visible_at
+from lumen.lsp.scopes import BindingTable, LocalBinding, local_bindings
 from lumen.lsp.tree import enclosing, nodes_at, word_at
 from lumen.syntax import ast
 
@@ -120,6 +120,14 @@ def document_bindings(document: AnalyzedDocument) -> list[LocalBinding]:
     return _cached(document, "bindings", lambda: bindings_of(document, index))  # type: ignore[no-any-return]
 
 
+def document_binding_table(document: AnalyzedDocument) -> BindingTable | None:
+    index = document_index(document)
+    if index is None:
+        return None
+    return _cached(document, "table",  # type: ignore[no-any-return]
+                   lambda: BindingTable(document_bindings(document), index.program))
+
+
 def resolve_at(document: AnalyzedDocument, line: int, column: int) -> Target | None:
     """The target of the name at the 1-based (line, column), or None."""
     cursor = cursor_at(document, line, column)
@@ -135,7 +143,8 @@ def resolve_at(document: AnalyzedDocument, line: int, column: int) -> Target | N
     imported = _import_clause_target(document, cursor)
     if imported is not None:
         return imported
-    local = visible_at(document_bindings(document), cursor.line, cursor.column).get(cursor.word)
+    table = document_binding_table(document)
+    local = table.visible(cursor.word, cursor.line, cursor.column) if table is not None else None
     if local is not None:
         return Target(cursor.word, local=local)
     return resolve_global(document, index, cursor.word)
@@ -291,8 +300,8 @@ def receiver_type_name(document: AnalyzedDocument, index: DeclarationIndex, rece
             return str(getattr(owner, "name", "")) or None
     if cursor is None:
         return None
-    bindings = document_bindings(document)
-    local = visible_at(bindings, receiver.span.line, receiver.span.column).get(name)
+    table = document_binding_table(document)
+    local = table.visible(name, receiver.span.line, receiver.span.column) if table is not None else None
     if local is None or local.type_text is None:
         return None
     return base_type_name(local.type_text)

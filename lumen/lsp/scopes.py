@@ -157,7 +157,8 @@ class _Collector:
 
 class BindingTable:
     """`visible_at` for many positions of one file: bindings grouped by name and by the
-    top-level item whose lines hold them, so that a lookup looks at a handful."""
+    top-level item whose lines hold them, so that a lookup looks at a handful (bindings
+    of top-level statements, visible further down, are looked at every time)."""
 
     def __init__(self, bindings: list[LocalBinding], program: ast.Program) -> None:
         import bisect
@@ -168,8 +169,10 @@ class BindingTable:
         self._ends = [end for _, end in items]
         self._groups: dict[tuple[int, str], list[LocalBinding]] = {}
         for binding in bindings:
-            key = (self._item_of(binding.span.line), binding.name)
-            self._groups.setdefault(key, []).append(binding)
+            item = self._item_of(binding.span.line)
+            if item >= 0 and binding.scope.end_line > self._ends[item]:
+                item = -1  # a top-level `let`: seen by the statements after it
+            self._groups.setdefault((item, binding.name), []).append(binding)
 
     def _item_of(self, line: int) -> int:
         """The index of the top-level item whose lines hold `line` (-1: none)."""
@@ -177,5 +180,8 @@ class BindingTable:
         return index if index >= 0 and line <= self._ends[index] else -1
 
     def visible(self, name: str, line: int, column: int) -> LocalBinding | None:
-        candidates = self._groups.get((self._item_of(line), name), [])
+        item = self._item_of(line)
+        candidates = self._groups.get((-1, name), [])
+        if item >= 0:
+            candidates = candidates + self._groups.get((item, name), [])
         return visible_at(candidates, line, column).get(name)

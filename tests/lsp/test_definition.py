@@ -88,3 +88,11 @@ def test_field_of_a_typed_local_and_named_argument(server: LspClient, app: tuple
 def test_builtin_and_keyword_have_no_definition(server: LspClient, app: tuple[str, str]) -> None:
     assert _definition(server, app, "range(3)") == []
     assert _definition(server, app, "for i") == []
+
+
+def test_top_level_statements_of_a_script(server: LspClient, workspace: Path) -> None:
+    text = "let total = 5\nlet other = 2\nprint(total + other)\n"
+    uri = server.open(workspace / "script.lm", text)
+    assert server.diagnostics(uri) == []
+    [found] = server.request("textDocument/definition", server.at(uri, 2, 7))
+    assert _start(found) == (0, 4)
