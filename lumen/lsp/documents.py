@@ -106,9 +106,14 @@ class DocumentStore:
         self.encoding = encoding
         self._documents: dict[str, AnalyzedDocument] = {}
 
-    def update(self, uri: str, text: str, version: int | None = None) -> AnalyzedDocument:
+    def update(self, uri: str, text: str, version: int | None = None,
+               force: bool = False) -> AnalyzedDocument:
+        """The analysis of `text`; `force` analyses again an unchanged text (a module it
+        imports may have changed on disk)."""
         current = self._documents.get(uri)
-        if current is not None and current.text == text and current.lines.encoding == self.encoding:
+        unchanged = current is not None and current.text == text and current.lines.encoding == self.encoding
+        if unchanged and not force:
+            assert current is not None
             return current
         document = analyze_text(uri, text, version, current, self.encoding)
         self._documents[uri] = document

@@ -87,15 +87,15 @@ class LumenLanguageServer(LanguageServer):
         except Exception:  # noqa: BLE001 - logging must never be the thing that fails
             pass
 
-    def analyzed(self, uri: str) -> AnalyzedDocument | None:
+    def analyzed(self, uri: str, force: bool = False) -> AnalyzedDocument | None:
         """The analysis of the document's current text (re-analysed if it changed)."""
         document = self.workspace.get_text_document(uri)
         encoding = str(self.server_capabilities.position_encoding or "utf-16")
         self.documents.encoding = encoding
-        return self.documents.update(uri, document.source, document.version)
+        return self.documents.update(uri, document.source, document.version, force)
 
-    def publish(self, uri: str) -> None:
-        analyzed = self.analyzed(uri)
+    def publish(self, uri: str, force: bool = False) -> None:
+        analyzed = self.analyzed(uri, force)
         found = diagnostics.document_diagnostics(analyzed) if analyzed is not None else []
         self.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found,
@@ -151,6 +151,10 @@ def build_server() -> LumenLanguageServer:
     @_guarded(lambda: None)
     def did_save(ls: LumenLanguageServer, params: lsp.DidSaveTextDocumentParams) -> None:
         ls.publish(params.text_document.uri)
+        # The saved file may be a module the other open documents import: check them again.
+        for other in ls.documents.open_documents():
+            if other.uri != params.text_document.uri:
+                ls.publish(other.uri, force=True)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     @_guarded(lambda: None)

@@ -95,3 +95,17 @@ def test_malformed_request_does_not_kill_the_server(server: LspClient, workspace
     server.send_raw(b"{not json")
     uri = server.open(workspace / "after.lm", BROKEN)
     assert [d["code"] for d in server.diagnostics(uri)] == ["E0201"]
+
+
+def test_saving_an_imported_module_rechecks_its_importers(server: LspClient, workspace: Path) -> None:
+    module = workspace / "helpers.lm"
+    module.write_text("cell helper() -> Int\n  return 1\nend\n")
+    app = workspace / "uses_helper.lm"
+    app_uri = server.open(app, "import helpers: helper\n\ncell main()\n  print(helper())\nend\n")
+    assert server.diagnostics(app_uri) == []
+    module.write_text("cell helper_renamed() -> Int\n  return 1\nend\n")
+    module_uri = server.open(module)
+    server.diagnostics(module_uri)
+    server.notify("textDocument/didSave", {"textDocument": {"uri": module_uri}})
+    after = server.diagnostics(app_uri)
+    assert after and after[0]["range"]["start"]["line"] == 0  # the import no longer resolves
