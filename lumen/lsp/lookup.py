@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from lumen.diagnostics import Span
@@ -224,6 +225,20 @@ def _imported_target(document: AnalyzedDocument, decl: ast.ImportDecl, word: str
     if declared is None:
         return None
     return Target(original, declared=declared, index=other)
+
+
+def imported_module_at(document: AnalyzedDocument, line: int, column: int) -> tuple[str, Path] | None:
+    """The cursor on the module path of an `import`: the dotted path and its file."""
+    cursor = cursor_at(document, line, column)
+    if cursor is None:
+        return None
+    decl = enclosing(cursor.path, ast.ImportDecl)
+    if not isinstance(decl, ast.ImportDecl) or cursor.word not in decl.module:
+        return None
+    if decl.names is not None and any(cursor.word in (n.name, n.alias) for n in decl.names):
+        return None  # an imported name spelt like a module segment: the name wins
+    path = import_source(decl, document.path)
+    return (".".join(decl.module), path) if path is not None else None
 
 
 def _import_clause_target(document: AnalyzedDocument, cursor: Cursor) -> Target | None:

@@ -96,3 +96,13 @@ def test_top_level_statements_of_a_script(server: LspClient, workspace: Path) ->
     assert server.diagnostics(uri) == []
     [found] = server.request("textDocument/definition", server.at(uri, 2, 7))
     assert _start(found) == (0, 4)
+
+
+def test_module_path_of_an_import_opens_the_module(server: LspClient, app: tuple[str, str],
+                                                   workspace: Path) -> None:
+    [module] = _definition(server, app, "geometry:")
+    assert module["uri"] == (workspace / "project" / "geometry.lm").resolve().as_uri()
+    assert _start(module) == (0, 0)
+    uri, text = app
+    shown = server.request("textDocument/hover", server.at(uri, *position_of(text, "geometry:")))
+    assert "module `geometry`" in shown["contents"]["value"]

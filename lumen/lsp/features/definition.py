@@ -6,12 +6,16 @@ from __future__ import annotations
 from lsprotocol import types as lsp
 
 from lumen.lsp.documents import AnalyzedDocument, path_to_uri
-from lumen.lsp.lookup import Target, resolve_at
+from lumen.lsp.lookup import Target, imported_module_at, resolve_at
 from lumen.lsp.positions import LineMap
 
 
 def definition(document: AnalyzedDocument, params: lsp.DefinitionParams) -> list[lsp.Location]:
     line, column = document.lumen_position(params.position)
+    module = imported_module_at(document, line, column)
+    if module is not None:  # the module path of an `import`: the module's file
+        start = lsp.Position(line=0, character=0)
+        return [lsp.Location(uri=path_to_uri(module[1]), range=lsp.Range(start=start, end=start))]
     target = resolve_at(document, line, column)
     location = location_of(target, document) if target is not None else None
     return [location] if location is not None else []

@@ -12,7 +12,7 @@ from lsprotocol import types as lsp
 from lumen.lsp.builtins import builtin_constant_type, builtin_signature
 from lumen.lsp.documents import AnalyzedDocument
 from lumen.lsp.index import DeclarationIndex, Declared
-from lumen.lsp.lookup import Target, resolve_at
+from lumen.lsp.lookup import Target, imported_module_at, resolve_at
 from lumen.syntax import ast
 
 _LOCAL_WORDS = {"parameter": "param", "variable": "let", "pattern": "let"}
@@ -20,6 +20,11 @@ _LOCAL_WORDS = {"parameter": "param", "variable": "let", "pattern": "let"}
 
 def hover(document: AnalyzedDocument, params: lsp.HoverParams) -> lsp.Hover | None:
     line, column = document.lumen_position(params.position)
+    module = imported_module_at(document, line, column)
+    if module is not None:
+        name, path = module
+        return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown,
+                                                    value=f"module `{name}`\n\n`{path}`"))
     target = resolve_at(document, line, column)
     if target is None:
         return None
