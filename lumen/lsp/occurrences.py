@@ -4,11 +4,15 @@ the same declaration or local (strings, comments and Markdown prose never count)
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterable
+from pathlib import Path
 
 from lumen.diagnostics import Span
 from lumen.lsp.documents import AnalyzedDocument
 from lumen.lsp.lookup import Target, resolve_at
+from lumen.lsp.workspace import documents_mentioning
 
 
 def same_target(a: Target, b: Target) -> bool:
@@ -35,3 +39,19 @@ def occurrences(document: AnalyzedDocument, target: Target) -> list[Span]:
             if here is not None and same_target(here, target):
                 found.append(Span(number, column, number, column + len(target.name)))
     return found
+
+
+def documents_to_search(document: AnalyzedDocument, target: Target,
+                        open_documents: Iterable[AnalyzedDocument],
+                        workspace_roots: Iterable[Path] = ()) -> list[AnalyzedDocument]:
+    """Where uses of `target` can be: the document alone for a local; else every open
+    document, and the workspace's other files that mention the name (read from disk)."""
+    if target.local is not None:
+        return [document]
+    documents = [document] + [d for d in open_documents if d.uri != document.uri]
+    opened = {os.path.realpath(d.path) for d in documents}
+    roots = list(workspace_roots)
+    if target.path and os.path.realpath(target.path) not in opened:
+        roots.append(Path(target.path).parent)  # the declaring file and its neighbours
+    encoding = document.lines.encoding
+    return documents + documents_mentioning(target.name, roots, opened, encoding)

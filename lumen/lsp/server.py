@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from lsprotocol import types as lsp
@@ -19,7 +20,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
 from lumen import __version__
-from lumen.lsp.documents import AnalyzedDocument, DocumentStore
+from lumen.lsp.documents import AnalyzedDocument, DocumentStore, uri_to_path
 from lumen.lsp.features import (
     code_actions,
     completion,
@@ -93,6 +94,12 @@ class LumenLanguageServer(LanguageServer):
         encoding = str(self.server_capabilities.position_encoding or "utf-16")
         self.documents.encoding = encoding
         return self.documents.update(uri, document.source, document.version, force)
+
+    def workspace_roots(self) -> list[Path]:
+        """The folders of the workspace (file URIs only)."""
+        folders = [f.uri for f in self.workspace.folders.values()] or (
+            [self.workspace.root_uri] if self.workspace.root_uri else [])
+        return [Path(uri_to_path(uri)) for uri in folders if uri.startswith("file:")]
 
     def publish(self, uri: str, force: bool = False) -> None:
         analyzed = self.analyzed(uri, force)
@@ -190,7 +197,8 @@ def build_server() -> LumenLanguageServer:
         document = ls.analyzed(params.text_document.uri)
         if document is None:
             return []
-        return references.references(document, params, ls.documents.open_documents())
+        return references.references(document, params, ls.documents.open_documents(),
+                                     ls.workspace_roots())
 
     @server.feature(lsp.TEXT_DOCUMENT_RENAME, lsp.RenameOptions(prepare_provider=True))
     @_guarded(lambda: None)
@@ -198,7 +206,7 @@ def build_server() -> LumenLanguageServer:
         document = ls.analyzed(params.text_document.uri)
         if document is None:
             return None
-        return rename.rename(document, params, ls.documents.open_documents())
+        return rename.rename(document, params, ls.documents.open_documents(), ls.workspace_roots())
 
     return server
 

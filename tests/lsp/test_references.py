@@ -76,3 +76,21 @@ def test_references_in_other_open_documents(server: LspClient, workspace: Path) 
     assert by_uri == {app_uri, geometry_uri}
     app_text = app.read_text()
     assert position_of(app_text, "rect_area") in _starts([f for f in found if f["uri"] == app_uri])
+
+
+def test_references_in_workspace_files_not_open(workspace: Path) -> None:
+    """A fresh server (nothing else open): the importer is found on disk."""
+    shutil.copytree(FIXTURES / "project", workspace / "closed")
+    app = workspace / "closed" / "app.lm"
+    geometry = workspace / "closed" / "geometry.lm"
+    client = LspClient(workspace / "closed")
+    try:
+        client.initialize()
+        uri = client.open(geometry)
+        client.diagnostics(uri)
+        found = _references(client, uri, *position_of(geometry.read_text(), "Rect\n"))
+        in_app = _starts([f for f in found if f["uri"] == app.resolve().as_uri()])
+        app_text = app.read_text()
+        assert in_app == [position_of(app_text, "Rect"), position_of(app_text, "Rect(width")]
+    finally:
+        client.shutdown()

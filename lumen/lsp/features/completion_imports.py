@@ -3,20 +3,18 @@ exports after `import path:` (§15)."""
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 from lsprotocol import types as lsp
 
 from lumen.lsp.index import load_index
+from lumen.lsp.workspace import source_files
 
 _MODULE_PATH = re.compile(r"^\s*(?:pub\s+)?import\s+([\w.]*)$")
 _MODULE_NAMES = re.compile(r"^\s*(?:pub\s+)?import\s+([\w.]+)\s*:(?:\s*\w+(?:\s+as\s+\w+)?\s*,)*\s*\w*$")
-_SOURCE_SUFFIXES = (".lm.md", ".lumen.md", ".lm", ".lumen")  # longest first
 _INDEX_STEMS = ("mod", "main")
 _MAX_DEPTH = 4  # folders below a search root that are looked into
-_MAX_FILES = 500
 _EXPORTED_KINDS = frozenset({"cell", "record", "enum", "agent", "process", "type"})
 
 
@@ -48,26 +46,16 @@ def module_paths(importing_file: Path) -> list[str]:
 
 
 def _modules_under(root: Path, exclude: Path) -> list[str]:
-    """Module names of the Lumen files below `root`: at most `_MAX_DEPTH` folders deep,
-    hidden folders skipped, at most `_MAX_FILES` names (a root may be a home folder)."""
+    """Module names of the Lumen files below `root` (`a/b/mod.lm` is module `a.b`)."""
     names: list[str] = []
-    if not root.is_dir():
-        return names
-    for folder, subfolders, files in os.walk(root):
-        relative = Path(folder).relative_to(root)
-        depth = len(relative.parts)
-        subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and depth < _MAX_DEPTH)
-        for file in sorted(files):
-            suffix = next((s for s in _SOURCE_SUFFIXES if file.endswith(s)), None)
-            if suffix is None or (Path(folder) / file).resolve() == exclude:
-                continue
-            parts = [*relative.parts, file[: -len(suffix)]]
-            if parts[-1] in _INDEX_STEMS and len(parts) > 1:
-                parts.pop()  # `a/b/mod.lm` is module `a.b`
-            if all(part.isidentifier() for part in parts):
-                names.append(".".join(parts))
-            if len(names) >= _MAX_FILES:
-                return names
+    for path, suffix in source_files(root, max_depth=_MAX_DEPTH):
+        if path.resolve() == exclude:
+            continue
+        parts = [*path.relative_to(root).parts[:-1], path.name[: -len(suffix)]]
+        if parts[-1] in _INDEX_STEMS and len(parts) > 1:
+            parts.pop()
+        if all(part.isidentifier() for part in parts):
+            names.append(".".join(parts))
     return names
 
 
