@@ -7,7 +7,8 @@ import click
 
 
 @click.command("lsp")
-@click.option("--stdio", is_flag=True, help="Talk LSP over standard input/output (the default and only transport).")
+@click.option("--stdio", is_flag=True,
+              help="Talk LSP over standard input/output (the default and only transport).")
 def lsp_command(stdio: bool) -> int:
     """Run the Lumen language server for editors over standard input/output:
     diagnostics, outline, folding, hover, go to definition, references, rename,

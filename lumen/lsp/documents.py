@@ -111,7 +111,8 @@ class DocumentStore:
         """The analysis of `text`; `force` analyses again an unchanged text (a module it
         imports may have changed on disk)."""
         current = self._documents.get(uri)
-        unchanged = current is not None and current.text == text and current.lines.encoding == self.encoding
+        unchanged = (current is not None and current.text == text
+                     and current.lines.encoding == self.encoding)
         if unchanged and not force:
             assert current is not None
             return current

@@ -22,6 +22,10 @@ _KIND_OF: dict[type, str] = {
 }
 
 
+# Declaration kinds that name a type with members (fields, variants, methods).
+TYPE_KINDS = frozenset({"record", "enum", "agent", "process", "effect", "trait"})
+
+
 @dataclass(frozen=True, slots=True)
 class Declared:
     """A declaration: `kind` is a `_KIND_OF` value, or "variant", "field", "method"

@@ -13,7 +13,14 @@ from typing import Any
 from lumen.diagnostics import Span
 from lumen.diagnostics.diagnostic import NO_SPAN
 from lumen.lsp.documents import AnalyzedDocument
-from lumen.lsp.index import DeclarationIndex, Declared, build_index, import_source, load_index
+from lumen.lsp.index import (
+    TYPE_KINDS,
+    DeclarationIndex,
+    Declared,
+    build_index,
+    import_source,
+    load_index,
+)
 from lumen.lsp.scopes import BindingTable, LocalBinding, local_bindings
 from lumen.lsp.tree import enclosing, nodes_at, word_at
 from lumen.syntax import ast
@@ -118,7 +125,8 @@ def document_bindings(document: AnalyzedDocument) -> list[LocalBinding]:
     index = document_index(document)
     if index is None:
         return []
-    return _cached(document, "bindings", lambda: bindings_of(document, index))  # type: ignore[no-any-return]
+    return _cached(document, "bindings",  # type: ignore[no-any-return]
+                   lambda: bindings_of(document, index))
 
 
 def document_binding_table(document: AnalyzedDocument) -> BindingTable | None:
@@ -252,7 +260,8 @@ def _import_clause_target(document: AnalyzedDocument, cursor: Cursor) -> Target 
     return None
 
 
-def _member_target(document: AnalyzedDocument, index: DeclarationIndex, cursor: Cursor) -> Target | None:
+def _member_target(document: AnalyzedDocument, index: DeclarationIndex,
+                   cursor: Cursor) -> Target | None:
     """`receiver.word`, or a named argument `Record(word: ...)`."""
     owner: str | None = None
     innermost = cursor.path[-1] if cursor.path else None
@@ -305,7 +314,7 @@ def receiver_type_name(document: AnalyzedDocument, index: DeclarationIndex, rece
         return None
     name = receiver.id
     declared = index.names.get(name)
-    if declared is not None and declared.kind in ("enum", "record", "agent", "process", "effect", "trait"):
+    if declared is not None and declared.kind in TYPE_KINDS:
         return name
     if name == "self" and cursor is not None:
         owner = enclosing(cursor.path, (ast.AgentDecl, ast.ProcessDecl, ast.EnumDecl, ast.ImplDecl))

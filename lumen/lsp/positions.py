@@ -58,7 +58,8 @@ class LineMap:
         """The range of `span`; an unknown span (line 0) is the file's first character, an
         empty one is widened to one character so that editors can show it."""
         if span.line < 1:
-            return lsp.Range(start=lsp.Position(line=0, character=0), end=lsp.Position(line=0, character=0))
+            origin = lsp.Position(line=0, character=0)
+            return lsp.Range(start=origin, end=origin)
         start = self.position(span.line, span.column)
         end_line, end_column = span.end_line, span.end_column
         if (end_line, end_column) <= (span.line, span.column):

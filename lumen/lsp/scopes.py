@@ -127,7 +127,8 @@ class _Collector:
         if recorded is not None and recorded != ANY:
             return render(recorded)
         value = let.value
-        if self.call_result is not None and isinstance(value, ast.Call) and isinstance(value.callee, ast.Name):
+        is_call = isinstance(value, ast.Call) and isinstance(value.callee, ast.Name)
+        if self.call_result is not None and is_call:
             declared = self.call_result(value.callee.id)
             if declared is not None:
                 return declared
@@ -164,7 +165,8 @@ class BindingTable:
         import bisect
 
         self._bisect = bisect.bisect_right
-        items = sorted((item.span.line, item.span.end_line) for item in program.items if item.span.line > 0)
+        items = sorted((item.span.line, item.span.end_line)
+                       for item in program.items if item.span.line > 0)
         self._starts = [start for start, _ in items]
         self._ends = [end for _, end in items]
         self._groups: dict[tuple[int, str], list[LocalBinding]] = {}

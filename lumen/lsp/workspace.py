@@ -14,7 +14,8 @@ MAX_DEPTH = 6
 MAX_FILES = 400
 
 
-def source_files(root: Path, max_depth: int = MAX_DEPTH, max_files: int = MAX_FILES) -> Iterator[tuple[Path, str]]:
+def source_files(root: Path, max_depth: int = MAX_DEPTH,
+                 max_files: int = MAX_FILES) -> Iterator[tuple[Path, str]]:
     """(path, suffix) of the Lumen files below `root`, hidden folders skipped, in a stable
     order, at most `max_depth` folders deep and `max_files` files."""
     if not root.is_dir():

@@ -18,7 +18,14 @@ from lsprotocol import types as lsp
 from lumen.lsp.builtins import builtin_constant_type, builtin_signature
 from lumen.lsp.documents import AnalyzedDocument
 from lumen.lsp.features.completion_imports import import_completions
-from lumen.lsp.index import DeclarationIndex, Declared, build_index, import_source, load_index
+from lumen.lsp.index import (
+    TYPE_KINDS,
+    DeclarationIndex,
+    Declared,
+    build_index,
+    import_source,
+    load_index,
+)
 from lumen.lsp.lookup import base_type_name, bindings_of, resolve_global
 from lumen.lsp.scopes import LocalBinding, visible_at
 from lumen.syntax import ast
@@ -80,7 +87,7 @@ def _member_items(document: AnalyzedDocument, index: DeclarationIndex, receiver:
     """The members of the type `receiver` names or holds."""
     owner = receiver
     declared = index.names.get(receiver)
-    if declared is None or declared.kind not in ("record", "enum", "agent", "process", "effect", "trait"):
+    if declared is None or declared.kind not in TYPE_KINDS:
         local = _locals(document, index, line, column).get(receiver)
         if local is None or not local.type_text:
             return []
@@ -174,7 +181,8 @@ def _builtin_item(name: str) -> lsp.CompletionItem:
 def _builtin_names() -> tuple[str, ...]:
     from lumen.sema.builtin_types import BUILTIN_CONSTANTS, BUILTIN_FUNCTIONS
 
-    return tuple(sorted(n for n in BUILTIN_FUNCTIONS if not n.startswith("_"))) + tuple(BUILTIN_CONSTANTS)
+    functions = sorted(n for n in BUILTIN_FUNCTIONS if not n.startswith("_"))  # `__x`: internal
+    return tuple(functions) + tuple(BUILTIN_CONSTANTS)
 
 
 @functools.cache

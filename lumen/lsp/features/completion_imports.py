@@ -12,7 +12,8 @@ from lumen.lsp.index import load_index
 from lumen.lsp.workspace import source_files
 
 _MODULE_PATH = re.compile(r"^\s*(?:pub\s+)?import\s+([\w.]*)$")
-_MODULE_NAMES = re.compile(r"^\s*(?:pub\s+)?import\s+([\w.]+)\s*:(?:\s*\w+(?:\s+as\s+\w+)?\s*,)*\s*\w*$")
+_MODULE_NAMES = re.compile(  # `import a.b: X, Y as Z, ` and the name being typed
+    r"^\s*(?:pub\s+)?import\s+([\w.]+)\s*:(?:\s*\w+(?:\s+as\s+\w+)?\s*,)*\s*\w*$")
 _INDEX_STEMS = ("mod", "main")
 _MAX_DEPTH = 4  # folders below a search root that are looked into
 _EXPORTED_KINDS = frozenset({"cell", "record", "enum", "agent", "process", "type"})

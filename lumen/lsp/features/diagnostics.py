@@ -26,7 +26,8 @@ def document_diagnostics(document: AnalyzedDocument) -> list[lsp.Diagnostic]:
     return [to_lsp(d, document, own(d.file)) for d in document.compilation.diagnostics]
 
 
-def to_lsp(diagnostic: Diagnostic, document: AnalyzedDocument, in_document: bool = True) -> lsp.Diagnostic:
+def to_lsp(diagnostic: Diagnostic, document: AnalyzedDocument,
+           in_document: bool = True) -> lsp.Diagnostic:
     message = diagnostic.message
     if diagnostic.hint:  # clients show related information inconsistently: keep it visible
         message += f"\nhint: {diagnostic.hint}"
@@ -38,7 +39,8 @@ def to_lsp(diagnostic: Diagnostic, document: AnalyzedDocument, in_document: bool
     related = None
     if diagnostic.hint and in_document:
         location = lsp.Location(uri=document.uri, range=range_)
-        related = [lsp.DiagnosticRelatedInformation(location=location, message=f"hint: {diagnostic.hint}")]
+        related = [lsp.DiagnosticRelatedInformation(location=location,
+                                                    message=f"hint: {diagnostic.hint}")]
     return lsp.Diagnostic(
         range=range_,
         message=message,

@@ -103,7 +103,9 @@ def documentation(declared: Declared, index: DeclarationIndex) -> str | None:
 
 def _inferred_effects(target: Target, document: AnalyzedDocument) -> list[str]:
     declared = target.declared
-    if declared is None or not isinstance(declared.node, ast.CellDecl) or declared.node.effects is not None:
+    if declared is None or not isinstance(declared.node, ast.CellDecl):
+        return []
+    if declared.node.effects is not None:  # a declared row is in the signature already
         return []
     if target.path != document.path or document.analysis is None:
         return []

@@ -28,6 +28,7 @@ LEGEND = lsp.SemanticTokensLegend(token_types=TOKEN_TYPES, token_modifiers=TOKEN
 _TYPE = {name: index for index, name in enumerate(TOKEN_TYPES)}
 _DECLARATION, _LIBRARY = 1, 2
 _NUMBER_TOKENS = frozenset({"INT", "FLOAT", "DEC_NUMBER", "HEX_NUMBER", "BIN_NUMBER", "OCT_NUMBER"})
+_PREFIXED = ('r"', 'b"')  # raw strings and bytes literals
 _STRING_TOKENS = frozenset({"STRING", "RAW_STRING", "BYTES", "LONG_STRING", "RAW_LONG_STRING"})
 # Brackets and separators are punctuation, not operators: left to the editor's grammar.
 _PUNCTUATION = frozenset({"LPAR", "RPAR", "LSQB", "RSQB", "LBRACE", "RBRACE", "COMMA", "COLON",
@@ -99,7 +100,7 @@ def _code_tokens(document: AnalyzedDocument) -> list[_Token]:
             kind = "keyword"
         elif token.type in _NUMBER_TOKENS:
             kind = "number"
-        elif token.type in _STRING_TOKENS or token.value[:1] in ('"', "'") or token.value[:2] in ('r"', 'b"'):
+        elif token.type in _STRING_TOKENS or token.value[:1] == '"' or token.value[:2] in _PREFIXED:
             kind = "string"
         elif token.type in operators:
             kind = "operator"
@@ -158,7 +159,8 @@ class _NameClassifier:
     def _declarations(self, index: DeclarationIndex) -> None:
         for declared in list(index.names.values()) + list(index.members.values()):
             span = index.name_span(declared)
-            self.at[(span.line, span.column)] = (_KIND_TOKEN.get(declared.kind, "variable"), _DECLARATION)
+            kind = _KIND_TOKEN.get(declared.kind, "variable")
+            self.at[(span.line, span.column)] = (kind, _DECLARATION)
         for binding in self.bindings:
             kind = "parameter" if binding.kind == "parameter" else "variable"
             self.at.setdefault((binding.span.line, binding.span.column), (kind, _DECLARATION))
@@ -174,7 +176,8 @@ class _NameClassifier:
                 self.at.setdefault((span.line, column), ("type", 0))
             elif isinstance(node, ast.VariantPat):
                 last = node.name.rsplit(".", 1)[-1]
-                self.at.setdefault((span.line, span.column + len(node.name) - len(last)), ("enumMember", 0))
+                column = span.column + len(node.name) - len(last)
+                self.at.setdefault((span.line, column), ("enumMember", 0))
             elif isinstance(node, ast.Attr):
                 self._attribute(node)
 

@@ -22,7 +22,8 @@ _CALLEE = re.compile(r"([A-Za-z_][\w.]*)\s*$")
 _LOOK_BACK_LINES = 30  # an open call further up than this is not being typed
 
 
-def signature_help(document: AnalyzedDocument, params: lsp.SignatureHelpParams) -> lsp.SignatureHelp | None:
+def signature_help(document: AnalyzedDocument,
+                   params: lsp.SignatureHelpParams) -> lsp.SignatureHelp | None:
     line, column = document.lumen_position(params.position)
     first = max(1, line - _LOOK_BACK_LINES)
     before = "\n".join(document.lines.line(n - 1) for n in range(first, line))

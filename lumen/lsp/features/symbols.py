@@ -49,7 +49,8 @@ class _Builder:
             children=self.children(node) or None,
         )
 
-    def leaf(self, name: str, kind: lsp.SymbolKind, node: ast.Node, detail: str | None = None) -> lsp.DocumentSymbol:
+    def leaf(self, name: str, kind: lsp.SymbolKind, node: ast.Node,
+             detail: str | None = None) -> lsp.DocumentSymbol:
         range_ = self.document.lines.range(node.span)
         selection = self.document.lines.range(name_span(self.lines, node.span, name))
         return lsp.DocumentSymbol(name=name, kind=kind, range=range_, selection_range=selection,
