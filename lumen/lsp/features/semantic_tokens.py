@@ -27,9 +27,8 @@ TOKEN_MODIFIERS = ["declaration", "defaultLibrary"]
 LEGEND = lsp.SemanticTokensLegend(token_types=TOKEN_TYPES, token_modifiers=TOKEN_MODIFIERS)
 _TYPE = {name: index for index, name in enumerate(TOKEN_TYPES)}
 _DECLARATION, _LIBRARY = 1, 2
-_NUMBER_TOKENS = frozenset({"INT", "FLOAT", "DEC_NUMBER", "HEX_NUMBER", "BIN_NUMBER", "OCT_NUMBER"})
-_PREFIXED = ('r"', 'b"')  # raw strings and bytes literals
-_STRING_TOKENS = frozenset({"STRING", "RAW_STRING", "BYTES", "LONG_STRING", "RAW_LONG_STRING"})
+_NUMBER_TOKENS = frozenset({"INT", "FLOAT"})
+_STRING_TOKENS = frozenset({"STRING", "BYTES"})  # the scanner's literal tokens
 # Brackets and separators are punctuation, not operators: left to the editor's grammar.
 _PUNCTUATION = frozenset({"LPAR", "RPAR", "LSQB", "RSQB", "LBRACE", "RBRACE", "COMMA", "COLON",
                           "DOT", "SAFE_DOT", "SAFE_INDEX"})
@@ -100,7 +99,7 @@ def _code_tokens(document: AnalyzedDocument) -> list[_Token]:
             kind = "keyword"
         elif token.type in _NUMBER_TOKENS:
             kind = "number"
-        elif token.type in _STRING_TOKENS or token.value[:1] == '"' or token.value[:2] in _PREFIXED:
+        elif token.type in _STRING_TOKENS:
             kind = "string"
         elif token.type in operators:
             kind = "operator"
