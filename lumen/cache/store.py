@@ -74,6 +74,11 @@ def disabled() -> bool:
     return os.environ.get("LUMEN_NO_CACHE", "") not in ("", "0")
 
 
+def digest_of(data: bytes) -> str:
+    """Hex SHA-256 of `data` (without importing hashlib)."""
+    return sha256(data).hexdigest()
+
+
 def key_of(*parts: str | bytes) -> str:
     """A content address (hex SHA-256) of `parts`; each part is length-prefixed, so
     `("ab", "c")` and `("a", "bc")` differ."""

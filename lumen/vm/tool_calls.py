@@ -11,7 +11,6 @@ runtime's; a call under `expect schema T` passes T's schema and gets the validat
 
 from __future__ import annotations
 
-import json
 import math
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -43,6 +42,8 @@ def _toolcall(vm: VM, frame: Frame, regs: list[Any], a: int, b: int, c: int, pc:
 @lru_cache(maxsize=256)
 def output_schema(text: str) -> dict[str, Any] | None:
     """The schema constant of a TOOLCALL (JSON text, "" for none), parsed once."""
+    import json  # tool calls only; json costs ~2 ms to import at start-up
+
     return json.loads(text) if text else None
 
 

@@ -3,9 +3,9 @@ cache when possible (no llvmlite import), else compiled with llvmlite (and cache
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
+from lumen.cache import digest_of
 from lumen.jit.native import cache
 from lumen.jit.native.runtime import Shared, Unit
 from lumen.jit.native.types import Inference, Spec
@@ -52,7 +52,7 @@ class Backend:
             fn = self.vm.module.functions[spec.index]
             parts.append(repr((spec.key, fn.name, fn.nregs, fn.code, fn.constants,
                                fn.params, fn.return_type)))
-        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        return digest_of("\n".join(parts).encode())
 
     def cached_unit(self, root: Spec) -> Unit | None:
         """The unit for `root` from the native code cache, or None (never compiles)."""

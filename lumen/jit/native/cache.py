@@ -11,12 +11,10 @@ corrupt or foreign file, failed load) means "not cached" and the unit is compile
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import os
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
+
+from lumen.cache import digest_of
 
 MAX_LIBRARIES = 400  # beyond this, the least recently used go (down to 80%)
 
@@ -54,7 +52,7 @@ def load(key: str, tag: str) -> ctypes.CDLL | None:
     digest = where / f"{key}.sha256"
     try:
         data = library.read_bytes()
-        if hashlib.sha256(data).hexdigest() != digest.read_text().strip():
+        if digest_of(data) != digest.read_text().strip():
             raise OSError("digest mismatch")
         loaded = ctypes.CDLL(str(library))
         getattr(loaded, f"entry_{tag}")
@@ -70,6 +68,10 @@ def load(key: str, tag: str) -> ctypes.CDLL | None:
 
 def store(key: str, tag: str, object_code: bytes) -> None:
     """Link and store `object_code`; silently does nothing when that is not possible."""
+    import shutil  # storing only: a run that loads cached code never imports these
+    import subprocess
+    import tempfile
+
     where = folder()
     compiler = shutil.which("cc")
     if where is None or compiler is None:
@@ -84,7 +86,7 @@ def store(key: str, tag: str, object_code: bytes) -> None:
                                   capture_output=True, timeout=60, check=False)
             if done.returncode != 0:
                 return
-            digest = hashlib.sha256(lib.read_bytes()).hexdigest()
+            digest = digest_of(lib.read_bytes())
             os.replace(lib, where / f"{key}.so")
             (Path(scratch) / "digest").write_text(digest)
             os.replace(Path(scratch) / "digest", where / f"{key}.sha256")

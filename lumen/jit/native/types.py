@@ -12,7 +12,6 @@ one makes the function refuse (`Refused` with a reason for `--verbose`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from lumen.lir.module import Function
@@ -193,17 +192,21 @@ def static_reason(function: Function) -> str | None:
     return None
 
 
-@dataclass
 class Spec:
-    """One inferred specialisation: the state before every reachable pc."""
+    """One inferred specialisation: the state before every reachable pc. (A plain class:
+    every run imports this module, and a dataclass costs far more to create.)"""
 
-    index: int
-    args: tuple[str, ...]
-    states: list[list[str] | None]
-    returns: str
-    osr_pc: int = -1  # >= 0: entered at this loop header with `args` as all registers
-    callees: set[tuple[int, tuple[str, ...]]] = field(default_factory=set)
-    mutated: frozenset[int] = frozenset()  # list registers written by SETINDEX/APPEND
+    __slots__ = ("index", "args", "states", "returns", "osr_pc", "callees", "mutated")
+
+    def __init__(self, index: int, args: tuple[str, ...], states: list[list[str] | None],
+                 returns: str, osr_pc: int = -1) -> None:
+        self.index = index
+        self.args = args
+        self.states = states
+        self.returns = returns
+        self.osr_pc = osr_pc  # >= 0: entered at this loop header with `args` as all registers
+        self.callees: set[tuple[int, tuple[str, ...]]] = set()
+        self.mutated: frozenset[int] = frozenset()  # list registers written by SETINDEX/APPEND
 
     @property
     def key(self) -> tuple[int, tuple[str, ...], int]:

@@ -44,13 +44,14 @@ def fast_builtin(name: str, kinds: list[str | None]) -> FastBuiltin | None:
     return fast
 
 
-def make_join_strings(join: Any) -> Any:
-    """`_join_strings(xs, sep)`: str.join when every item is a string, else the builtin."""
+def make_join_strings(builtins: Any) -> Any:
+    """`_join_strings(xs, sep)`: str.join when every item is a string, else the builtin
+    `join` (looked up then: its family need not load in runs that never fall back)."""
 
     def join_strings(items: list[Any], separator: str) -> Any:
         try:
             return separator.join(items)
         except TypeError:
-            return join(items, separator)
+            return builtins["join"].fn(items, separator)
 
     return join_strings

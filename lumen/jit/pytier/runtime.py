@@ -168,7 +168,7 @@ def build_namespace(tier: PyTier) -> dict[str, Any]:
         "_LSet": LSet, "_halt": errors.halt, "_undefined_cell": errors.undefined_cell,
         "_raise_undefined": _raise_undefined, "_MISSING": MISSING,
         "_grc": sys.getrefcount, "_NO": NO,
-        "_join_strings": make_join_strings(vm.builtins["join"].fn),
+        "_join_strings": make_join_strings(vm.builtins),
         "_call_value": call_value, "_call_shaped": call_shaped,
         "_call_cell_shaped": call_cell_shaped, "_invoke": invoke,
         "_call_site": tier.call_site_miss,
