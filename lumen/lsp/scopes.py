@@ -32,7 +32,10 @@ def local_bindings(program: ast.Program, analysis: Any, lines: list[str],
     declared result type of calling `name`: the checker types calls of imported cells
     and records as Any, so `let r = Rect(...)` falls back to it."""
     collector = _Collector(analysis, lines, call_result)
-    collector.visit(program, program.span)
+    stack: list[tuple[ast.Node, Span]] = [(program, program.span)]
+    while stack:  # iterative: a long operator chain nests deeper than the recursion limit
+        node, block_scope = stack.pop()
+        stack.extend(reversed(collector.visit(node, block_scope)))
     return collector.found
 
 
@@ -74,8 +77,9 @@ class _Collector:
         self.call_result = call_result
         self.found: list[LocalBinding] = []
 
-    def visit(self, node: ast.Node, block_scope: Span) -> None:
-        """`block_scope` is the span of the innermost block: where a `let` stays visible."""
+    def visit(self, node: ast.Node, block_scope: Span) -> list[tuple[ast.Node, Span]]:
+        """Record what `node` binds and return its children to visit, each with the span
+        of its innermost block (where a `let` stays visible)."""
         if isinstance(node, ast.CellDecl | ast.Lambda | ast.HandlerOp | ast.HandlerArm):
             self.parameters(node.params, node.span)
         elif isinstance(node, ast.Let):
@@ -98,8 +102,8 @@ class _Collector:
             # A block's span ends at its last statement; the construct around it (passed
             # in) ends at `end`, and a cursor on a new line before `end` is still inside.
             block_scope = node.span.to(_later_end(node.span, block_scope))
-        for child in children(node):
-            self.visit(child, node.span if isinstance(child, ast.Block) else block_scope)
+        return [(child, node.span if isinstance(child, ast.Block) else block_scope)
+                for child in children(node)]
 
     def parameters(self, params: tuple[ast.Param, ...], scope: Span) -> None:
         from lumen.syntax.printer import print_type

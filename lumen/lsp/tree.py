@@ -38,19 +38,18 @@ def walk(node: ast.Node) -> Iterator[ast.Node]:
 
 def nodes_at(root: ast.Node, line: int, column: int) -> list[ast.Node]:
     """The nodes whose span holds the position, outermost first. Nodes without a span
-    (synthesised by the parser) are looked through."""
+    (synthesised by the parser) are looked through. Iterative: a long operator chain
+    nests deeper than Python's recursion limit."""
     found: list[ast.Node] = []
-
-    def visit(node: ast.Node) -> None:
+    stack = [root]
+    while stack:
+        node = stack.pop()
         has_span = node.span.line > 0
         if has_span and not span_contains(node.span, line, column):
-            return
+            continue
         if has_span:
             found.append(node)
-        for child in children(node):
-            visit(child)
-
-    visit(root)
+        stack.extend(reversed(list(children(node))))
     # Siblings can touch (`a.b`: the end of `a` is the start of `.b`); the deepest wins.
     return found
 

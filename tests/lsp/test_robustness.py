@@ -1,0 +1,53 @@
+"""The server survives what editors send: deep expressions, features that fail, text
+that does not parse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from lumen.lsp.server import _guarded
+from tests.lsp.client import LspClient
+
+DEEP = "cell main()\n  let x = " + " + ".join(["1"] * 3000) + "\n  print(x)\nend\n"
+
+
+def test_deeply_nested_expression(server: LspClient, workspace: Path) -> None:
+    uri = server.open(workspace / "deep.lm", DEEP)
+    assert server.diagnostics(uri) == []
+    shown = server.request("textDocument/hover", server.at(uri, 2, 9))
+    assert shown["contents"]["value"] == "```lumen\nlet x: Int\n```"
+    tokens = server.request("textDocument/semanticTokens/full", {"textDocument": {"uri": uri}})
+    assert len(tokens["data"]) > 5 * 3000
+
+
+def test_every_request_on_unparsable_text_answers(server: LspClient, workspace: Path) -> None:
+    uri = server.open(workspace / "half.lm", "cell main(\n  let = \nend\n")
+    assert server.diagnostics(uri)
+    position = server.at(uri, 1, 4)
+    for method in ("textDocument/hover", "textDocument/definition", "textDocument/completion",
+                   "textDocument/signatureHelp", "textDocument/documentHighlight",
+                   "textDocument/prepareRename"):
+        response = server.request_message(method, position)
+        assert "error" not in response, (method, response)
+    for method in ("textDocument/documentSymbol", "textDocument/foldingRange",
+                   "textDocument/semanticTokens/full"):
+        assert "error" not in server.request_message(method, {"textDocument": {"uri": uri}})
+
+
+class _FakeServer:
+    def __init__(self) -> None:
+        self.logged: list[str] = []
+
+    def log(self, message: str, kind: Any = None) -> None:
+        self.logged.append(message)
+
+
+def test_a_failing_feature_is_logged_and_answered_empty() -> None:
+    def broken_feature(ls: Any, params: Any) -> list[str]:
+        raise ZeroDivisionError("boom")
+
+    fake = _FakeServer()
+    assert _guarded(list)(broken_feature)(fake, None) == []
+    [message] = fake.logged
+    assert "broken_feature failed: ZeroDivisionError: boom" in message
