@@ -9,7 +9,7 @@ the last version that did is kept so that outline and completion still have name
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -94,8 +94,6 @@ def analyze_text(uri: str, text: str, version: int | None = None,
 
 def _with_outline(document: AnalyzedDocument, program: Any, analysis: Any,
                   unit: SourceUnit | None) -> AnalyzedDocument:
-    from dataclasses import replace
-
     return replace(document, outline_program=program, outline_analysis=analysis, outline_unit=unit)
 
 

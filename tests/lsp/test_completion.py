@@ -97,3 +97,17 @@ def test_module_paths_and_exported_names_in_imports(server: LspClient, app: tupl
     server.diagnostics(uri, version=7)
     names = _complete(server, uri, 0, len("import geometry: Rect, "))
     assert set(names) == {"Rect", "rect_area"}
+
+
+def test_methods_of_self_in_an_agent(server: LspClient, workspace: Path) -> None:
+    text = ("agent Counter\n  cell start() -> Int\n    return 0\n  end\n\n"
+            "  cell next(n: Int) -> Int\n    return n + 1\n  end\nend\n")
+    uri = server.open(workspace / "agent.lm", text)
+    assert server.diagnostics(uri, version=1) == []
+    edited = text.replace("    return n + 1\n", "    return n + 1\n    self.\n")
+    server.change(uri, edited, version=2)
+    server.diagnostics(uri, version=2)
+    line, character = position_of(edited, "self.\n", offset=5)
+    items = _complete(server, uri, line, character)
+    assert set(items) == {"start", "next"}
+    assert items["next"]["detail"] == "cell next(n: Int) -> Int"

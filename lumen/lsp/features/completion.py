@@ -87,7 +87,12 @@ def _member_items(document: AnalyzedDocument, index: DeclarationIndex, receiver:
     """The members of the type `receiver` names or holds."""
     owner = receiver
     declared = index.names.get(receiver)
-    if declared is None or declared.kind not in TYPE_KINDS:
+    if receiver == "self":
+        found = _owner_at(index, line)
+        if found is None:
+            return []
+        owner = found
+    elif declared is None or declared.kind not in TYPE_KINDS:
         local = _locals(document, index, line, column).get(receiver)
         if local is None or not local.type_text:
             return []
@@ -128,6 +133,18 @@ def _match_arm_variants(document: AnalyzedDocument, index: DeclarationIndex, lin
         return []
     items = [_declared_item(member) for member in members]
     return items + [lsp.CompletionItem(label="_", kind=Kind.Keyword, detail="any other value")]
+
+
+def _owner_at(index: DeclarationIndex, line: int) -> str | None:
+    """The agent, process, enum or impl target whose lines hold `line` (what `self` is)."""
+    from lumen.lsp.tree import walk
+
+    owner = None
+    for node in walk(index.program):
+        if isinstance(node, ast.AgentDecl | ast.ProcessDecl | ast.EnumDecl | ast.ImplDecl) \
+                and node.span.line <= line <= node.span.end_line:
+            owner = node.target if isinstance(node, ast.ImplDecl) else node.name
+    return owner
 
 
 def _imported_names(document: AnalyzedDocument, index: DeclarationIndex) -> list[tuple[str, Declared]]:
