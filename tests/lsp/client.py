@@ -18,11 +18,13 @@ TIMEOUT = 20.0
 
 
 class LspClient:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path | None = None) -> None:
+        """Start a server; `root` is the workspace folder (it may also be given later, to
+        `initialize`, so that a server can start before its workspace exists)."""
         # The user's cache folder is kept: a fresh one would rebuild the parser tables.
         self.process = subprocess.Popen(
             [sys.executable, "-m", "lumen", "lsp"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=root,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
         )
         self._next_id = 0
         self._responses: dict[int, Any] = {}
@@ -30,7 +32,7 @@ class LspClient:
         self._incoming: Queue[dict[str, Any]] = Queue()
         self._reader = threading.Thread(target=self._read_loop, daemon=True)
         self._reader.start()
-        self.root = root
+        self.root = root or Path.cwd()
         self.initialize_result: dict[str, Any] = {}
 
     # ---- framing
@@ -110,7 +112,9 @@ class LspClient:
 
     # ---- LSP conveniences
 
-    def initialize(self) -> dict[str, Any]:
+    def initialize(self, root: Path | None = None) -> dict[str, Any]:
+        if root is not None:
+            self.root = root
         result = self.request("initialize", {"processId": os.getpid(), "rootUri": self.root.as_uri(),
                                              "capabilities": {}})
         self.notify("initialized", {})

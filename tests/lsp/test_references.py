@@ -83,9 +83,9 @@ def test_references_in_workspace_files_not_open(workspace: Path) -> None:
     shutil.copytree(FIXTURES / "project", workspace / "closed")
     app = workspace / "closed" / "app.lm"
     geometry = workspace / "closed" / "geometry.lm"
-    client = LspClient(workspace / "closed")
+    client = LspClient()
     try:
-        client.initialize()
+        client.initialize(workspace / "closed")
         uri = client.open(geometry)
         client.diagnostics(uri)
         found = _references(client, uri, *position_of(geometry.read_text(), "Rect\n"))
