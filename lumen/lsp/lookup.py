@@ -78,21 +78,27 @@ def cursor_at(document: AnalyzedDocument, line: int, column: int) -> Cursor | No
 
 def in_comment(text: str, column: int) -> bool:
     """Is the 1-based `column` of a line after a `#` that starts a comment (§2.2)?"""
+    return text_context(text[: max(column - 1, 0)]) == "comment"
+
+
+def text_context(prefix: str) -> str:
+    """Where the end of a line's `prefix` is: "code", "string" (an unclosed quote on the
+    line) or "comment" (after a `#` outside strings)."""
     quote: str | None = None
     index = 0
-    while index < min(column - 1, len(text)):
-        char = text[index]
+    while index < len(prefix):
+        char = prefix[index]
         if quote is not None:
             if char == "\\":
                 index += 1
             elif char == quote:
                 quote = None
-        elif char in "\"'":
+        elif char == '"':
             quote = char
         elif char == "#":
-            return True
+            return "comment"
         index += 1
-    return False
+    return "string" if quote is not None else "code"
 
 
 # The index and local bindings of the last few documents: references and highlights

@@ -111,3 +111,21 @@ def test_methods_of_self_in_an_agent(server: LspClient, workspace: Path) -> None
     items = _complete(server, uri, line, character)
     assert set(items) == {"start", "next"}
     assert items["next"]["detail"] == "cell next(n: Int) -> Int"
+
+
+def test_nothing_inside_strings_and_comments(server: LspClient, workspace: Path) -> None:
+    text = 'cell main()\n  print("r.\n  # r.\nend\n'
+    uri = server.open(workspace / "quiet.lm", text)
+    server.diagnostics(uri)
+    assert _complete(server, uri, 1, len('  print("r.')) == {}
+    assert _complete(server, uri, 2, len("  # r.")) == {}
+
+
+def test_arm_bodies_still_offer_every_name(server: LspClient, app: tuple[str, str]) -> None:
+    uri, text = app
+    edited = text.replace('    Red -> return "red"\n', '    Red ->\n      pri\n')
+    server.change(uri, edited, version=8)
+    server.diagnostics(uri, version=8)
+    line, character = position_of(edited, "      pri\n", offset=9)
+    items = _complete(server, uri, line, character)
+    assert "print" in items and "c" in items

@@ -26,7 +26,7 @@ from lumen.lsp.index import (
     import_source,
     load_index,
 )
-from lumen.lsp.lookup import base_type_name, bindings_of, resolve_global
+from lumen.lsp.lookup import base_type_name, bindings_of, resolve_global, text_context
 from lumen.lsp.scopes import LocalBinding, visible_at
 from lumen.syntax import ast
 
@@ -47,9 +47,11 @@ def completion(document: AnalyzedDocument, params: lsp.CompletionParams) -> lsp.
     in_import = import_completions(prefix, document.path)
     if in_import is not None:
         return lsp.CompletionList(is_incomplete=False, items=in_import)
+    if text_context(prefix) != "code":
+        return lsp.CompletionList(is_incomplete=False, items=[])  # in a string or a comment
     index = _outline_index(document)
     receiver = _RECEIVER.search(prefix)
-    if receiver is not None and not receiver.group(0)[0].isdigit():
+    if receiver is not None:
         items = _member_items(document, index, receiver.group(1), line, column) if index else []
         return lsp.CompletionList(is_incomplete=False, items=items)
     if index is not None and _ARM_START.match(prefix):
@@ -113,8 +115,11 @@ def _match_arm_variants(document: AnalyzedDocument, index: DeclarationIndex, lin
 
     # By lines only: a new arm typed above `end` pushes it down in the current text, but
     # the tree is the last one that parsed.
+    indent = column - 1  # the prefix is blank up to the word being typed
+    indent -= len(document.lines.line(line - 1)[: column - 1].lstrip())
     matches = [node for node in walk(index.program) if isinstance(node, ast.Match)
-               and node.span.line < line <= node.span.end_line]
+               and node.span.line < line <= node.span.end_line and node.arms
+               and node.arms[0].span.column - 1 == indent]  # where its arms start, not a body
     if not matches:
         return []
     subject = matches[-1].subject  # the innermost: walk() yields parents first
