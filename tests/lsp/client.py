@@ -112,11 +112,12 @@ class LspClient:
 
     # ---- LSP conveniences
 
-    def initialize(self, root: Path | None = None) -> dict[str, Any]:
+    def initialize(self, root: Path | None = None,
+                   capabilities: dict[str, Any] | None = None) -> dict[str, Any]:
         if root is not None:
             self.root = root
         result = self.request("initialize", {"processId": os.getpid(), "rootUri": self.root.as_uri(),
-                                             "capabilities": {}})
+                                             "capabilities": capabilities or {}})
         self.notify("initialized", {})
         self.initialize_result = result
         return result  # type: ignore[no-any-return]

@@ -4,6 +4,7 @@ with code, severity, range and hint; positions in Markdown files are original li
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -109,3 +110,15 @@ def test_saving_an_imported_module_rechecks_its_importers(server: LspClient, wor
     server.notify("textDocument/didSave", {"textDocument": {"uri": module_uri}})
     after = server.diagnostics(app_uri)
     assert after and after[0]["range"]["start"]["line"] == 0  # the import no longer resolves
+
+
+def test_utf8_columns_when_the_client_asks(server_pool: Any, workspace: Path) -> None:
+    client = server_pool.take()
+    try:
+        result = client.initialize(workspace, {"general": {"positionEncodings": ["utf-8"]}})
+        assert result["capabilities"]["positionEncoding"] == "utf-8"
+        uri = client.open(workspace / "bytes.lm", 'cell main()\n  print("é", nope)\nend\n')
+        [found] = client.diagnostics(uri)
+        assert found["range"]["start"]["character"] == len('  print("é", '.encode())
+    finally:
+        client.shutdown()
