@@ -54,4 +54,4 @@ def documents_to_search(document: AnalyzedDocument, target: Target,
     if target.path and os.path.realpath(target.path) not in opened:
         roots.append(Path(target.path).parent)  # the declaring file and its neighbours
     encoding = document.lines.encoding
-    return documents + documents_mentioning(target.name, roots, opened, encoding)
+    return documents + documents_mentioning(target.name, roots, opened, encoding, target.path)

@@ -4,6 +4,7 @@ the module names `import` completion offers. Bounded: a workspace may be a home 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -34,10 +35,26 @@ def source_files(root: Path, max_depth: int = MAX_DEPTH,
                 return
 
 
+_IMPORT = re.compile(r"^\s*(?:pub\s+)?import\s+([\w.]+)", re.MULTILINE)
+
+
+def imports_file(text: str, path: Path, target: str) -> bool:
+    """Does the file `path` (content `text`) import the module file `target`?"""
+    from lumen.modules.resolve import resolve_module
+
+    for match in _IMPORT.finditer(text):
+        found, _ = resolve_module(tuple(match.group(1).split(".")), path)
+        if found is not None and os.path.realpath(found) == target:
+            return True
+    return False
+
+
 def documents_mentioning(name: str, roots: Iterable[Path], skip_paths: set[str],
-                         encoding: str) -> list[AnalyzedDocument]:
-    """The workspace files (not open in the editor) whose text contains `name`, analysed
-    from disk."""
+                         encoding: str, declared_in: str) -> list[AnalyzedDocument]:
+    """The workspace files (not open in the editor) that can refer to the declaration
+    `name` of the file `declared_in`: that file itself and the files importing it whose
+    text contains the name; analysed from disk."""
+    target = os.path.realpath(declared_in)
     found: list[AnalyzedDocument] = []
     seen: set[str] = set()
     for root in roots:
@@ -50,6 +67,6 @@ def documents_mentioning(name: str, roots: Iterable[Path], skip_paths: set[str],
                 text = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
-            if name in text:
+            if name in text and (real == target or imports_file(text, path, target)):
                 found.append(analyze_text(path_to_uri(path), text, encoding=encoding))
     return found
