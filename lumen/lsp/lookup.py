@@ -282,13 +282,26 @@ def _member_target(document: AnalyzedDocument, index: DeclarationIndex,
     else:
         return None
     if owner is not None:
-        found = member_of(document, index, owner, cursor.word)
+        found = member_of(document, index, owner, cursor.word) or _parameter_of(
+            document, index, owner, cursor.word)
         if found is not None:
             return found
     if isinstance(attr, ast.Attr) and attr.name == cursor.word:
         candidates = index.member_named(cursor.word)
         if len(candidates) == 1:  # the receiver's type is unknown, but only one fits
             return Target(cursor.word, declared=candidates[0], index=index)
+    return None
+
+
+def _parameter_of(document: AnalyzedDocument, index: DeclarationIndex, cell: str,
+                  name: str) -> Target | None:
+    """A named argument `cell(name: ...)` of a cell of this file: its parameter."""
+    declared = index.names.get(cell)
+    if declared is None or not isinstance(declared.node, ast.CellDecl):
+        return None
+    for binding in document_bindings(document):
+        if binding.kind == "parameter" and binding.name == name and binding.scope == declared.node.span:
+            return Target(name, local=binding)
     return None
 
 

@@ -106,3 +106,13 @@ def test_module_path_of_an_import_opens_the_module(server: LspClient, app: tuple
     uri, text = app
     shown = server.request("textDocument/hover", server.at(uri, *position_of(text, "geometry:")))
     assert "module `geometry`" in shown["contents"]["value"]
+
+
+def test_named_argument_of_a_cell_goes_to_its_parameter(server: LspClient, workspace: Path) -> None:
+    text = "cell scale(n: Int, by: Int = 2) -> Int\n  return n * by\nend\n\ncell main()\n  print(scale(1, by: 3))\nend\n"
+    uri = server.open(workspace / "named.lm", text)
+    assert server.diagnostics(uri) == []
+    [found] = server.request("textDocument/definition", server.at(uri, *position_of(text, "by: 3")))
+    assert _start(found) == position_of(text, "by: Int")
+    shown = server.request("textDocument/hover", server.at(uri, *position_of(text, "by: 3")))
+    assert shown["contents"]["value"] == "```lumen\nparam by: Int\n```"
