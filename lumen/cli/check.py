@@ -52,27 +52,18 @@ def check_command(file: str | None, as_json: bool, verify: bool, verbose: bool) 
 # Only a file that mentions one of these can have anything to verify (checked before the
 # compile cache's missing syntax tree is rebuilt, so other files pay nothing).
 _MAY_NEED_VERIFYING = re.compile(r"\bwhere\b|^\s*@(assert|assume)\b", re.MULTILINE)
+_IMPORTS = re.compile(r"^\s*(pub\s+)?import\b", re.MULTILINE)
 
 
 def _with_verification(compilation: Any, verbose: bool) -> Any:
     """`compilation` plus the verifier's diagnostics (only for a program without errors)."""
-    from lumen.driver import CompileOptions, compile_source, internal_error_diagnostic
+    from lumen.driver import internal_error_diagnostic
 
     unit = compilation.unit
     if unit is None or not compilation.ok or not _MAY_NEED_VERIFYING.search(unit.code):
         return compilation
-    program, analysis = compilation.program, compilation.analysis
-    if program is None or analysis is None:  # a compile-cache hit carries no syntax tree
-        fresh = compile_source(unit, CompileOptions(lower=False))
-        if not fresh.ok or fresh.program is None or fresh.analysis is None:
-            return compilation
-        program, analysis = fresh.program, fresh.analysis
     try:
-        from lumen.verify import has_obligations, verify
-
-        if not has_obligations(program, unit.code):
-            return compilation
-        found = verify(program, analysis, file=unit.path, code=unit.code, verbose=verbose).diagnostics
+        found = _verification_diagnostics(compilation, unit, verbose)
     except Exception as exc:  # a bug of the verifier: reported, never a traceback
         found = (internal_error_diagnostic(exc, unit.path, "verifying"),)
     if not found:
@@ -80,3 +71,31 @@ def _with_verification(compilation: Any, verbose: bool) -> Any:
     ordered = sorted((*compilation.diagnostics, *found),
                      key=lambda d: (d.file != unit.path, d.line, d.column))
     return compilation._replace(diagnostics=tuple(ordered))
+
+
+def _verification_diagnostics(compilation: Any, unit: Any, verbose: bool) -> tuple[Any, ...]:
+    """The verifier's diagnostics, from the `verify` cache when the file has no imports."""
+    from lumen.compile_cache import toolchain_fingerprint
+    from lumen.driver import CompileOptions, compile_source
+    from lumen.verify import result_cache
+
+    key = None
+    if not _IMPORTS.search(unit.code):
+        key = result_cache.key(unit.path, unit.code, toolchain_fingerprint(), verbose)
+        cached = result_cache.lookup(key)
+        if cached is not None:
+            return cached
+    program, analysis = compilation.program, compilation.analysis
+    if program is None or analysis is None:  # a compile-cache hit carries no syntax tree
+        fresh = compile_source(unit, CompileOptions(lower=False))
+        if not fresh.ok or fresh.program is None or fresh.analysis is None:
+            return ()
+        program, analysis = fresh.program, fresh.analysis
+    from lumen.verify import has_obligations, verify
+
+    found: tuple[Any, ...] = ()
+    if has_obligations(program, unit.code):
+        found = verify(program, analysis, file=unit.path, code=unit.code, verbose=verbose).diagnostics
+    if key is not None:
+        result_cache.store(key, found)
+    return found

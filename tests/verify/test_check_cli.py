@@ -26,8 +26,10 @@ end
 DISCHARGED = VIOLATED.replace("take(x - 10)", "take(x + 10)")
 
 
-def lumen(*args: str) -> subprocess.CompletedProcess[str]:
+def lumen(*args: str, cache_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
+    if cache_dir is not None:
+        env["LUMEN_CACHE_DIR"] = str(cache_dir)
     return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=REPO,
                           env=env, timeout=60)
 
@@ -84,3 +86,18 @@ def test_run_never_verifies_nor_imports_z3(tmp_path: Path) -> None:
     assert "E0800" not in result.stdout + result.stderr
     imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
     assert "lumen.driver" in imported and "z3" not in imported
+
+
+def test_cached_results_match_and_follow_edits(tmp_path: Path) -> None:
+    """A second check of an unchanged file answers from the caches with the same report; an
+    edited file is verified again."""
+    path, cache_dir = write(tmp_path, VIOLATED), tmp_path / "cache"
+    first = lumen("-m", "lumen", "check", str(path), cache_dir=cache_dir)
+    second = lumen("-m", "lumen", "check", str(path), cache_dir=cache_dir)
+    assert first.returncode == second.returncode == 1
+    assert "E0800" in first.stderr + first.stdout
+    assert (first.stdout, first.stderr) == (second.stdout, second.stderr)
+    assert list((cache_dir / "verify").iterdir())
+    path.write_text(DISCHARGED, encoding="utf-8")
+    edited = lumen("-m", "lumen", "check", str(path), cache_dir=cache_dir)
+    assert edited.returncode == 0, edited.stdout + edited.stderr
