@@ -66,6 +66,7 @@ def verify(program: ast.Program, analysis: object, *, file: str, code: str,
     walker = Walker(program, analysis, file, code, backend, verbose)  # type: ignore[arg-type]
     try:
         _on_deep_stack(lambda: _walk_program(walker, program))
+        walker.check_field_defaults()
         walker.record_notes()
     except RecursionError:  # nested deeper than even the large stack allows: stop quietly
         if verbose:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from lumen.diagnostics import ErrorCode, Severity
+from lumen.diagnostics import ErrorCode, Severity, Span
 from lumen.sema import Analysis
 from lumen.sema.symbols import CellInfo
 from lumen.syntax import ast
@@ -21,6 +21,7 @@ from lumen.verify.constraints import (
     Sort,
     Term,
     Unsupported,
+    Var,
     conjunction,
     is_numeric,
     sort_of,
@@ -222,32 +223,41 @@ class Checks:
         constrained = {field.name: field for field in record.fields if field.where is not None}
         for arg in call.args:
             field = constrained.get(arg.name or "")
-            if field is None or arg.spread:
-                continue
-            value = self.lower_term(arg.value, state)
-            known_length = literal_length(arg.value)
-            if value is None and known_length is None:
-                continue
+            if field is not None and not arg.spread:
+                self.check_field_value(record, field, arg.value, state, call.span)
 
-            def resolve_call(inner: ast.Call, field_name: str = field.name,
-                             known: int | None = known_length) -> Term | None:
-                target = length_argument(inner)
-                if isinstance(target, ast.Name) and target.id == field_name and known is not None:
-                    return IntConst(known)
-                return None
+    def check_field_defaults(self) -> None:
+        """A default value is not checked at run time (§5.3 checks supplied fields only), so
+        a default that can never satisfy its field's `where` is reported at the field."""
+        for info in self.table.records.values():
+            for field in info.decl.fields:
+                if field.where is not None and field.default is not None:
+                    self.check_field_value(info.decl, field, field.default, PathState({}), field.span)
 
-            def resolve_name(name: str, field_name: str = field.name,
-                             field_value: Term | Formula | None = value) -> Term | Formula | None:
-                return field_value if name == field_name else self.constant(name)
+    def check_field_value(self, record: ast.RecordDecl, field: ast.FieldDecl, expr: ast.Expr,
+                          state: PathState, span: Span) -> None:
+        assert field.where is not None
+        value = self.lower_term(expr, state)
+        known_length = literal_length(expr)
+        if value is None and known_length is None:
+            return
 
-            assert field.where is not None
-            goal = Lowering(resolve_name, resolve_call, self.symbols.opaque, []).formula(field.where)
-            shown = ((field.name, value),) if value is not None else ()
-            obligation = Obligation(goal, state, call.span, shown)
-            answer = self.prover.ask(obligation)
-            if answer.verdict is Verdict.REFUTED:
-                message = messages.field_constraint_violated(record.name, field.name, self.text(field.where))
-                self.prover.report(ErrorCode.FIELD_CONSTRAINT_VIOLATED, message, obligation, answer)
+        def resolve_call(inner: ast.Call) -> Term | None:
+            target = length_argument(inner)
+            if isinstance(target, ast.Name) and target.id == field.name and known_length is not None:
+                return IntConst(known_length)
+            return None
+
+        def resolve_name(name: str) -> Term | Formula | None:
+            return value if name == field.name else self.constant(name)
+
+        goal = Lowering(resolve_name, resolve_call, self.symbols.opaque, []).formula(field.where)
+        shown = ((field.name, value),) if value is not None else ()
+        obligation = Obligation(goal, state, span, shown)
+        answer = self.prover.ask(obligation)
+        if answer.verdict is Verdict.REFUTED:
+            message = messages.field_constraint_violated(record.name, field.name, self.text(field.where))
+            self.prover.report(ErrorCode.FIELD_CONSTRAINT_VIOLATED, message, obligation, answer)
 
     # ------------------------------------------------------------------ bounds
 
@@ -345,7 +355,14 @@ class Checks:
     def _note_constraint(self, what: str, where: ast.Expr, subject: str, sort: Sort | None) -> None:
         reasons: list[str] = []
         value = self.symbols.fresh(subject, sort, "bound") if sort is not None else None
-        Lowering(lambda name: value if name == subject else self.constant(name), None,
+
+        def resolve_call(call: ast.Call) -> Term | None:  # `length(subject)` is understood
+            target = length_argument(call)
+            if isinstance(target, ast.Name) and target.id == subject:
+                return Var(f"length({subject})", Sort.INT, nonnegative=True)
+            return None
+
+        Lowering(lambda name: value if name == subject else self.constant(name), resolve_call,
                  self.symbols.opaque, reasons).formula(where)
         self.note_unverifiable(what, where, reasons)
 

@@ -26,7 +26,7 @@ def index_out_of_bounds(index: str, container: str) -> str:
 
 
 def unverifiable(what: str, reasons: Iterable[str]) -> str:
-    return f"{what} is not verified: " + "; ".join(sorted(set(reasons)))
+    return f"{what} is not fully verified: " + "; ".join(sorted(set(reasons)))
 
 
 def empty_hint(kind: str) -> str:

@@ -75,7 +75,7 @@ def test_verbose_notes_unverifiable_constraints(tmp_path: Path) -> None:
     verbose = lumen("-m", "lumen", "check", "--verbose", str(path))
     assert verbose.returncode == 0
     assert "note[E0805]" in verbose.stdout + verbose.stderr
-    assert "precondition of 'odd' is not verified" in verbose.stdout + verbose.stderr
+    assert "precondition of 'odd' is not fully verified" in verbose.stdout + verbose.stderr
 
 
 def test_run_never_verifies_nor_imports_z3(tmp_path: Path) -> None:
