@@ -19,15 +19,14 @@ from lumen.lsp.builtins import builtin_constant_type, builtin_signature
 from lumen.lsp.documents import AnalyzedDocument
 from lumen.lsp.features.completion_imports import import_completions
 from lumen.lsp.index import (
-    TYPE_KINDS,
     DeclarationIndex,
     Declared,
-    build_index,
     import_source,
     load_index,
 )
-from lumen.lsp.lookup import base_type_name, bindings_of, resolve_global, text_context
-from lumen.lsp.scopes import LocalBinding, visible_at
+from lumen.lsp.lookup import base_type_name, text_context
+from lumen.lsp.receivers import members_of_type, outline_index, outline_locals, receiver_type
+from lumen.lsp.scopes import LocalBinding
 from lumen.syntax import ast
 
 Kind = lsp.CompletionItemKind
@@ -49,7 +48,7 @@ def completion(document: AnalyzedDocument, params: lsp.CompletionParams) -> lsp.
         return lsp.CompletionList(is_incomplete=False, items=in_import)
     if text_context(prefix) != "code":
         return lsp.CompletionList(is_incomplete=False, items=[])  # in a string or a comment
-    index = _outline_index(document)
+    index = outline_index(document)
     receiver = _RECEIVER.search(prefix)
     if receiver is not None:
         items = _member_items(document, index, receiver.group(1), line, column) if index else []
@@ -60,7 +59,7 @@ def completion(document: AnalyzedDocument, params: lsp.CompletionParams) -> lsp.
             return lsp.CompletionList(is_incomplete=False, items=variants)
     items: dict[str, lsp.CompletionItem] = {}
     if index is not None:
-        for binding in _locals(document, index, line, column).values():
+        for binding in outline_locals(document, index, line, column).values():
             items.setdefault(binding.name, _local_item(binding))
         for declared in index.names.values():
             items.setdefault(declared.name, _declared_item(declared))
@@ -73,38 +72,13 @@ def completion(document: AnalyzedDocument, params: lsp.CompletionParams) -> lsp.
     return lsp.CompletionList(is_incomplete=False, items=list(items.values()))
 
 
-def _outline_index(document: AnalyzedDocument) -> DeclarationIndex | None:
-    if document.outline_program is None or document.outline_unit is None:
-        return None
-    return build_index(document.outline_unit, document.outline_program)
-
-
-def _locals(document: AnalyzedDocument, index: DeclarationIndex, line: int,
-            column: int) -> dict[str, LocalBinding]:
-    return visible_at(bindings_of(document, index, document.outline_analysis), line, column)
-
-
 def _member_items(document: AnalyzedDocument, index: DeclarationIndex, receiver: str, line: int,
                   column: int) -> list[lsp.CompletionItem]:
     """The members of the type `receiver` names or holds."""
-    owner = receiver
-    declared = index.names.get(receiver)
-    if receiver == "self":
-        found = _owner_at(index, line)
-        if found is None:
-            return []
-        owner = found
-    elif declared is None or declared.kind not in TYPE_KINDS:
-        local = _locals(document, index, line, column).get(receiver)
-        if local is None or not local.type_text:
-            return []
-        owner = base_type_name(local.type_text)
-    members = index.members_of(owner)
-    if not members:  # a type imported from another module
-        target = resolve_global(document, index, owner)
-        if target is not None and target.index is not None and target.index is not index:
-            members = target.index.members_of(target.name)
-    return [_declared_item(member) for member in members]
+    owner = receiver_type(document, index, receiver, line, column)
+    if owner is None:
+        return []
+    return [_declared_item(member) for member in members_of_type(document, index, owner)]
 
 
 def _match_arm_variants(document: AnalyzedDocument, index: DeclarationIndex, line: int,
@@ -125,31 +99,16 @@ def _match_arm_variants(document: AnalyzedDocument, index: DeclarationIndex, lin
     subject = matches[-1].subject  # the innermost: walk() yields parents first
     if not isinstance(subject, ast.Name):
         return []
-    local = _locals(document, index, subject.span.line, subject.span.column).get(subject.id)
+    local = outline_locals(document, index, subject.span.line, subject.span.column).get(
+        subject.id)
     if local is None or not local.type_text:
         return []
     enum = base_type_name(local.type_text)
-    members = [m for m in index.members_of(enum) if m.kind == "variant"]
-    if not members:
-        target = resolve_global(document, index, enum)
-        if target is not None and target.index is not None and target.index is not index:
-            members = [m for m in target.index.members_of(target.name) if m.kind == "variant"]
+    members = [m for m in members_of_type(document, index, enum) if m.kind == "variant"]
     if not members:
         return []
     items = [_declared_item(member) for member in members]
     return items + [lsp.CompletionItem(label="_", kind=Kind.Keyword, detail="any other value")]
-
-
-def _owner_at(index: DeclarationIndex, line: int) -> str | None:
-    """The agent, process, enum or impl target whose lines hold `line` (what `self` is)."""
-    from lumen.lsp.tree import walk
-
-    owner = None
-    for node in walk(index.program):
-        if isinstance(node, ast.AgentDecl | ast.ProcessDecl | ast.EnumDecl | ast.ImplDecl) \
-                and node.span.line <= line <= node.span.end_line:
-            owner = node.target if isinstance(node, ast.ImplDecl) else node.name
-    return owner
 
 
 def _imported_names(document: AnalyzedDocument, index: DeclarationIndex) -> list[tuple[str, Declared]]:

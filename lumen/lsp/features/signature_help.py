@@ -9,13 +9,14 @@ names of the last version that parsed.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from lsprotocol import types as lsp
 
 from lumen.lsp.builtins import builtin_signature
 from lumen.lsp.documents import AnalyzedDocument
-from lumen.lsp.index import build_index
 from lumen.lsp.lookup import resolve_global
+from lumen.lsp.receivers import members_of_type, outline_index, receiver_type
 from lumen.syntax import ast
 
 _CALLEE = re.compile(r"([A-Za-z_][\w.]*)\s*$")
@@ -31,8 +32,14 @@ def signature_help(document: AnalyzedDocument,
     call = open_call(before)
     if call is None:
         return None
-    callee, active = call
-    found = _signature(document, callee)
+    active = call.commas
+    found = None
+    if call.receiver:
+        found = _member_signature(document, call.receiver, call.name, line, column)
+    if found is None:
+        found = _signature(document, call.name)
+        if found is not None and call.receiver is not None and builtin_signature(call.name):
+            active += 1  # `xs.len()` calls `len(xs, ...)`: the receiver is the first argument
     if found is None:
         return None
     label, parameters = found
@@ -43,9 +50,19 @@ def signature_help(document: AnalyzedDocument,
                              active_parameter=active_parameter)
 
 
-def open_call(text: str) -> tuple[str, int] | None:
-    """The callee of the innermost call still open at the end of `text`, and how many
-    commas of that call precede the end (strings and `#` comments skipped)."""
+@dataclass(frozen=True, slots=True)
+class OpenCall:
+    """`name(` or `receiver.name(`; `receiver` is "" when it is an expression (`"a".f(`),
+    None for a plain call. `commas`: how many arguments come before the cursor's."""
+
+    name: str
+    receiver: str | None
+    commas: int
+
+
+def open_call(text: str) -> OpenCall | None:
+    """The innermost call still open at the end of `text` (strings and `#` comments
+    skipped)."""
     stack: list[list[int]] = []  # [index of '(', commas so far]
     quote: str | None = None
     index = 0
@@ -75,34 +92,62 @@ def open_call(text: str) -> tuple[str, int] | None:
     if not stack:
         return None
     open_index, commas = stack[-1]
-    match = _CALLEE.search(text[:open_index])
+    before = text[:open_index]
+    match = _CALLEE.search(before)
     if match is None:
         return None
-    return match.group(1).rsplit(".", 1)[-1], commas
+    receiver, _, name = match.group(1).rpartition(".")
+    if receiver:
+        return OpenCall(name, receiver, commas)
+    method_of_expression = before[: match.start()].rstrip().endswith(".")
+    return OpenCall(name, "" if method_of_expression else None, commas)
+
+
+def _member_signature(document: AnalyzedDocument, receiver: str, name: str, line: int,
+                      column: int) -> tuple[str, list[str]] | None:
+    """`receiver.name(`: a method or variant of the receiver's type."""
+    index = outline_index(document)
+    if index is None:
+        return None
+    owner = receiver_type(document, index, receiver.rsplit(".", 1)[-1], line, column)
+    if owner is None:
+        return None
+    for member in members_of_type(document, index, owner):
+        if member.name == name:
+            return _declaration_signature(member.node, method=member.kind == "method")
+    return None
 
 
 def _signature(document: AnalyzedDocument, callee: str) -> tuple[str, list[str]] | None:
-    from lumen.syntax.printer import print_type
-
-    if document.outline_program is not None and document.outline_unit is not None:
-        index = build_index(document.outline_unit, document.outline_program)
+    index = outline_index(document)
+    if index is not None:
         target = resolve_global(document, index, callee)
         if target is not None and target.declared is not None:
-            node = target.declared.node
-            if isinstance(node, ast.CellDecl):
-                parameters = [_param(p) for p in node.params]
-                ret = f" -> {print_type(node.ret)}" if node.ret is not None else ""
-                return f"{node.name}({', '.join(parameters)}){ret}", parameters
-            if isinstance(node, ast.RecordDecl):
-                parameters = [f"{f.name}: {print_type(f.type)}" for f in node.fields]
-                return f"{node.name}({', '.join(parameters)})", parameters
-            if isinstance(node, ast.VariantDecl) and node.fields:
-                parameters = [("" if f.name is None else f.name + ": ") + print_type(f.type)
-                              for f in node.fields]
-                return f"{node.name}({', '.join(parameters)})", parameters
+            return _declaration_signature(target.declared.node)
     builtin = builtin_signature(callee)
     if builtin is not None:
         return builtin.label, list(builtin.params)
+    return None
+
+
+def _declaration_signature(node: ast.Node, method: bool = False) -> tuple[str, list[str]] | None:
+    """The label and parameters of a cell (a method's `self` left out), a record or a
+    variant with a payload."""
+    from lumen.syntax.printer import print_type
+
+    if isinstance(node, ast.CellDecl):
+        params = node.params[1:] if method and node.params and node.params[0].name == "self" \
+            else node.params
+        parameters = [_param(p) for p in params]
+        ret = f" -> {print_type(node.ret)}" if node.ret is not None else ""
+        return f"{node.name}({', '.join(parameters)}){ret}", parameters
+    if isinstance(node, ast.RecordDecl):
+        parameters = [f"{f.name}: {print_type(f.type)}" for f in node.fields]
+        return f"{node.name}({', '.join(parameters)})", parameters
+    if isinstance(node, ast.VariantDecl) and node.fields:
+        parameters = [("" if f.name is None else f.name + ": ") + print_type(f.type)
+                      for f in node.fields]
+        return f"{node.name}({', '.join(parameters)})", parameters
     return None
 
 
