@@ -86,3 +86,14 @@ def test_missing_arms(server: LspClient, workspace: Path) -> None:
     fixed = _apply(MATCH, action["edit"]["changes"][uri])
     assert '    Amber(_) -> halt("unhandled Amber")\n    Green -> halt("unhandled Green")\n  end' in fixed
     assert _errors_after("b.lm", fixed) == []
+
+
+def test_grant_for_a_tool_call(server: LspClient, workspace: Path) -> None:
+    text = ('use tool http.fetch@1 as Fetch\n\nagent Bot\n  cell run()\n'
+            '    let r = Fetch(url: "x")\n    print(r)\n  end\nend\n')
+    uri, actions = _actions(server, workspace, "fix_grant.lm", text)
+    [action] = actions
+    assert action["title"] == "Add 'grant Fetch'"
+    fixed = _apply(text, action["edit"]["changes"][uri])
+    assert fixed.startswith("use tool http.fetch@1 as Fetch\ngrant Fetch\n")
+    assert _errors_after("c.lm", fixed) == []

@@ -2,7 +2,8 @@
 range, made from what the checker said:
 - a "did you mean" suggestion (`Diagnostic.suggestions`): replace the name;
 - "add 'E' to the cell's effect row" (E0107, E0108): rewrite the enclosing cell's row;
-- "add arms for A, B" (E0208): one arm per missing case before the match's `end`.
+- "add arms for A, B" (E0208): one arm per missing case before the match's `end`;
+- a tool called without a grant in scope (E0106): `grant Alias` after its `use tool`.
 
 The effect and the missing cases are read from the hint, which comes from one function of
 `lumen.sema.messages`; the patterns below are derived from those functions, not retyped.
@@ -59,6 +60,10 @@ def _fixes(document: AnalyzedDocument, diagnostic: Diagnostic) -> list[lsp.CodeA
         edit = _add_effect(document, diagnostic.span, effect) if effect else None
         if edit is not None:
             edits.append((f"Add '{effect}' to the effect row", [edit]))
+    if diagnostic.code == ErrorCode.MISSING_EFFECT_GRANT.value:
+        grant = _add_grant(document, diagnostic.span)
+        if grant is not None:
+            edits.append(grant)
     if diagnostic.code == ErrorCode.INCOMPLETE_MATCH.value and diagnostic.hint:
         missing = _missing_in_hint(diagnostic.hint)
         edit = _add_arms(document, diagnostic.span, missing) if missing else None
@@ -123,6 +128,24 @@ def _add_effect(document: AnalyzedDocument, span: Span, effect: str) -> lsp.Text
     at = document.lines.range(Span(end.end_line, end.end_column, end.end_line, end.end_column))
     return lsp.TextEdit(range=lsp.Range(start=at.start, end=at.start),
                         new_text=" " + print_effect_row(ast.EffectRow((effect,), braced=True)))
+
+
+def _add_grant(document: AnalyzedDocument,
+               span: Span) -> tuple[str, list[lsp.TextEdit]] | None:
+    """A call of a tool alias that no grant covers: `grant Alias` after its `use tool`."""
+    call = _innermost(document, span, ast.Call)
+    index = document_index(document)
+    if not isinstance(call, ast.Call) or index is None:
+        return None
+    callee = call.callee
+    while isinstance(callee, ast.Attr):  # `Tool.operation(...)`
+        callee = callee.value
+    declared = index.names.get(callee.id) if isinstance(callee, ast.Name) else None
+    if declared is None or not isinstance(declared.node, ast.UseTool):
+        return None
+    at = lsp.Position(line=declared.node.span.end_line, character=0)  # the next line
+    edit = lsp.TextEdit(range=lsp.Range(start=at, end=at), new_text=f"grant {declared.name}\n")
+    return f"Add 'grant {declared.name}'", [edit]
 
 
 def _add_arms(document: AnalyzedDocument, span: Span, missing: list[str]) -> lsp.TextEdit | None:
