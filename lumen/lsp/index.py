@@ -55,10 +55,15 @@ class DeclarationIndex:
     names: dict[str, Declared] = field(default_factory=dict)
     members: dict[tuple[str, str], Declared] = field(default_factory=dict)
     imports: list[ast.ImportDecl] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # the file's text, split once
+
+    def __post_init__(self) -> None:
+        if not self.lines:
+            self.lines = self.unit.text.split("\n")
 
     def name_span(self, declared: Declared) -> Span:
         """Where the declaration writes its name."""
-        lines = self.unit.text.split("\n")
+        lines = self.lines
         if isinstance(declared.node, ast.UseTool):
             return _last_word_span(lines, declared.node.span, declared.name)
         return name_span(lines, declared.node.span, declared.name)

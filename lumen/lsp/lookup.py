@@ -199,7 +199,7 @@ def bindings_of(document: AnalyzedDocument, index: DeclarationIndex,
         return None
 
     analysis = analysis if analysis is not None else document.analysis
-    return local_bindings(index.program, analysis, index.unit.text.split("\n"), call_result)
+    return local_bindings(index.program, analysis, index.lines, call_result)
 
 
 def resolve_global(document: AnalyzedDocument, index: DeclarationIndex, word: str) -> Target | None:
