@@ -49,8 +49,9 @@ def check_command(file: str | None, as_json: bool, verify: bool, verbose: bool) 
     return EXIT_OK if compilation.ok else EXIT_COMPILE_ERROR
 
 
-# Only a file that mentions one of these can have anything to verify (checked before the
-# compile cache's missing syntax tree is rebuilt, so other files pay nothing).
+# Only a file that mentions one of these, or imports cells that may have preconditions, can
+# have anything to verify (checked before the compile cache's missing syntax tree is
+# rebuilt, so other files pay nothing).
 _MAY_NEED_VERIFYING = re.compile(r"\bwhere\b|^\s*@(assert|assume)\b", re.MULTILINE)
 _IMPORTS = re.compile(r"^\s*(pub\s+)?import\b", re.MULTILINE)
 
@@ -60,7 +61,9 @@ def _with_verification(compilation: Any, verbose: bool) -> Any:
     from lumen.driver import internal_error_diagnostic
 
     unit = compilation.unit
-    if unit is None or not compilation.ok or not _MAY_NEED_VERIFYING.search(unit.code):
+    if unit is None or not compilation.ok:
+        return compilation
+    if not (_MAY_NEED_VERIFYING.search(unit.code) or _IMPORTS.search(unit.code)):
         return compilation
     try:
         found = _verification_diagnostics(compilation, unit, verbose)
@@ -91,11 +94,13 @@ def _verification_diagnostics(compilation: Any, unit: Any, verbose: bool) -> tup
         if not fresh.ok or fresh.program is None or fresh.analysis is None:
             return ()
         program, analysis = fresh.program, fresh.analysis
-    from lumen.verify import has_obligations, verify
+    from lumen.verify import has_obligations, imported_contracts, verify
 
     found: tuple[Any, ...] = ()
-    if has_obligations(program, unit.code):
-        found = verify(program, analysis, file=unit.path, code=unit.code, verbose=verbose).diagnostics
+    imported = imported_contracts(unit, program)
+    if imported or has_obligations(program, unit.code):
+        found = verify(program, analysis, file=unit.path, code=unit.code, verbose=verbose,
+                       imported_cells=imported).diagnostics
     if key is not None:
         result_cache.store(key, found)
     return found

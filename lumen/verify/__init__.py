@@ -14,7 +14,7 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from lumen.diagnostics import Diagnostic, ErrorCode, Severity
@@ -22,7 +22,7 @@ from lumen.diagnostics.diagnostic import NO_SPAN
 from lumen.syntax import ast
 from lumen.verify import messages
 
-__all__ = ["VerificationResult", "has_obligations", "verify"]
+__all__ = ["VerificationResult", "has_obligations", "imported_contracts", "verify"]
 
 _HINT_TEXT = re.compile(r"^\s*@(assert|assume)\b", re.MULTILINE)
 
@@ -42,6 +42,17 @@ def has_obligations(program: ast.Program, code: str) -> bool:
     return any(_has_where(item) for item in program.items)
 
 
+def imported_contracts(unit: object, program: ast.Program) -> dict[str, ast.CellDecl]:
+    """The cells this program imports that carry a `where`, by their local names."""
+    from lumen.modules import load_program
+
+    if not any(isinstance(item, ast.ImportDecl) for item in program.items):
+        return {}
+    loaded = load_program(unit, program)  # type: ignore[arg-type]
+    return {binding.local_name: binding.decl for binding in loaded.entry.bindings
+            if isinstance(binding.decl, ast.CellDecl) and binding.decl.where is not None}
+
+
 def _has_where(item: object) -> bool:
     if isinstance(item, (ast.CellDecl, ast.TypeAlias)):
         return item.where is not None
@@ -51,8 +62,10 @@ def _has_where(item: object) -> bool:
 
 
 def verify(program: ast.Program, analysis: object, *, file: str, code: str,
-           verbose: bool = False, timeout_ms: int | None = None) -> VerificationResult:
-    """Verify one analysed program (its own declarations; imported cells are not read)."""
+           verbose: bool = False, timeout_ms: int | None = None,
+           imported_cells: Mapping[str, ast.CellDecl] | None = None) -> VerificationResult:
+    """Verify one analysed program: its own cells' bodies, and its calls of its own cells
+    and of `imported_cells` (local name -> the declaration in its module)."""
     started = time.perf_counter()
     try:
         from lumen.verify.walker import Walker
@@ -63,7 +76,8 @@ def verify(program: ast.Program, analysis: object, *, file: str, code: str,
                           file, NO_SPAN, severity=Severity.WARNING)
         return VerificationResult((note,))
     backend = Z3Backend(timeout_ms or DEFAULT_TIMEOUT_MS)
-    walker = Walker(program, analysis, file, code, backend, verbose)  # type: ignore[arg-type]
+    walker = Walker(program, analysis, file, code, backend, verbose,  # type: ignore[arg-type]
+                    imported_cells)
     try:
         _on_deep_stack(lambda: _walk_program(walker, program))
         walker.check_field_defaults()

@@ -10,6 +10,7 @@ from lumen.diagnostics import ErrorCode, Severity, Span
 from lumen.sema import Analysis
 from lumen.sema.symbols import CellInfo
 from lumen.syntax import ast
+from lumen.syntax.printer import print_expr
 from lumen.verify import messages
 from lumen.verify.constraints import (
     TRUE,
@@ -33,6 +34,7 @@ from lumen.verify.syntax_facts import (
     free_names,
     length_argument,
     literal_length,
+    sort_of_annotation,
     sort_of_type,
     source_text,
 )
@@ -43,7 +45,8 @@ _LITERALS = (ast.IntLit, ast.FloatLit, ast.BoolLit)
 
 class Checks:
     def __init__(self, program: ast.Program, analysis: Analysis, file: str, code: str,
-                 backend: Z3Backend, verbose: bool = False) -> None:
+                 backend: Z3Backend, verbose: bool = False,
+                 imported_cells: Mapping[str, ast.CellDecl] | None = None) -> None:
         self.program = program
         self.table = analysis.symbols
         self.let_types = analysis.let_types
@@ -55,6 +58,8 @@ class Checks:
         self.hints = HintIndex(code, file)
         self.cell_infos: dict[int, CellInfo] = {id(info.decl): info for info in self.table.cells.values()}
         self.pending_cells: list[ast.CellDecl] = []
+        # Cells other modules declare, by the name this file imports them under.
+        self.imported_cells: Mapping[str, ast.CellDecl] = imported_cells or {}
         self._noted: set[tuple[int, int]] = set()
 
     # ------------------------------------------------------------------ lowering
@@ -152,13 +157,20 @@ class Checks:
         name = call.callee.id
         info = self.table.cells.get(name)
         if info is not None and info.owner is None:
-            self.check_precondition(call, info, state)
+            sorts = [sort_of_type(p.type) for p in info.params]
+            self.check_precondition(call, info.decl, sorts, state, local=True)
         elif name in self.table.records:
             self.check_record(call, self.table.records[name].decl, state)
+        elif name in self.imported_cells:
+            decl = self.imported_cells[name]
+            sorts = [sort_of_annotation(p.type) for p in decl.params]
+            self.check_precondition(call, decl, sorts, state, local=False)
 
-    def check_precondition(self, call: ast.Call, info: CellInfo, state: PathState) -> None:
-        decl = info.decl
-        refined = [(param, self.refinement(param)) for param in decl.params]
+    def check_precondition(self, call: ast.Call, decl: ast.CellDecl, sorts: list[Sort | None],
+                           state: PathState, local: bool) -> None:
+        """`local`: the callee is declared in this file, so its aliases and constants are
+        this file's (an imported cell's are not looked up: names may differ in meaning)."""
+        refined = [(param, self.refinement(param) if local else None) for param in decl.params]
         if decl.where is None and all(r is None for _, r in refined):
             return
         arguments = bind_arguments(call, decl.params)
@@ -166,18 +178,18 @@ class Checks:
             return
         values: dict[str, Term | Formula] = {}
         for index, param in enumerate(decl.params):
-            expr = arguments.get(param.name, param.default)
+            expr = arguments.get(param.name, param.default if local else None)
             value = self.lower_term(expr, state) if expr is not None else None
             if value is None:
-                checked = info.params[index].type if index < len(info.params) else None
-                sort = sort_of_type(checked)
+                sort = sorts[index] if index < len(sorts) else None
                 if sort is None:
                     continue
                 value = self.symbols.fresh(param.name, sort, "argument")
             values[param.name] = value
         parts: list[Formula] = []
         if decl.where is not None:
-            parts.append(self._callee_lowering(arguments, values, state).formula(decl.where))
+            lowering = self._callee_lowering(arguments, values, state, local)
+            parts.append(lowering.formula(decl.where))
         for param, refinement in refined:
             if refinement is not None and param.name in values:
                 parts.append(self._alias_formula(*refinement, values[param.name], state))
@@ -191,12 +203,16 @@ class Checks:
         obligation = Obligation(goal, state, call.span, shown)
         answer = self.prover.ask(obligation)
         if answer.verdict is Verdict.REFUTED:
-            text = self.text(decl.where) if decl.where is not None else self._refinement_text(refined)
+            if decl.where is None:
+                text = self._refinement_text(refined)
+            else:  # an imported cell's text is in its own file: print it instead
+                text = self.text(decl.where) if local else print_expr(decl.where)
             self.prover.report(ErrorCode.PRECONDITION_VIOLATED,
                                messages.precondition_violated(decl.name, text), obligation, answer)
 
     def _callee_lowering(self, arguments: Mapping[str, ast.Expr],
-                         values: Mapping[str, Term | Formula], state: PathState) -> Lowering:
+                         values: Mapping[str, Term | Formula], state: PathState,
+                         local: bool) -> Lowering:
         """The callee's precondition read at the call: parameters are the arguments, and
         `length(p)` is the length of the argument passed for `p`."""
         def resolve_call(inner: ast.Call) -> Term | None:
@@ -211,7 +227,9 @@ class Checks:
             return None
 
         def resolve_name(name: str) -> Term | Formula | None:
-            return values.get(name) if name in values else self.constant(name)
+            if name in values:
+                return values[name]
+            return self.constant(name) if local else None
 
         return Lowering(resolve_name, resolve_call, self.symbols.opaque, [])
 
