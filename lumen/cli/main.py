@@ -13,6 +13,7 @@ unreadable file), goes through click (`lumen.cli.commands`).
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from typing import Any
@@ -74,6 +75,10 @@ def plain_run_arguments(args: list[str]) -> tuple[str, tuple[str, ...]] | None:
 
 
 def _run_plain(file: str, program_args: tuple[str, ...]) -> Any:
+    # Start-up allocates many long-lived objects (modules, classes, the program) and few
+    # cycles: young-generation scans while importing cost more than they find. The VM
+    # raises the same threshold when the run starts (lumen/vm/interpreter.py).
+    gc.set_threshold(50_000, 20, 100)
     from lumen.cli.run_program import run_program
 
     try:
