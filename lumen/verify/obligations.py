@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from lumen.diagnostics import Diagnostic, ErrorCode, Severity, Span
 from lumen.verify import messages
 from lumen.verify.constraints import Formula, Term, Value, Var, evaluate, show_number, variables
 from lumen.verify.state import PathState, Symbols
-from lumen.verify.z3_backend import Answer, Verdict, Z3Backend
+from lumen.verify.z3_backend import Answer, Z3Backend
 
 _ROLE_ORDER = {"input": 0, "argument": 1, "bound": 2, "length": 3}
 
@@ -100,9 +100,3 @@ def _connected(start: set[Var], facts: Iterable[Formula]) -> set[Var]:
         pending = remaining
     return found
 
-
-def refuted(answer: Answer) -> bool:
-    return answer.verdict is Verdict.REFUTED
-
-
-ReportFn = Callable[[Obligation, Answer], None]
