@@ -187,8 +187,9 @@ class Checks:
                 value = self.symbols.fresh(param.name, sort, "argument")
             values[param.name] = value
         parts: list[Formula] = []
+        lengths: dict[str, Term] = {}  # `length(p)` -> the argument's length, for the hint
         if decl.where is not None:
-            lowering = self._callee_lowering(arguments, values, state, local)
+            lowering = self._callee_lowering(arguments, values, state, local, lengths)
             parts.append(lowering.formula(decl.where))
         for param, refinement in refined:
             if refinement is not None and param.name in values:
@@ -199,7 +200,7 @@ class Checks:
         mentioned = free_names(decl.where) if decl.where is not None else set()
         mentioned |= {param.name for param, refinement in refined if refinement is not None}
         shown = tuple((p.name, values[p.name]) for p in decl.params
-                      if p.name in mentioned and p.name in values)
+                      if p.name in mentioned and p.name in values) + tuple(lengths.items())
         obligation = Obligation(goal, state, call.span, shown)
         answer = self.prover.ask(obligation)
         if answer.verdict is Verdict.REFUTED:
@@ -212,19 +213,23 @@ class Checks:
 
     def _callee_lowering(self, arguments: Mapping[str, ast.Expr],
                          values: Mapping[str, Term | Formula], state: PathState,
-                         local: bool) -> Lowering:
+                         local: bool, lengths: dict[str, Term]) -> Lowering:
         """The callee's precondition read at the call: parameters are the arguments, and
-        `length(p)` is the length of the argument passed for `p`."""
+        `length(p)` is the length of the argument passed for `p` (noted in `lengths`)."""
         def resolve_call(inner: ast.Call) -> Term | None:
             target = length_argument(inner)
-            if isinstance(target, ast.Name) and target.id in arguments:
-                argument = arguments[target.id]
-                known = literal_length(argument)
-                if known is not None:
-                    return IntConst(known)
-                if isinstance(argument, ast.Name) and argument.id in state.env:
-                    return self.symbols.length_of(argument.id, state.env[argument.id])
-            return None
+            if not (isinstance(target, ast.Name) and target.id in arguments):
+                return None
+            argument = arguments[target.id]
+            known = literal_length(argument)
+            found: Term | None = None
+            if known is not None:
+                found = IntConst(known)
+            elif isinstance(argument, ast.Name) and argument.id in state.env:
+                found = self.symbols.length_of(argument.id, state.env[argument.id])
+            if found is not None:
+                lengths[f"length({target.id})"] = found
+            return found
 
         def resolve_name(name: str) -> Term | Formula | None:
             if name in values:
