@@ -91,6 +91,8 @@ class ErrorCode(StrEnum):
     ASSERTION_UNPROVED = "E0803"
     INDEX_OUT_OF_BOUNDS = "E0804"
     UNVERIFIABLE = "E0805"
+    INVARIANT_VIOLATED = "E0806"
+    INVARIANT_UNPROVED = "E0807"
 
 
 _KINDS: dict[ErrorCode, tuple[str, str]] = {
@@ -161,6 +163,8 @@ _KINDS: dict[ErrorCode, tuple[str, str]] = {
     ErrorCode.ASSERTION_UNPROVED: ("AssertionUnproved", "an `@assert` condition the verifier cannot prove (warning, with a counterexample)"),
     ErrorCode.INDEX_OUT_OF_BOUNDS: ("IndexOutOfBounds", "an index that is out of bounds on every path reaching it"),
     ErrorCode.UNVERIFIABLE: ("Unverifiable", "a constraint outside the verifier's language (note, `--verbose` only)"),
+    ErrorCode.INVARIANT_VIOLATED: ("InvariantViolated", "an `@invariant` false when its loop starts, or broken by every pass of the body"),
+    ErrorCode.INVARIANT_UNPROVED: ("InvariantUnproved", "an `@invariant` the verifier cannot prove at loop entry or after the body (warning)"),
 }
 
 CODES: dict[str, CodeInfo] = {
