@@ -1,7 +1,12 @@
-"""`lumen trace list|show`: look at recorded runs (§16.11).
+"""`lumen trace list|show|step`: look at recorded runs (§16.11).
 
-Exit statuses: 0 success; 1 when the run cannot be found or read, or when `--verify` finds
-a broken chain (the first broken link is named); 64 usage errors (click).
+`step` is time travel over a run: one position (event) at a time with the Lumen call stack,
+the tool calls so far and the outcome so far (lumen.runtime.timeline builds them; the
+rendering here reuses `show`'s pretty lines).
+
+Exit statuses: 0 success; 1 when the run cannot be found or read, when `--verify` finds
+a broken chain (the first broken link is named), or when `step` is given a damaged trace
+or a position that does not exist; 64 usage errors (click).
 """
 
 from __future__ import annotations
@@ -100,6 +105,195 @@ def show_command(run: str, trace_dir: str, verify_chain: bool, output_format: st
     for event in trace.events:
         click.echo(_pretty_line(event, nesting.depth_of(event)))
     return EXIT_OK
+
+
+@trace_group.command("step")
+@click.argument("run")
+@_trace_dir_option
+@click.option("--at", "at_seq", type=int, default=None, metavar="SEQ",
+              help="Show the event with this sequence number (default: the last one).")
+@click.option("--back", type=click.IntRange(min=0), default=0, show_default=True, metavar="N",
+              help="Go N positions back from the end (or from --at).")
+@click.option("--json", "as_json", is_flag=True, help="Print the position as one JSON object.")
+def step_command(run: str, trace_dir: str, at_seq: int | None, back: int,
+                 as_json: bool) -> int:
+    """Time travel over RUN: the state of the run at one event, with its call stack.
+
+    Without options it shows where the run ended (its error, if any). On a terminal, and
+    without --at/--back/--json, it starts an interactive stepper there: n(ext), p(revious),
+    g SEQ, q(uit)."""
+    from lumen.runtime.timeline import TimelineError
+
+    loaded = _load_timeline(trace_dir, run)
+    if isinstance(loaded, int):
+        return loaded
+    timeline = loaded
+    try:
+        start = timeline.last if at_seq is None else timeline.index_of_seq(at_seq)
+        index = timeline.step(start, -back) if back else start
+    except TimelineError as exc:
+        return _fail(str(exc))
+    if as_json:
+        from lumen.runtime.timeline import position_json
+
+        click.echo(_json_line(position_json(timeline, timeline.positions[index])))
+        return EXIT_OK
+    view = _StepView(timeline)
+    if at_seq is None and not back and _stdin_is_tty():
+        return run_stepper(view, index, _read_command, click.echo)
+    click.echo(view.render(index))
+    return EXIT_OK
+
+
+def _load_timeline(trace_dir: str, run: str) -> Any:
+    """The timeline of RUN, or the exit status after a one-line diagnostic: a missing run,
+    a line that is not JSON, a broken hash chain (named by seq and file line). A last line
+    cut short by a crash is only a warning: the events before it are the run so far."""
+    from lumen.runtime.timeline import build_timeline
+    from lumen.runtime.trace import TraceError, find_trace, read_trace, verify_log
+
+    try:
+        trace = read_trace(find_trace(trace_dir, run))
+    except TraceError as exc:
+        return _fail(str(exc))
+    problems = verify_log(trace)
+    damage = [p for p in problems if not p.truncated]
+    if damage:
+        first = damage[0]
+        # The seq the damaged line holds (or should hold): the events read before it.
+        seq = sum(1 for line in trace.line_numbers if line < first.line)
+        return _fail(f"trace {trace.run_id}: damaged at seq {seq} ({trace.path}:{first.line}):"
+                     f" {first.message}; time travel needs an intact trace")
+    for problem in problems:
+        click.echo(f"lumen: warning: {trace.path}:{problem.line}: {problem.message}", err=True)
+    if not trace.events:
+        return _fail(f"trace {trace.run_id}: no event recorded in {trace.path}")
+    return build_timeline(trace.run_id, trace.events)
+
+
+def _stdin_is_tty() -> bool:
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError):  # a closed or replaced stdin
+        return False
+
+
+def _read_command() -> str | None:
+    """One line from the terminal; None at end of input (Ctrl-D) or on Ctrl-C."""
+    try:
+        return input("step> ")
+    except (EOFError, KeyboardInterrupt):
+        click.echo()
+        return None
+
+
+_STEPPER_HELP = "n: next  p: previous  g SEQ: go to event SEQ  e: end  q: quit"
+
+
+def run_stepper(view: _StepView, index: int, read_command: Any, write: Any) -> int:
+    """The interactive stepper: show a position, read a command, move; until `q` or the
+    end of input. `read_command()` returns a line or None; `write(text)` shows text."""
+    from lumen.runtime.timeline import TimelineError
+
+    timeline = view.timeline
+    write(view.render(index))
+    write(_STEPPER_HELP)
+    while True:
+        line = read_command()
+        if line is None:
+            return EXIT_OK
+        words = line.split()
+        command = words[0].lower() if words else "n"  # Enter steps forward
+        try:
+            if command in ("q", "quit", "exit"):
+                return EXIT_OK
+            if command in ("n", "next"):
+                index = timeline.step(index, _count(words))
+            elif command in ("p", "prev", "previous", "b", "back"):
+                index = timeline.step(index, -_count(words))
+            elif command in ("g", "go", "goto") and len(words) == 2:
+                index = timeline.index_of_seq(int(words[1]))
+            elif command in ("e", "end"):
+                index = timeline.last
+            elif command in ("s", "start"):
+                index = 0
+            else:
+                write(_STEPPER_HELP)
+                continue
+        except (TimelineError, ValueError) as exc:
+            write(f"  {exc}" if isinstance(exc, TimelineError) else f"  not a number: {line}")
+            continue
+        write(view.render(index))
+
+
+def _count(words: list[str]) -> int:
+    """`n 3` steps three positions; a bare `n` one."""
+    return int(words[1]) if len(words) > 1 else 1
+
+
+class _StepView:
+    """Renders positions of one timeline like `trace show --format pretty`, plus the stack,
+    the tool calls so far and the outcome."""
+
+    def __init__(self, timeline: Any) -> None:
+        self.timeline = timeline
+        nesting = _CallNesting()
+        self.depths = [nesting.depth_of(dict(p.event)) for p in timeline.positions]
+
+    def render(self, index: int) -> str:
+        position = self.timeline.positions[index]
+        total = len(self.timeline)
+        lines = [f"run {self.timeline.run_id}  position {index + 1} of {total}"
+                 f"{'  (end of run)' if index == total - 1 else ''}",
+                 _pretty_line(dict(position.event), self.depths[index])]
+        if position.kind == "tool_call":
+            lines.extend(_tool_call_block(position.last_tool_call))
+        lines.extend(_stack_block("stack (innermost call first):", position.stack,
+                                  position.stack_known))
+        last = position.last_tool_call
+        calls = f"tool calls so far: {position.tool_calls}"
+        if last is not None and position.kind != "tool_call":
+            calls += f" (last: #{last.seq} {last.tool_id} {last.status})"
+        lines.append(calls)
+        lines.extend(_outcome_block(position))
+        return "\n".join(lines)
+
+
+def _tool_call_block(call: Any) -> list[str]:
+    if call is None:
+        return []
+    lines = [f"  inputs: {_short(call.inputs, as_json=True)}"]
+    if call.status == "ok":
+        lines.append(f"  output: {_short(call.output, as_json=True)}")
+    elif call.error is not None:
+        lines.append(f"  error: {_short(call.error, as_json=True)}")
+    return lines
+
+
+def _stack_block(title: str, stack: Any, known: bool = True) -> list[str]:
+    if not known:
+        return ["stack: unknown (call events were no longer recorded: max_call_events)"]
+    if not stack:
+        return ["stack: no Lumen call open"]
+    lines = [title]
+    for frame in stack:
+        entered = f"  (entered at #{frame.entered_seq})" if frame.entered_seq is not None else ""
+        lines.append(f"  [{frame.depth}] {frame.cell}{entered}")
+    return lines
+
+
+def _outcome_block(position: Any) -> list[str]:
+    outcome = position.outcome
+    text = f"outcome: {outcome.status}"
+    error = ": ".join(part for part in (outcome.error_kind, outcome.error_message) if part)
+    if error:
+        text += f" ({error})"
+    lines = [text]
+    # Where the error happened, when the stack at this position no longer shows it.
+    if outcome.error_stack and outcome.error_stack != position.stack:
+        lines.extend(_stack_block("error raised in (innermost call first):",
+                                  outcome.error_stack))
+    return lines
 
 
 def _fail(message: str) -> int:
