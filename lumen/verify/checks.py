@@ -41,6 +41,7 @@ from lumen.verify.syntax_facts import (
 from lumen.verify.z3_backend import Verdict, Z3Backend
 
 _LITERALS = (ast.IntLit, ast.FloatLit, ast.BoolLit)
+LOOPS = (ast.While, ast.WhileLet, ast.Loop, ast.For)
 
 
 class Checks:
@@ -58,6 +59,7 @@ class Checks:
         self.hints = HintIndex(code, file)
         self.cell_infos: dict[int, CellInfo] = {id(info.decl): info for info in self.table.cells.values()}
         self.pending_cells: list[ast.CellDecl] = []
+        self.invariants: dict[int, list[ProofHint]] = {}  # by id() of the loop they precede
         # Cells other modules declare, by the name this file imports them under.
         self.imported_cells: Mapping[str, ast.CellDecl] = imported_cells or {}
         self._noted: set[tuple[int, int]] = set()
@@ -317,7 +319,32 @@ class Checks:
         if not stmt.span.line:
             return state
         for hint in self.hints.before(stmt.span.line):
+            if hint.kind == "invariant":  # kept for the loop this statement starts
+                loop = stmt.expr if isinstance(stmt, ast.ExprStmt) else None
+                if isinstance(loop, LOOPS):
+                    self.invariants.setdefault(id(loop), []).append(hint)
+                continue
             state = self.apply_hint(hint, state)
+        return state
+
+    def check_invariants(self, hints: list[ProofHint], state: PathState, at_entry: bool) -> None:
+        """Each `@invariant` must hold when its loop starts and after each pass of its body."""
+        for hint in hints:
+            reasons: list[str] = []
+            condition = self.lower_formula(hint.condition, state, reasons)
+            obligation = Obligation(condition, state, hint.span)
+            answer = self.prover.ask(obligation)
+            if answer.verdict is Verdict.REFUTED:
+                self.prover.report(ErrorCode.INVARIANT_VIOLATED,
+                                   messages.invariant_violated(hint.text, at_entry), obligation, answer)
+            elif answer.verdict is Verdict.POSSIBLE and not reasons:
+                self.prover.report(ErrorCode.INVARIANT_UNPROVED,
+                                   messages.invariant_unproved(hint.text, at_entry), obligation, answer,
+                                   severity=Severity.WARNING)
+
+    def assume_invariants(self, hints: list[ProofHint], state: PathState) -> PathState:
+        for hint in hints:
+            state = state.with_fact(self.lower_formula(hint.condition, state))
         return state
 
     def apply_hint(self, hint: ProofHint, state: PathState) -> PathState:

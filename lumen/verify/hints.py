@@ -1,4 +1,5 @@
-"""`@assert` / `@assume` lines inside cell bodies (§16.2), found in the source text.
+"""`@assert` / `@assume` / `@invariant` lines inside cell bodies (§16.2), found in the
+source text.
 
 The parser keeps a statement's attributes out of the syntax tree (they change nothing at
 run time), so the verifier finds them again: the attribute lines directly above a statement
@@ -14,14 +15,13 @@ from lumen.diagnostics import Diagnostic, ErrorCode, Span
 from lumen.syntax import ast, parse_expression
 from lumen.verify import messages
 
-_HINT_LINE = re.compile(r"^(\s*)@(assert|assume)\b(.*)$")
+_HINT_LINE = re.compile(r"^(\s*)@(assert|assume|invariant)\b(.*)$")
 _ATTRIBUTE_LINE = re.compile(r"^\s*@\w")
-VERIFIED_HINTS = ("assert", "assume")
 
 
 @dataclass(frozen=True, slots=True)
 class ProofHint:
-    kind: str  # "assert" | "assume"
+    kind: str  # "assert" | "assume" | "invariant"
     condition: ast.Expr
     text: str  # the condition as written
     span: Span  # the whole attribute line, from the `@`
@@ -59,10 +59,11 @@ class HintIndex:
         text = self._lines[line - 1]
         match = _HINT_LINE.match(text)
         assert match is not None
-        indent, kind, rest = match.group(1), match.group(2), match.group(3).strip()
+        indent, kind, rest = match.group(1), match.group(2), _without_comment(match.group(3)).strip()
         if rest.startswith("(") and rest.endswith(")"):
             rest = rest[1:-1].strip()
-        span = Span(line, len(indent) + 1, line, len(text.rstrip()) + 1)
+        written = f"{indent}@{kind}{_without_comment(match.group(3))}".rstrip()
+        span = Span(line, len(indent) + 1, line, len(written) + 1)
         hint: ProofHint | None = None
         if not rest:
             self._report(messages.empty_hint(kind), span)
@@ -77,3 +78,21 @@ class HintIndex:
 
     def _report(self, message: str, span: Span) -> None:
         self.diagnostics.append(Diagnostic(ErrorCode.MALFORMED.value, message, self._file, span))
+
+
+def _without_comment(text: str) -> str:
+    """`text` up to a `#` comment (a `#` inside a string literal does not start one)."""
+    quote: str | None = None
+    escaped = False
+    for index, char in enumerate(text):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif quote is not None:
+            quote = None if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            return text[:index]
+    return text

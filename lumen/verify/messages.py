@@ -21,6 +21,16 @@ def assertion_unproved(condition: str) -> str:
     return f"cannot prove @assert `{condition}`"
 
 
+def invariant_violated(condition: str, at_entry: bool) -> str:
+    where = "when the loop starts" if at_entry else "after every pass of the loop body"
+    return f"@invariant `{condition}` is false {where}"
+
+
+def invariant_unproved(condition: str, at_entry: bool) -> str:
+    what = "holds when the loop starts" if at_entry else "is preserved by the loop body"
+    return f"cannot prove that @invariant `{condition}` {what}"
+
+
 def index_out_of_bounds(index: str, container: str) -> str:
     return f"index `{index}` is out of bounds for '{container}' on every path that reaches it"
 

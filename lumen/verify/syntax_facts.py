@@ -134,12 +134,17 @@ def assigned_names(node: object) -> set[str]:
 
 
 def contains_break(node: object) -> bool:
+    return contains(node, ast.Break)
+
+
+def contains(node: object, kind: type) -> bool:
+    """Does `node` hold a `kind` node (lambdas and nested cells aside)?"""
     stack: list[object] = [node]
     while stack:
         item = stack.pop()
         if isinstance(item, tuple):
             stack.extend(item)
-        elif isinstance(item, ast.Break):
+        elif isinstance(item, kind):
             return True
         elif isinstance(item, ast.Node) and not isinstance(item, (ast.Lambda, ast.CellDecl)):
             stack.extend(children(item))

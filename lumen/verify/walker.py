@@ -34,6 +34,7 @@ from lumen.verify.syntax_facts import (
     NOT_EVALUATED,
     assigned_names,
     children,
+    contains,
     contains_break,
     kind_of_literal,
     kind_of_type,
@@ -328,9 +329,13 @@ class Walker(Checks):
         return join(self.symbols, outcomes)
 
     def visit_loop(self, node: ast.While | ast.WhileLet | ast.Loop, state: PathState) -> State:
-        """The body runs with every variable it assigns unknown (no invariants are inferred);
-        a `while` is left with its condition false unless a `break` may leave it early."""
-        head: State = havoc(self.symbols, state, assigned_names(node.body))
+        """The body runs with every variable it assigns unknown, except for what the loop's
+        `@invariant`s say; a `while` is left with its condition false unless a `break` may
+        leave it early."""
+        invariants = self.invariants.pop(id(node), [])
+        self.check_invariants(invariants, state, at_entry=True)
+        assigned = assigned_names(node.body)
+        head: State = self.assume_invariants(invariants, havoc(self.symbols, state, assigned))
         condition: Formula = TRUE
         if isinstance(node, ast.While):
             head = self.visit(node.condition, head)
@@ -344,19 +349,29 @@ class Walker(Checks):
         body_state = head.with_fact(condition)
         if isinstance(node, ast.WhileLet):
             body_state = self.unbind(body_state, pattern_names(node.pattern))
-        self.walk_block(node.body, body_state)
-        if contains_break(node.body):
-            return head
+        self.end_of_body(node.body, body_state, invariants)
+        if contains_break(node.body):  # left mid-body: the invariants need not hold there
+            return havoc(self.symbols, state, assigned)
         if isinstance(node, ast.Loop):
             return None  # left only by return / halt
         return head.with_fact(negation(condition)) if isinstance(node, ast.While) else head
+
+    def end_of_body(self, body: ast.Block, state: PathState, invariants: list) -> None:
+        """Walk a loop body; its invariants must hold again where a pass ends (a `continue`
+        ends one too, so a body with one is not checked: its state there is not kept)."""
+        end = self.walk_block(body, state)
+        if invariants and end is not None and not contains(body, ast.Continue):
+            self.check_invariants(invariants, end, at_entry=False)
 
     def visit_for(self, node: ast.For, state: PathState) -> State:
         after = self.visit(node.iterable, state)
         if after is None:
             return None
+        invariants = self.invariants.pop(id(node), [])
+        self.check_invariants(invariants, after, at_entry=True)
         targets = pattern_names(node.target)
-        head = havoc(self.symbols, self.unbind(after, targets), assigned_names(node.body) - targets)
+        assigned = assigned_names(node.body) - targets
+        head = self.assume_invariants(invariants, havoc(self.symbols, self.unbind(after, targets), assigned))
         body_state: State = head
         iterable = node.iterable
         if (isinstance(node.target, ast.BindPat) and isinstance(iterable, ast.Binary)
@@ -376,7 +391,9 @@ class Walker(Checks):
             if body_state is not None:
                 body_state = body_state.with_fact(self.lower_formula(node.filter, body_state))
         if body_state is not None:
-            self.walk_block(node.body, body_state)
+            self.end_of_body(node.body, body_state, invariants)
+        if contains_break(node.body):
+            return havoc(self.symbols, self.unbind(after, targets), assigned)
         return head
 
     def visit_lambda(self, node: ast.Lambda, state: PathState) -> None:
