@@ -52,7 +52,7 @@ def check_command(file: str | None, as_json: bool, verify: bool, verbose: bool) 
 # Only a file that mentions one of these, or imports cells that may have preconditions, can
 # have anything to verify (checked before the compile cache's missing syntax tree is
 # rebuilt, so other files pay nothing).
-_MAY_NEED_VERIFYING = re.compile(r"\bwhere\b|^\s*@(assert|assume)\b", re.MULTILINE)
+_MAY_NEED_VERIFYING = re.compile(r"\bwhere\b|^\s*@(assert|assume|invariant)\b", re.MULTILINE)
 _IMPORTS = re.compile(r"^\s*(pub\s+)?import\b", re.MULTILINE)
 
 

@@ -24,7 +24,7 @@ from lumen.verify import messages
 
 __all__ = ["VerificationResult", "has_obligations", "imported_contracts", "verify"]
 
-_HINT_TEXT = re.compile(r"^\s*@(assert|assume)\b", re.MULTILINE)
+_HINT_TEXT = re.compile(r"^\s*@(assert|assume|invariant)\b", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
