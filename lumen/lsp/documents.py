@@ -37,8 +37,9 @@ def path_to_uri(path: str | Path) -> str:
 
 @dataclass(frozen=True, slots=True)
 class AnalyzedDocument:
-    """One version of a document with everything the compiler made of it. `outline_*`
-    fall back to the last version that parsed (the current one when it parsed)."""
+    """One version of a document with everything the compiler made of it. When this text
+    does not parse, `last_parsed` is the latest version that did; `outline_*` are that
+    version's (or this one's, when it parsed)."""
 
     uri: str
     version: int | None
@@ -46,9 +47,23 @@ class AnalyzedDocument:
     path: str
     compilation: Compilation
     lines: LineMap
-    outline_program: ast.Program | None
-    outline_analysis: Any
-    outline_unit: SourceUnit | None
+    last_parsed: AnalyzedDocument | None = None
+
+    @property
+    def outline(self) -> AnalyzedDocument | None:
+        return self if self.parsed else self.last_parsed
+
+    @property
+    def outline_program(self) -> ast.Program | None:
+        return self.outline.program if self.outline is not None else None
+
+    @property
+    def outline_analysis(self) -> Any:
+        return self.outline.analysis if self.outline is not None else None
+
+    @property
+    def outline_unit(self) -> SourceUnit | None:
+        return self.outline.unit if self.outline is not None else None
 
     @property
     def unit(self) -> SourceUnit | None:
@@ -78,23 +93,15 @@ class AnalyzedDocument:
 
 def analyze_text(uri: str, text: str, version: int | None = None,
                  previous: AnalyzedDocument | None = None, encoding: str = UTF16) -> AnalyzedDocument:
-    """Compile `text` (the content of `uri`) up to analysis."""
+    """Compile `text` (the content of `uri`) up to analysis; `previous` is the document's
+    last analysis, kept as `last_parsed` while the new text does not parse."""
     path = uri_to_path(uri)
     unit = source_from_text(text, path)
     compilation = compile_source(unit, CompileOptions(lower=False))
-    document = AnalyzedDocument(uri, version, text, path, compilation, LineMap(text, encoding),
-                                None, None, None)
-    if document.parsed:
-        return _with_outline(document, compilation.program, compilation.analysis, unit)
-    if previous is not None and previous.outline_program is not None:
-        return _with_outline(document, previous.outline_program, previous.outline_analysis,
-                             previous.outline_unit)
-    return document
-
-
-def _with_outline(document: AnalyzedDocument, program: Any, analysis: Any,
-                  unit: SourceUnit | None) -> AnalyzedDocument:
-    return replace(document, outline_program=program, outline_analysis=analysis, outline_unit=unit)
+    document = AnalyzedDocument(uri, version, text, path, compilation, LineMap(text, encoding))
+    if document.parsed or previous is None:
+        return document
+    return replace(document, last_parsed=previous.outline)
 
 
 class DocumentStore:

@@ -51,7 +51,9 @@ def test_document_that_stops_parsing_keeps_its_last_outline() -> None:
     good = analyze_text("file:///tmp/a.lm", "cell f()\n  return 1\nend\n")
     broken = analyze_text("file:///tmp/a.lm", "cell f()\n  return (\nend\n", previous=good)
     assert not broken.parsed and broken.program is None
-    assert broken.outline_program is good.program
+    assert broken.outline_program is good.program and broken.last_parsed is good
+    again = analyze_text("file:///tmp/a.lm", "cell f()\n  return [\nend\n", previous=broken)
+    assert again.last_parsed is good  # never a chain of broken versions
 
 
 def test_file_uri_to_path() -> None:
