@@ -3,7 +3,8 @@ and a fresh VM rebuilt from them that continues where the first one was.
 
 What a snapshot holds (msgpack, `{"format", "version", "module", ...}`):
 - the frames of the running fiber (code index, pc, result register, registers, pending
-  deferred blocks, a normal exit in progress), deepest last, as `VM.frames` holds them;
+  deferred blocks, an exit or an error unwinding in progress), deepest last, as
+  `VM.frames` holds them;
 - the handler stack (`handle` scopes and running arms with their continuations, whose
   frames are frames like the others);
 - process state (`ProcessRuntime`: instance ids, memory logs and stores, machines), the
@@ -22,8 +23,8 @@ is between instructions and calls out is a call: `enter_frame` of its call trace
 the caller's pc is saved and the callee's frame pushed (`pause_at_call` uses it). A
 snapshot refuses, with `CheckpointError`, anything it could not restore exactly: a nested
 run loop (a builtin callback or a compiled cell on the Python stack), futures in flight or
-fibers waiting, a frame unwinding an error, values of another module (`eval`), native
-handles. Output already written is not part of the state.
+fibers waiting, values of another module (`eval`), native handles, an error other than a
+plain runtime error being unwound. Output already written is not part of the state.
 """
 
 from __future__ import annotations
@@ -202,7 +203,7 @@ class _Table:
         if t is Future:
             return [obj.value]
         if t is Frame:
-            return [*obj.regs, obj.result]
+            return [*obj.regs, obj.result, obj.error]
         if t is HandlerScope:
             return [obj.frame]
         if t is ArmScope:
@@ -246,6 +247,8 @@ class _Table:
             return ["missing"]
         if t is Frame:
             return self._frame(obj)
+        if t is LumenRuntimeError:
+            return self._error(obj)
         if t is HandlerScope:
             return ["handler", ref(obj.frame), obj.depth,
                     {name: list(arm) for name, arm in obj.arms.items()}]
@@ -257,16 +260,22 @@ class _Table:
             return ["continuation", [ref(f) for f in obj.frames], obj.resume_pc,
                     [ref(s) for s in obj.scopes], ref(obj.dest_frame), obj.dest_reg,
                     obj.used]
+        if isinstance(obj, BaseException):
+            raise CheckpointError(f"a frame is unwinding {t.__name__}, which cannot be "
+                                  f"captured")
         raise CheckpointError(f"a {t.__name__} value (a native handle or run-time object) "
                               f"cannot be captured")
 
     def _frame(self, frame: Frame) -> list[Any]:
-        if frame.error is not None:
-            raise CheckpointError(f"frame of {frame.code.name} is unwinding an error")
         return ["frame", self._code_index(frame.code), frame.pc, frame.ret,
                 [self.ref(v) for v in frame.regs],
                 None if frame.defers is None else list(frame.defers), frame.exiting,
-                self.ref(frame.result)]
+                self.ref(frame.result), self.ref(frame.error)]
+
+    def _error(self, error: LumenRuntimeError) -> list[Any]:
+        """An error being unwound through deferred blocks (one object for every frame)."""
+        return ["error", error.kind, error.message, error.file, error.line, error.column,
+                [list(entry) for entry in error.lumen_stack], error.hint]
 
     def _code_index(self, code: Any) -> int:
         index = getattr(code, "index", None)
@@ -409,9 +418,15 @@ def _rebuild(vm: VM, entries: list[list[Any]]) -> list[Any]:  # noqa: C901 - one
         elif kind == "missing":
             obj = MISSING
         elif kind == "frame":
-            _, code_index, pc, ret, regs, defers, exiting, result = entry
+            _, code_index, pc, ret, regs, defers, exiting, result, error = entry
             obj = Frame(codes[code_index], [deref(v) for v in regs], ret)
             obj.pc, obj.defers, obj.exiting, obj.result = pc, defers, exiting, deref(result)
+            obj.error = deref(error)
+        elif kind == "error":
+            obj = LumenRuntimeError(entry[1], entry[2])
+            obj.file, obj.line, obj.column = entry[3], entry[4], entry[5]
+            obj.lumen_stack = [(name, file, line) for name, file, line in entry[6]]
+            obj.hint = entry[7]
         elif kind == "handler":
             obj = HandlerScope(deref(entry[1]), entry[2],
                                {name: tuple(arm) for name, arm in entry[3].items()})

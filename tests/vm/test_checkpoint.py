@@ -291,3 +291,52 @@ def test_foreign_or_damaged_bytes_are_refused(module: Any) -> None:
     state["objects"] = [["gizmo"]]
     with pytest.raises(CheckpointError, match="damaged checkpoint"):
         restore(module, msgpack.packb(state, use_bin_type=True))
+
+
+def test_an_error_unwinding_through_a_deferred_block_is_captured() -> None:
+    unwinding = compile_source("""
+cell cleanup(n: Int) -> Null
+  print("cleanup {n}")
+end
+
+cell risky(n: Int) -> Int
+  defer
+    cleanup(n)
+  end
+  return 10 / n
+end
+
+cell main() -> Int
+  return risky(0)
+end
+""")
+    def failure(run: Any) -> tuple[Any, ...]:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), pytest.raises(LumenRuntimeError) as info:
+            run()
+        error = info.value
+        return error.kind, error.message, error.line, error.lumen_stack, out.getvalue()
+
+    whole = failure(lambda: VM(unwinding, INTERPRETER).run("main"))
+    # Call 3 is cleanup(0), made by the deferred block while the division error unwinds.
+    data, calls, _ = pause_at_call(unwinding, 3, options=INTERPRETER)
+    assert data is not None and calls == 3
+    assert restore(unwinding, data, INTERPRETER).frames[1].error is not None
+    resumed = failure(lambda: resume(restore(unwinding, data, INTERPRETER)))
+    assert resumed == whole and whole[0] == "division" and whole[-1] == "cleanup 0\n"
+
+
+def test_pauses_inside_a_handle_and_inside_its_arm_keep_the_continuation(
+        module: Any, whole: tuple[Any, str]) -> None:
+    kinds_at: dict[int, set[str]] = {}
+    for call in range(1, CALLS + 1):
+        data, _, _ = pause_at_call(module, call, options=INTERPRETER)
+        assert data is not None
+        state = msgpack.unpackb(data, raw=False, strict_map_key=False,
+                                ext_hook=lambda code, raw: msgpack.ExtType(code, raw))
+        kinds_at[call] = {entry[0] for entry in state["objects"]}
+    in_body = [c for c, kinds in kinds_at.items() if "handler" in kinds]
+    in_arm = [c for c, kinds in kinds_at.items() if "continuation" in kinds]
+    assert in_body and in_arm
+    for call in (in_body[0], in_arm[0], in_arm[-1]):
+        assert paused_then_resumed(module, call)[:2] == whole
