@@ -37,6 +37,7 @@ from lumen.lsp.features import (
     signature_help,
     symbols,
 )
+from lumen.lsp.stale import answer_from_last_parse
 
 Result = TypeVar("Result")
 
@@ -127,14 +128,20 @@ def _guarded(empty: Callable[[], Any]) -> Callable[[Callable[..., Result]], Call
     return decorate
 
 
-def _document_feature(feature: Callable[..., Any], empty: Callable[[], Any]) -> Callable[..., Any]:
-    """A request handler for `feature(document, params)` of the document in `params`."""
+def _document_feature(feature: Callable[..., Any], empty: Callable[[], Any],
+                      from_last_parse: bool = False) -> Callable[..., Any]:
+    """A request handler for `feature(document, params)` of the document in `params`.
+    `from_last_parse`: while the text does not parse, answer from the last version that
+    did (stale.py) for positions on unchanged lines."""
 
     @_guarded(empty)
     def handle(ls: LumenLanguageServer, params: Any) -> Any:
         document = ls.analyzed(params.text_document.uri)
         if document is None:
             return empty()
+        if from_last_parse and not document.parsed:
+            answer = answer_from_last_parse(document, params, feature)
+            return empty() if answer is None else answer
         return feature(document, params)
 
     handle.__name__ = getattr(feature, "__name__", "feature")
@@ -170,17 +177,22 @@ def build_server() -> LumenLanguageServer:
         ls.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
 
+    # Requests answered from the last version that parsed while the text does not parse.
+    for method, feature, empty in [
+        (lsp.TEXT_DOCUMENT_HOVER, hover.hover, lambda: None),
+        (lsp.TEXT_DOCUMENT_DEFINITION, definition.definition, list),
+        (lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT, highlight.document_highlight, list),
+    ]:
+        server.feature(method)(_document_feature(feature, empty, from_last_parse=True))
+
     requests: list[tuple[str, Callable[..., Any], Callable[[], Any], Any]] = [
         (lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL, symbols.document_symbols, list, None),
         (lsp.TEXT_DOCUMENT_FOLDING_RANGE, folding.folding_ranges, list, None),
-        (lsp.TEXT_DOCUMENT_HOVER, hover.hover, lambda: None, None),
-        (lsp.TEXT_DOCUMENT_DEFINITION, definition.definition, list, None),
         (lsp.TEXT_DOCUMENT_FORMATTING, formatting.format_document, list, None),
         (lsp.TEXT_DOCUMENT_COMPLETION, completion.completion, list,
          lsp.CompletionOptions(trigger_characters=["."])),
         (lsp.TEXT_DOCUMENT_SIGNATURE_HELP, signature_help.signature_help, lambda: None,
          lsp.SignatureHelpOptions(trigger_characters=["(", ","])),
-        (lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT, highlight.document_highlight, list, None),
         (lsp.TEXT_DOCUMENT_PREPARE_RENAME, rename.prepare_rename, lambda: None, None),
         (lsp.TEXT_DOCUMENT_INLAY_HINT, inlay_hints.inlay_hints, list, None),
         (lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, semantic_tokens.semantic_tokens,
