@@ -37,7 +37,7 @@ from lumen.lsp.features import (
     signature_help,
     symbols,
 )
-from lumen.lsp.stale import answer_from_last_parse
+from lumen.lsp.stale import answer_from_last_parse, whole_document_from_last_parse
 
 Result = TypeVar("Result")
 
@@ -129,18 +129,18 @@ def _guarded(empty: Callable[[], Any]) -> Callable[[Callable[..., Result]], Call
 
 
 def _document_feature(feature: Callable[..., Any], empty: Callable[[], Any],
-                      from_last_parse: bool = False) -> Callable[..., Any]:
+                      from_last_parse: Callable[..., Any] | None = None) -> Callable[..., Any]:
     """A request handler for `feature(document, params)` of the document in `params`.
-    `from_last_parse`: while the text does not parse, answer from the last version that
-    did (stale.py) for positions on unchanged lines."""
+    `from_last_parse`: while the text does not parse, how to answer from the last version
+    that did (stale.py)."""
 
     @_guarded(empty)
     def handle(ls: LumenLanguageServer, params: Any) -> Any:
         document = ls.analyzed(params.text_document.uri)
         if document is None:
             return empty()
-        if from_last_parse and not document.parsed:
-            answer = answer_from_last_parse(document, params, feature)
+        if from_last_parse is not None and not document.parsed:
+            answer = from_last_parse(document, params, feature)
             return empty() if answer is None else answer
         return feature(document, params)
 
@@ -178,16 +178,19 @@ def build_server() -> LumenLanguageServer:
             lsp.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
 
     # Requests answered from the last version that parsed while the text does not parse.
-    for method, feature, empty in [
-        (lsp.TEXT_DOCUMENT_HOVER, hover.hover, lambda: None),
-        (lsp.TEXT_DOCUMENT_DEFINITION, definition.definition, list),
-        (lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT, highlight.document_highlight, list),
+    for method, feature, empty, fallback in [
+        (lsp.TEXT_DOCUMENT_HOVER, hover.hover, lambda: None, answer_from_last_parse),
+        (lsp.TEXT_DOCUMENT_DEFINITION, definition.definition, list, answer_from_last_parse),
+        (lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT, highlight.document_highlight, list,
+         answer_from_last_parse),
+        (lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL, symbols.document_symbols, list,
+         whole_document_from_last_parse),
+        (lsp.TEXT_DOCUMENT_FOLDING_RANGE, folding.folding_ranges, list,
+         whole_document_from_last_parse),
     ]:
-        server.feature(method)(_document_feature(feature, empty, from_last_parse=True))
+        server.feature(method)(_document_feature(feature, empty, fallback))
 
     requests: list[tuple[str, Callable[..., Any], Callable[[], Any], Any]] = [
-        (lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL, symbols.document_symbols, list, None),
-        (lsp.TEXT_DOCUMENT_FOLDING_RANGE, folding.folding_ranges, list, None),
         (lsp.TEXT_DOCUMENT_FORMATTING, formatting.format_document, list, None),
         (lsp.TEXT_DOCUMENT_COMPLETION, completion.completion, list,
          lsp.CompletionOptions(trigger_characters=["."])),

@@ -60,6 +60,17 @@ def answer_from_last_parse(document: AnalyzedDocument, params: Any,
     return _moved(answer, shift, previous.uri)
 
 
+def whole_document_from_last_parse(document: AnalyzedDocument, params: Any,
+                                   feature: Callable[[AnalyzedDocument, Any], Any]) -> Any:
+    """`feature(last parsed version, params)` for a request about the whole document
+    (outline, folding), its ranges moved to the current lines."""
+    previous = document.last_parsed
+    if previous is None or document.parsed:
+        return None
+    shift = LineShift.between(previous.lines.lines, document.lines.lines)
+    return _moved(feature(previous, params), shift, previous.uri)
+
+
 def _with_position(params: Any, position: lsp.Position) -> Any:
     import attrs
 
@@ -84,4 +95,18 @@ def _moved(answer: Any, shift: LineShift, uri: str) -> Any:
         return None if range_ is None else lsp.DocumentHighlight(range=range_, kind=answer.kind)
     if isinstance(answer, lsp.Hover):
         return lsp.Hover(contents=answer.contents)
+    if isinstance(answer, lsp.FoldingRange):
+        start, end = shift.to_new.get(answer.start_line), shift.to_new.get(answer.end_line)
+        if start is None or end is None or end <= start:
+            return None
+        return lsp.FoldingRange(start_line=start, end_line=end, kind=answer.kind)
+    if isinstance(answer, lsp.DocumentSymbol):
+        range_ = shift.range_to_new(answer.range)
+        selection = shift.range_to_new(answer.selection_range)
+        if range_ is None or selection is None:
+            return None
+        children = _moved(list(answer.children or []), shift, uri) or None
+        return lsp.DocumentSymbol(name=answer.name, kind=answer.kind, range=range_,
+                                  selection_range=selection, detail=answer.detail,
+                                  children=children)
     return None  # an answer kind this module does not know how to move

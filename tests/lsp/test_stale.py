@@ -50,3 +50,16 @@ def test_line_shift_maps_equal_lines_only() -> None:
     shift = LineShift.between(["a", "b", "c"], ["a", "x", "b", "c"])
     assert shift.to_new == {0: 0, 1: 2, 2: 3}
     assert shift.to_old == {0: 0, 2: 1, 3: 2}
+
+
+def test_outline_and_folds_move_with_inserted_lines(server: LspClient, workspace: Path) -> None:
+    uri = server.open(workspace / "stale3.lm", PROGRAM)
+    assert server.diagnostics(uri, version=1) == []
+    server.change(uri, EDITED, version=2)
+    server.diagnostics(uri, version=2)
+    symbols = server.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})
+    main_line = position_of(EDITED, "cell main()")[0]
+    assert [(s["name"], s["range"]["start"]["line"]) for s in symbols] == [("double", 0),
+                                                                          ("main", main_line)]
+    folds = server.request("textDocument/foldingRange", {"textDocument": {"uri": uri}})
+    assert {(f["startLine"], f["endLine"]) for f in folds} == {(0, 1), (main_line, main_line + 2)}

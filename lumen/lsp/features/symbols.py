@@ -22,10 +22,9 @@ _KINDS: dict[type, lsp.SymbolKind] = {
 
 
 def document_symbols(document: AnalyzedDocument, params: Any = None) -> list[lsp.DocumentSymbol]:
-    program = document.program or document.outline_program
-    unit = document.unit if document.program is not None else document.outline_unit
+    program, unit = document.program, document.unit
     if program is None or unit is None:
-        return []
+        return []  # while the text does not parse the server asks the last parse (stale.py)
     builder = _Builder(document, unit.text.split("\n"))
     return [symbol for item in program.items if (symbol := builder.symbol(item)) is not None]
 
