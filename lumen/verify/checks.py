@@ -3,7 +3,7 @@ bounds and proof hints; plus lowering expressions in the current state."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from lumen.diagnostics import ErrorCode, Severity, Span
@@ -60,6 +60,7 @@ class Checks:
         self.cell_infos: dict[int, CellInfo] = {id(info.decl): info for info in self.table.cells.values()}
         self.pending_cells: list[ast.CellDecl] = []
         self.invariants: dict[int, list[ProofHint]] = {}  # by id() of the loop they precede
+        self._unfolding: set[str] = set()  # cells being unfolded (no recursion)
         # Cells other modules declare, by the name this file imports them under.
         self.imported_cells: Mapping[str, ast.CellDecl] = imported_cells or {}
         self._noted: set[tuple[int, int]] = set()
@@ -74,8 +75,11 @@ class Checks:
                 return binding.value
             return self.constant(name)
 
-        return Lowering(resolve_name, lambda call: self.length_term(call, state),
-                        self.symbols.opaque if opaque else None, reasons)
+        def resolve_call(call: ast.Call) -> Term | Formula | None:
+            found = self.length_term(call, state)
+            return found if found is not None else self.unfold(call, lambda e: self.lower_term(e, state))
+
+        return Lowering(resolve_name, resolve_call, self.symbols.opaque if opaque else None, reasons)
 
     def lower_formula(self, expr: ast.Expr, state: PathState, reasons: list[str] | None = None) -> Formula:
         """A condition; parts outside the constraint language become unknown Bools."""
@@ -109,6 +113,48 @@ class Checks:
         if isinstance(target, ast.Name) and target.id in state.env:
             return self.symbols.length_of(target.id, state.env[target.id])
         return None
+
+    def unfold(self, call: ast.Call,
+               lower_argument: Callable[[ast.Expr], Term | Formula | None]) -> Term | Formula | None:
+        """The value of a call of one of this file's expression-bodied cells
+        (`cell double(n: Int) -> Int = n * 2`) when its body is in the constraint language:
+        the body with the arguments for the parameters (recursion is not unfolded)."""
+        if not isinstance(call.callee, ast.Name):
+            return None
+        name = call.callee.id
+        info = self.table.cells.get(name)
+        if (info is None or info.owner is not None or name in self._unfolding
+                or not info.decl.expr_body or info.decl.body is None or info.decl.is_async):
+            return None
+        decl = info.decl
+        arguments = bind_arguments(call, decl.params)
+        if arguments is None:
+            return None
+        values: dict[str, Term | Formula] = {}
+        for param in decl.params:
+            if param.name in arguments:
+                value = lower_argument(arguments[param.name])
+            else:
+                value = self.lower_term(param.default, PathState({})) if param.default else None
+            if value is None:
+                return None
+            values[param.name] = value
+
+        def lower_inner(expr: ast.Expr) -> Term | Formula | None:
+            try:
+                return body.term(expr)
+            except Unsupported:
+                return None
+
+        body = Lowering(lambda n: values[n] if n in values else self.constant(n),
+                        lambda inner: self.unfold(inner, lower_inner))
+        self._unfolding.add(name)
+        try:
+            return body.term(decl.body)  # type: ignore[arg-type]
+        except Unsupported:
+            return None
+        finally:
+            self._unfolding.discard(name)
 
     @staticmethod
     def compare(op: str, left: Any, right: Any) -> Formula:
@@ -233,12 +279,24 @@ class Checks:
                 lengths[f"length({target.id})"] = found
             return found
 
+        def resolve_any_call(inner: ast.Call) -> Term | Formula | None:
+            found = resolve_call(inner)
+            if found is None and local:  # an imported cell's callees are not this file's
+                return self.unfold(inner, lower_argument)
+            return found
+
+        def lower_argument(expr: ast.Expr) -> Term | Formula | None:
+            try:
+                return Lowering(resolve_name, resolve_any_call).term(expr)
+            except Unsupported:
+                return None
+
         def resolve_name(name: str) -> Term | Formula | None:
             if name in values:
                 return values[name]
             return self.constant(name) if local else None
 
-        return Lowering(resolve_name, resolve_call, self.symbols.opaque, [])
+        return Lowering(resolve_name, resolve_any_call, self.symbols.opaque, [])
 
     def _refinement_text(self, refined: list[tuple[ast.Param, tuple[str, ast.Expr] | None]]) -> str:
         return " and ".join(f"{param.name}: {r[0]} where {self.text(r[1])}"

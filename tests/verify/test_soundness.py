@@ -22,12 +22,14 @@ small = st.integers(-12, 12)
 
 @st.composite
 def values(draw: st.DrawFn) -> str:
-    kind = draw(st.sampled_from(["lit", "var", "plus", "minus", "twice"]))
+    kind = draw(st.sampled_from(["lit", "var", "plus", "minus", "twice", "unfold"]))
     if kind == "lit":
         return str(draw(small))
     name = draw(st.sampled_from(VARIABLES))
     if kind == "var":
         return name
+    if kind == "unfold":  # an expression-bodied cell, unfolded by the verifier
+        return f"shift({name}, {draw(small)})"
     if kind == "twice":
         return f"{name} * 2"
     return f"{name} {'+' if kind == 'plus' else '-'} {draw(st.integers(0, 12))}"
@@ -115,6 +117,7 @@ def programs(draw: st.DrawFn) -> str:
         "end",
         "",
         f"cell unknown() -> Int = {draw(small)}",
+        "cell shift(x: Int, by: Int) -> Int = x - by * 2",
         "",
         "cell main() -> Int",
         f"  let mut a = {draw(small)}",
