@@ -29,7 +29,7 @@ from lumen.verify.constraints import (
 )
 from lumen.verify.hints import HintIndex, ProofHint
 from lumen.verify.obligations import Obligation, Prover
-from lumen.verify.state import PathState, Symbols
+from lumen.verify.state import RECORD_PREFIX, PathState, Symbols
 from lumen.verify.syntax_facts import (
     free_names,
     length_argument,
@@ -61,6 +61,7 @@ class Checks:
         self.pending_cells: list[ast.CellDecl] = []
         self.invariants: dict[int, list[ProofHint]] = {}  # by id() of the loop they precede
         self._unfolding: set[str] = set()  # cells being unfolded (no recursion)
+        self._refuted_fields: set[tuple[int, str]] = set()  # (id of construction, field)
         # Cells other modules declare, by the name this file imports them under.
         self.imported_cells: Mapping[str, ast.CellDecl] = imported_cells or {}
         self._noted: set[tuple[int, int]] = set()
@@ -79,7 +80,71 @@ class Checks:
             found = self.length_term(call, state)
             return found if found is not None else self.unfold(call, lambda e: self.lower_term(e, state))
 
-        return Lowering(resolve_name, resolve_call, self.symbols.opaque if opaque else None, reasons)
+        return Lowering(resolve_name, resolve_call, self.symbols.opaque if opaque else None, reasons,
+                        lambda attr: self.field_term(attr, state))
+
+    def field_term(self, attr: ast.Attr, state: PathState) -> Term | None:
+        """`o.f` of a variable holding a record of a known type (one variable per version)."""
+        if not isinstance(attr.value, ast.Name):
+            return None
+        binding = state.env.get(attr.value.id)
+        if binding is None or not binding.kind.startswith(RECORD_PREFIX):
+            return None
+        record = self.table.records.get(binding.kind[len(RECORD_PREFIX):])
+        field = record.fields.get(attr.name) if record is not None else None
+        sort = sort_of_type(field.type) if field is not None else None
+        if sort is None:
+            return None
+        return self.symbols.field_of(attr.value.id, binding, attr.name, sort)
+
+    def record_facts(self, name: str, state: PathState, site: ast.Call,
+                     before: PathState) -> PathState:
+        """What a record value `name` is known to hold: the field values it was built with
+        (lowered in `before`), and the `where` of each supplied field, which construction
+        checks at run time (§5.3: a violation halts, so past it the constraint holds)."""
+        assert isinstance(site.callee, ast.Name)
+        info = self.table.records.get(site.callee.id)
+        binding = state.env.get(name)
+        if info is None or binding is None:
+            return state
+        supplied = {arg.name: arg.value for arg in site.args if arg.name and not arg.spread}
+        for field in info.decl.fields:
+            sort = sort_of_type(info.fields[field.name].type) if field.name in info.fields else None
+            if sort is None or field.name not in supplied:
+                continue
+            var = self.symbols.field_of(name, binding, field.name, sort)
+            value = self.lower_term(supplied[field.name], before)
+            if value is not None and (sort_of(value) is Sort.BOOL) == (sort is Sort.BOOL):
+                state = state.with_fact(Compare("==", var, value))
+            # A construction reported as failing is not assumed to pass: the rest of the
+            # path would be vacuous and its other problems unreported.
+            if field.where is not None and (id(site), field.name) not in self._refuted_fields:
+                state = state.with_fact(self._field_constraint(field, var))
+        return state
+
+    def _field_constraint(self, field: ast.FieldDecl, var: Var) -> Formula:
+        assert field.where is not None
+
+        def resolve_name(name: str) -> Term | Formula | None:
+            return var if name == field.name else self.constant(name)
+
+        return Lowering(resolve_name, None, self.symbols.opaque, []).formula(field.where)
+
+    def parameter_record_facts(self, name: str, state: PathState) -> PathState:
+        """A record parameter's fields without defaults were supplied, hence checked, when it
+        was built: their constraints hold (a default is not checked at run time)."""
+        binding = state.env.get(name)
+        if binding is None or not binding.kind.startswith(RECORD_PREFIX):
+            return state
+        info = self.table.records.get(binding.kind[len(RECORD_PREFIX):])
+        if info is None:
+            return state
+        for field in info.decl.fields:
+            sort = sort_of_type(info.fields[field.name].type) if field.name in info.fields else None
+            if field.where is not None and field.default is None and sort is not None:
+                var = self.symbols.field_of(name, binding, field.name, sort)
+                state = state.with_fact(self._field_constraint(field, var))
+        return state
 
     def lower_formula(self, expr: ast.Expr, state: PathState, reasons: list[str] | None = None) -> Formula:
         """A condition; parts outside the constraint language become unknown Bools."""
@@ -307,7 +372,8 @@ class Checks:
         for arg in call.args:
             field = constrained.get(arg.name or "")
             if field is not None and not arg.spread:
-                self.check_field_value(record, field, arg.value, state, call.span)
+                if self.check_field_value(record, field, arg.value, state, call.span) is Verdict.REFUTED:
+                    self._refuted_fields.add((id(call), field.name))
 
     def check_field_defaults(self) -> None:
         """A default value is not checked at run time (§5.3 checks supplied fields only), so
@@ -318,12 +384,12 @@ class Checks:
                     self.check_field_value(info.decl, field, field.default, PathState({}), field.span)
 
     def check_field_value(self, record: ast.RecordDecl, field: ast.FieldDecl, expr: ast.Expr,
-                          state: PathState, span: Span) -> None:
+                          state: PathState, span: Span) -> Verdict | None:
         assert field.where is not None
         value = self.lower_term(expr, state)
         known_length = literal_length(expr)
         if value is None and known_length is None:
-            return
+            return None
 
         def resolve_call(inner: ast.Call) -> Term | None:
             target = length_argument(inner)
@@ -341,6 +407,7 @@ class Checks:
         if answer.verdict is Verdict.REFUTED:
             message = messages.field_constraint_violated(record.name, field.name, self.text(field.where))
             self.prover.report(ErrorCode.FIELD_CONSTRAINT_VIOLATED, message, obligation, answer)
+        return answer.verdict
 
     # ------------------------------------------------------------------ bounds
 

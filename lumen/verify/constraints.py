@@ -276,6 +276,8 @@ class Lowering:
     resolve_call: CallResolver | None = None
     opaque: Callable[[], Var] | None = None
     unsupported: list[str] | None = None
+    # `o.f` of a record the caller follows, else None.
+    resolve_attr: Callable[[ast.Attr], Term | Formula | None] | None = None
 
     def formula(self, expr: ast.Expr) -> Formula:
         try:
@@ -335,6 +337,10 @@ class Lowering:
             found_term = self.resolve_call(expr)
             if found_term is not None:
                 return found_term
+        if isinstance(expr, ast.Attr) and self.resolve_attr is not None and not expr.safe:
+            found_field = self.resolve_attr(expr)
+            if found_field is not None:
+                return found_field
         raise Unsupported(f"{_describe(expr)} is outside the constraint language")
 
     def _binary(self, expr: ast.Binary) -> Term | Formula:

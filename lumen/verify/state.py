@@ -24,8 +24,9 @@ from lumen.verify.constraints import (
     sort_of,
 )
 
-# What a variable holds, as far as bounds checks care.
+# What a variable holds, as far as bounds checks care; a record of type R is "record:R".
 LIST, STRING, TUPLE, OTHER = "list", "string", "tuple", "other"
+RECORD_PREFIX = "record:"
 SEQUENCE_KINDS = frozenset({LIST, STRING, TUPLE})
 
 
@@ -65,7 +66,7 @@ class Symbols:
     def __init__(self) -> None:
         self._counter = 0
         self.info: dict[str, SymbolInfo] = {}
-        self._lengths: dict[tuple[str, int], Var] = {}
+        self._derived: dict[tuple[str, int], Var] = {}
 
     def next_version(self) -> int:
         self._counter += 1
@@ -83,11 +84,21 @@ class Symbols:
     def length_of(self, name: str, binding: Binding) -> Var:
         """The length of the value `name` holds in `binding` (one variable per version)."""
         key = (name, binding.version)
-        found = self._lengths.get(key)
+        found = self._derived.get(key)
         if found is None:
             version = self.next_version()
-            found = self._lengths[key] = Var(f"length({name})#{version}", Sort.INT, nonnegative=True)
+            found = self._derived[key] = Var(f"length({name})#{version}", Sort.INT, nonnegative=True)
             self.info[found.name] = SymbolInfo(f"length({name})", "length")
+        return found
+
+    def field_of(self, name: str, binding: Binding, field: str, sort: Sort) -> Var:
+        """Field `field` of the record `name` holds in `binding` (one variable per version)."""
+        key = (f"{name}.{field}", binding.version)
+        found = self._derived.get(key)
+        if found is None or found.sort is not sort:
+            version = self.next_version()
+            found = self._derived[key] = Var(f"{name}.{field}#{version}", sort)
+            self.info[found.name] = SymbolInfo(f"{name}.{field}", "bound")
         return found
 
     def role(self, var: Var) -> str:

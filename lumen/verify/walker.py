@@ -8,6 +8,7 @@ understand: anything it cannot follow simply becomes an unknown value.
 
 from __future__ import annotations
 
+from lumen.sema.types import NamedT
 from lumen.syntax import ast
 from lumen.verify.checks import Checks
 from lumen.verify.constraints import (
@@ -21,6 +22,7 @@ from lumen.verify.constraints import (
     negation,
 )
 from lumen.verify.state import (
+    RECORD_PREFIX,
     SEQUENCE_KINDS,
     Binding,
     PathState,
@@ -59,8 +61,11 @@ class Walker(Checks):
         for index, param in enumerate(decl.params):
             checked = info.params[index].type if info and index < len(info.params) else None
             sort = sort_of_type(checked) if checked is not None else sort_of_annotation(param.type)
-            state = bind_value(self.symbols, state, param.name, None, sort, kind_of_type(checked),
-                               role="input")
+            kind = kind_of_type(checked)
+            if isinstance(checked, NamedT) and checked.kind == "record" and checked.name in self.table.records:
+                kind = RECORD_PREFIX + checked.name
+            state = bind_value(self.symbols, state, param.name, None, sort, kind, role="input")
+            state = self.parameter_record_facts(param.name, state)
         for fact in self.entry_facts(decl, state):
             state = state.with_fact(fact)
         if isinstance(decl.body, ast.Block):
@@ -138,7 +143,13 @@ class Walker(Checks):
         source = state.env.get(value.id) if isinstance(value, ast.Name) else None
         if source is not None and source.kind in SEQUENCE_KINDS:
             kind = source.kind
-        state = bind_value(self.symbols, state, name, term, sort, kind)
+        record = self.constructed_record(value, state)
+        before = state
+        state = bind_value(self.symbols, state, name, term, sort,
+                           RECORD_PREFIX + record if record else kind)
+        if record is not None:
+            assert isinstance(value, ast.Call)
+            return self.record_facts(name, state, value, before)
         new = state.env[name]
         if kind not in SEQUENCE_KINDS:
             return state
@@ -150,6 +161,13 @@ class Walker(Checks):
             return state.with_fact(Compare("==", length, self.symbols.length_of(value.id, source)))
         grown = self.grown_from(value, state, name, old)
         return state.with_fact(grown) if grown is not None else state
+
+    def constructed_record(self, value: ast.Expr, state: PathState) -> str | None:
+        """`R` when `value` is a construction `R(f: …)` of one of the file's records."""
+        if (isinstance(value, ast.Call) and isinstance(value.callee, ast.Name)
+                and value.callee.id not in state.env and value.callee.id in self.table.records):
+            return value.callee.id
+        return None
 
     def grown_from(self, value: ast.Expr, state: PathState, name: str,
                    old: Binding | None) -> Formula | None:
