@@ -124,7 +124,7 @@ class NativeTier:
         spec, self._entry_spec = self._entry_spec, None
         if spec is not None:
             try:
-                self.backend.unit(spec)
+                self.backend.prepare(spec)
             except Exception:  # noqa: BLE001, S110 - an optimisation for later runs only
                 pass
 

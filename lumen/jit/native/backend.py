@@ -62,9 +62,20 @@ class Backend:
         return None if library is None else self._unit(library, tag, root)
 
     def unit(self, root: Spec) -> Unit:
+        unit = self._compiled(root, load=True)
+        assert unit is not None
+        return unit
+
+    def prepare(self, root: Spec) -> None:
+        """Compile `root` into the native code cache for a later run, without loading it."""
+        self._compiled(root, load=False)
+
+    def _compiled(self, root: Spec, load: bool) -> Unit | None:
         key = self.key(root)
         tag = key[:20]
-        library = cache.load(key, tag)
+        if not load and (cache.folder() is None or cache.find(key) is not None):
+            return None  # nowhere to keep it, or already kept
+        library = cache.load(key, tag) if load else None
         if library is not None:
             return self._unit(library, tag, root)
         from lumen.jit.native.codegen import build_unit
@@ -72,7 +83,15 @@ class Backend:
         ir_text, _entry = build_unit(self.vm.module.functions, tag, root,
                                      self.inference.specs)
         module = self.compiler.optimised(ir_text)
-        cache.store(key, tag, self.compiler.object_code(module))
+        # Machine code is generated once, as an object file: linked into the cache and
+        # loaded from there like any cached unit (MCJIT only when it cannot be stored).
+        stored = cache.folder() is not None and cache.store(
+            key, tag, self.compiler.object_code(module))
+        if not load:
+            return None
+        library = cache.load(key, tag) if stored else None
+        if library is not None:
+            return self._unit(library, tag, root)
         symbols = self.compiler.load(module)
         return Unit(self.shared, symbols, tag, root.args, root.returns, self.compiler,
                     osr=root.osr_pc >= 0)

@@ -66,8 +66,18 @@ def load(key: str, tag: str) -> ctypes.CDLL | None:
         return None
 
 
-def store(key: str, tag: str, object_code: bytes) -> None:
-    """Link and store `object_code`; silently does nothing when that is not possible."""
+def find(key: str) -> Path | None:
+    """The stored library for `key`, if there is one (not checked, not loaded)."""
+    where = folder()
+    if where is None:
+        return None
+    library = where / f"{key}.so"
+    return library if library.exists() else None
+
+
+def store(key: str, tag: str, object_code: bytes) -> bool:
+    """Link and store `object_code`: True when stored; False (and nothing else) when that
+    is not possible."""
     import shutil  # storing only: a run that loads cached code never imports these
     import subprocess
     import tempfile
@@ -75,7 +85,7 @@ def store(key: str, tag: str, object_code: bytes) -> None:
     where = folder()
     compiler = shutil.which("cc")
     if where is None or compiler is None:
-        return
+        return False
     try:
         where.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=where) as scratch:
@@ -85,11 +95,12 @@ def store(key: str, tag: str, object_code: bytes) -> None:
             done = subprocess.run([compiler, "-shared", "-o", str(lib), str(obj), "-lm"],
                                   capture_output=True, timeout=60, check=False)
             if done.returncode != 0:
-                return
+                return False
             digest = digest_of(lib.read_bytes())
             os.replace(lib, where / f"{key}.so")
             (Path(scratch) / "digest").write_text(digest)
             os.replace(Path(scratch) / "digest", where / f"{key}.sha256")
         prune(where)
     except (OSError, subprocess.SubprocessError):
-        return
+        return False
+    return True
