@@ -11,7 +11,7 @@ from lumen.verify.constraints import Formula, Term, Value, Var, evaluate, show_n
 from lumen.verify.state import PathState, Symbols
 from lumen.verify.z3_backend import Answer, Z3Backend
 
-_ROLE_ORDER = {"input": 0, "argument": 1, "bound": 2, "length": 3}
+_ROLE_ORDER = {"input": 0, "argument": 1, "bound": 2, "field": 3, "length": 4}
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,7 +56,7 @@ class PathState:
 @dataclass(frozen=True, slots=True)
 class SymbolInfo:
     display: str  # the Lumen name shown in counterexamples
-    role: str  # "input", "bound", "argument", "length", "opaque"
+    role: str  # "input", "bound", "argument", "field", "length", "opaque"
 
 
 class Symbols:
@@ -98,7 +98,7 @@ class Symbols:
         if found is None or found.sort is not sort:
             version = self.next_version()
             found = self._derived[key] = Var(f"{name}.{field}#{version}", sort)
-            self.info[found.name] = SymbolInfo(f"{name}.{field}", "bound")
+            self.info[found.name] = SymbolInfo(f"{name}.{field}", "field")
         return found
 
     def role(self, var: Var) -> str:
