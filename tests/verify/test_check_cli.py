@@ -101,3 +101,11 @@ def test_cached_results_match_and_follow_edits(tmp_path: Path) -> None:
     path.write_text(DISCHARGED, encoding="utf-8")
     edited = lumen("-m", "lumen", "check", str(path), cache_dir=cache_dir)
     assert edited.returncode == 0, edited.stdout + edited.stderr
+
+
+def test_check_of_a_file_without_constraints_does_not_import_z3(tmp_path: Path) -> None:
+    path = write(tmp_path, "cell main()\n  print(1)\nend\n")
+    result = lumen("-X", "importtime", "-m", "lumen", "check", str(path))
+    assert result.returncode == 0
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+    assert "lumen.cli.check" in imported and "z3" not in imported
