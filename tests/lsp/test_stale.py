@@ -63,3 +63,22 @@ def test_outline_and_folds_move_with_inserted_lines(server: LspClient, workspace
                                                                           ("main", main_line)]
     folds = server.request("textDocument/foldingRange", {"textDocument": {"uri": uri}})
     assert {(f["startLine"], f["endLine"]) for f in folds} == {(0, 1), (main_line, main_line + 2)}
+
+
+def test_semantic_tokens_keep_their_kinds(server: LspClient, workspace: Path) -> None:
+    uri = server.open(workspace / "stale4.lm", PROGRAM)
+    assert server.diagnostics(uri, version=1) == []
+    server.change(uri, EDITED, version=2)
+    server.diagnostics(uri, version=2)
+    data = server.request("textDocument/semanticTokens/full", {"textDocument": {"uri": uri}})["data"]
+    legend = server.initialize_result["capabilities"]["semanticTokensProvider"]["legend"]["tokenTypes"]
+    lines = EDITED.split("\n")
+    found, line, character = {}, 0, 0
+    for index in range(0, len(data), 5):
+        delta_line, delta_start, length, kind, _ = data[index:index + 5]
+        line += delta_line
+        character = character + delta_start if delta_line == 0 else delta_start
+        found[(line, character)] = (lines[line][character:character + length], legend[kind])
+    assert found[position_of(EDITED, "n * 2")] == ("n", "parameter")
+    assert found[position_of(EDITED, "total)")] == ("total", "variable")
+    assert found[position_of(EDITED, "double(2)")] == ("double", "function")

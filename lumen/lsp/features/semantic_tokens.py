@@ -82,7 +82,7 @@ def _code_tokens(document: AnalyzedDocument) -> list[_Token]:
     raw = Scanner(unit.code, unit.path, tables, []).scan()
     keywords = set(tables.keywords.values()) | set(tables.soft.values())
     operators = set(tables.operators.values()) - _PUNCTUATION
-    names = _NameClassifier(document)
+    names = _names_for(document)
     lines = unit.code.split("\n")
     covered: dict[int, list[tuple[int, int]]] = {}
     found: list[_Token] = []
@@ -136,11 +136,27 @@ def _comments(lines: list[str], covered: dict[int, list[tuple[int, int]]]) -> li
     return found
 
 
+def _names_for(document: AnalyzedDocument) -> _NameClassifier:
+    """The classifier of the document's names; while its text does not parse, that of the
+    last version that did, its lines found through a line diff (stale.py)."""
+    previous = document.last_parsed
+    if document.parsed or previous is None:
+        return _NameClassifier(document)
+    from lumen.lsp.stale import LineShift
+
+    shift = LineShift.between(previous.lines.lines, document.lines.lines)
+    old_lines = {new + 1: old + 1 for new, old in shift.to_old.items()}  # 1-based
+    return _NameClassifier(previous, old_lines)
+
+
 class _NameClassifier:
     """What kind of name an identifier token is, from the syntax tree around it."""
 
-    def __init__(self, document: AnalyzedDocument) -> None:
+    def __init__(self, document: AnalyzedDocument, old_lines: dict[int, int] | None = None) -> None:
+        """`old_lines`: the lines of the text being coloured -> lines of `document` (when
+        `document` is an earlier version); a line missing there is classified by name."""
         self.document = document
+        self.old_lines = old_lines
         self.index: DeclarationIndex | None = document_index(document)
         self.bindings: list[LocalBinding] = document_bindings(document)
         self.table = BindingTable(self.bindings, self.index.program) if self.index is not None else None
@@ -150,6 +166,10 @@ class _NameClassifier:
             self._uses(self.index.program)
 
     def classify(self, line: int, column: int, word: str) -> tuple[str | None, int]:
+        if self.old_lines is not None:
+            if line not in self.old_lines:
+                return self._by_name(word, 0, 0)  # a changed line: no scope to look in
+            line = self.old_lines[line]
         found = self.at.get((line, column))
         if found is not None:
             return found
