@@ -110,8 +110,6 @@ def test_check_of_a_file_without_constraints_does_not_import_z3(tmp_path: Path) 
     imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
     assert "lumen.driver" in imported and "z3" not in imported
     # The control: with a constraint to verify, the same measurement does see z3.
-    constrained = lumen("-X", "importtime", "-m", "lumen", "check", "--no-verify", str(path))
-    assert constrained.returncode == 0
     verified = lumen("-X", "importtime", "-m", "lumen", "check", str(write(tmp_path, DISCHARGED)),
                      cache_dir=tmp_path / "fresh-cache")
     assert "z3" in {line.split("|")[-1].strip() for line in verified.stderr.splitlines() if "|" in line}
