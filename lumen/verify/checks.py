@@ -45,6 +45,9 @@ LOOPS = (ast.While, ast.WhileLet, ast.Loop, ast.For)
 
 
 class Checks:
+    """The state-independent parts of the walk (walker.py adds the traversal): the file's
+    declarations, the solver, the proof hints, and what each obligation asks."""
+
     def __init__(self, program: ast.Program, analysis: Analysis, file: str, code: str,
                  backend: Z3Backend, verbose: bool = False,
                  imported_cells: Mapping[str, ast.CellDecl] | None = None) -> None:

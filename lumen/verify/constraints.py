@@ -261,7 +261,7 @@ def _compare(op: str, left: Value, right: Value) -> bool:
 # How a name in a constraint reads: a term/formula, or None when the name is not modelled.
 NameResolver = Callable[[str], "Term | Formula | None"]
 # Lowering of a call the caller knows (e.g. `length(xs)` as a length variable), else None.
-CallResolver = Callable[[ast.Call], "Term | None"]
+CallResolver = Callable[[ast.Call], "Term | Formula | None"]
 
 
 @dataclass(slots=True)
