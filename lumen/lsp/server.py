@@ -9,6 +9,7 @@ take the server down or show the user a traceback: `_guarded` logs it to the cli
 from __future__ import annotations
 
 import functools
+import logging
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -227,4 +228,9 @@ def build_server() -> LumenLanguageServer:
 
 
 def serve_stdio() -> None:
+    # pygls logs tracebacks (a malformed message, a failing handler) to stderr, which
+    # editors show; what the user needs goes to window/logMessage instead (see above).
+    pygls_logger = logging.getLogger("pygls")
+    pygls_logger.addHandler(logging.NullHandler())
+    pygls_logger.propagate = False
     build_server().start_io()

@@ -3,6 +3,8 @@ that does not parse."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -51,3 +53,15 @@ def test_a_failing_feature_is_logged_and_answered_empty() -> None:
     assert _guarded(list)(broken_feature)(fake, None) == []
     [message] = fake.logged
     assert "broken_feature failed: ZeroDivisionError: boom" in message
+
+
+def test_no_traceback_reaches_stderr() -> None:
+    """Editors show the server's stderr: broken messages are logged to the client only."""
+    messages = [b'{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}', b"{not json",
+                b'{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":1}}']
+    stream = b"".join(b"Content-Length: %d\r\n\r\n" % len(m) + m for m in messages)
+    run = subprocess.run([sys.executable, "-m", "lumen", "lsp"], input=stream,
+                         capture_output=True, timeout=30)
+    assert run.returncode == 0
+    assert b"Traceback" not in run.stderr, run.stderr.decode(errors="replace")
+    assert b"malformed initialize request" in run.stdout
