@@ -2,15 +2,15 @@
 calls one feature function and returns its result.
 
 A feature that raises (a bug of ours, or a request the feature did not expect) must not
-take the server down or show the user a traceback: `_guarded` logs it to the client
-(window/logMessage) and answers with the feature's empty result.
+take the server down or show the user a traceback: `_guarded` saves the traceback to a
+crash file (like the CLI), logs one line to the client (window/logMessage) and answers
+with the feature's empty result.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,6 +21,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
 from lumen import __version__
+from lumen.driver import save_crash_report
 from lumen.lsp.documents import AnalyzedDocument, DocumentStore, uri_to_path
 from lumen.lsp.features import (
     code_actions,
@@ -120,8 +121,11 @@ def _guarded(empty: Callable[[], Any]) -> Callable[[Callable[..., Result]], Call
             try:
                 return handler(ls, params)
             except Exception as exc:  # noqa: BLE001 - see the module docstring
-                ls.log(f"lumen lsp: {handler.__name__} failed: {type(exc).__name__}: {exc}\n"
-                       + traceback.format_exc(), lsp.MessageType.Error)
+                # The traceback goes to a crash file, as the CLI does (lumen.driver).
+                where = save_crash_report(exc, f"in the language server ({handler.__name__})")
+                details = f"; details in {where}" if where else ""
+                ls.log(f"lumen lsp: {handler.__name__} failed: {type(exc).__name__}: {exc}; "
+                       f"please report it{details}", lsp.MessageType.Error)
                 return empty()
 
         return run

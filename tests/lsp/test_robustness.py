@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from lumen.lsp.server import _guarded
 from tests.lsp.client import LspClient
 
@@ -45,14 +47,20 @@ class _FakeServer:
         self.logged.append(message)
 
 
-def test_a_failing_feature_is_logged_and_answered_empty() -> None:
+def test_a_failing_feature_is_logged_and_answered_empty(monkeypatch: pytest.MonkeyPatch,
+                                                        tmp_path: Path) -> None:
     def broken_feature(ls: Any, params: Any) -> list[str]:
         raise ZeroDivisionError("boom")
 
     fake = _FakeServer()
+    monkeypatch.setenv("LUMEN_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("LUMEN_DEBUG", raising=False)
     assert _guarded(list)(broken_feature)(fake, None) == []
     [message] = fake.logged
-    assert "broken_feature failed: ZeroDivisionError: boom" in message
+    assert "broken_feature failed: ZeroDivisionError: boom; please report it" in message
+    assert "Traceback" not in message
+    [crash] = list(tmp_path.glob("crash-*.txt"))
+    assert str(crash) in message and "ZeroDivisionError" in crash.read_text()
 
 
 def test_no_traceback_reaches_stderr() -> None:
