@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -237,4 +238,8 @@ def serve_stdio() -> None:
     pygls_logger = logging.getLogger("pygls")
     pygls_logger.addHandler(logging.NullHandler())
     pygls_logger.propagate = False
-    build_server().start_io()
+    # The protocol owns stdout: anything else printed (a stray print in a compile stage)
+    # goes to stderr instead of corrupting the message stream.
+    protocol_out = sys.stdout.buffer
+    sys.stdout = sys.stderr
+    build_server().start_io(sys.stdin.buffer, protocol_out)
