@@ -26,10 +26,8 @@ end
 DISCHARGED = VIOLATED.replace("take(x - 10)", "take(x + 10)")
 
 
-def lumen(*args: str, cache_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
+def lumen(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
-    if cache_dir is not None:
-        env["LUMEN_CACHE_DIR"] = str(cache_dir)
     return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=REPO,
                           env=env, timeout=60)
 
@@ -91,15 +89,21 @@ def test_run_never_verifies_nor_imports_z3(tmp_path: Path) -> None:
 def test_cached_results_match_and_follow_edits(tmp_path: Path) -> None:
     """A second check of an unchanged file answers from the caches with the same report; an
     edited file is verified again."""
-    path, cache_dir = write(tmp_path, VIOLATED), tmp_path / "cache"
-    first = lumen("-m", "lumen", "check", str(path), cache_dir=cache_dir)
-    second = lumen("-m", "lumen", "check", str(path), cache_dir=cache_dir)
+    from lumen import cache
+    from lumen.compile_cache import toolchain_fingerprint
+    from lumen.verify import result_cache
+
+    path = write(tmp_path, VIOLATED)  # a new path: nothing cached for it yet
+    first = lumen("-m", "lumen", "check", str(path))
+    second = lumen("-m", "lumen", "check", str(path))
     assert first.returncode == second.returncode == 1
     assert "E0800" in first.stderr + first.stdout
     assert (first.stdout, first.stderr) == (second.stdout, second.stderr)
-    assert list((cache_dir / "verify").iterdir())
+    key = result_cache.key(str(path), VIOLATED, toolchain_fingerprint(), verbose=False)
+    if not cache.disabled():
+        assert result_cache.lookup(key) is not None
     path.write_text(DISCHARGED, encoding="utf-8")
-    edited = lumen("-m", "lumen", "check", str(path), cache_dir=cache_dir)
+    edited = lumen("-m", "lumen", "check", str(path))
     assert edited.returncode == 0, edited.stdout + edited.stderr
 
 
@@ -110,6 +114,5 @@ def test_check_of_a_file_without_constraints_does_not_import_z3(tmp_path: Path) 
     imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
     assert "lumen.driver" in imported and "z3" not in imported
     # The control: with a constraint to verify, the same measurement does see z3.
-    verified = lumen("-X", "importtime", "-m", "lumen", "check", str(write(tmp_path, DISCHARGED)),
-                     cache_dir=tmp_path / "fresh-cache")
+    verified = lumen("-X", "importtime", "-m", "lumen", "check", str(write(tmp_path, DISCHARGED)))
     assert "z3" in {line.split("|")[-1].strip() for line in verified.stderr.splitlines() if "|" in line}
