@@ -39,7 +39,23 @@ def has_obligations(program: ast.Program, code: str) -> bool:
     (Cheap: programs without any skip the solver import entirely.)"""
     if _HINT_TEXT.search(code):
         return True
-    return any(_has_where(item) for item in program.items)
+    if any(_has_where(item) for item in program.items):
+        return True
+    if "where" not in code:
+        return False
+    # Methods and cells declared inside bodies: a walk of the whole tree.
+    from lumen.verify.syntax_facts import children
+
+    stack: list[object] = list(program.items)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, tuple):
+            stack.extend(node)
+        elif isinstance(node, ast.Node):
+            if _has_where(node):
+                return True
+            stack.extend(children(node))
+    return False
 
 
 def imported_contracts(unit: object, program: ast.Program) -> dict[str, ast.CellDecl]:
