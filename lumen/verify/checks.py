@@ -68,6 +68,7 @@ class Checks:
         # Cells other modules declare, by the name this file imports them under.
         self.imported_cells: Mapping[str, ast.CellDecl] = imported_cells or {}
         self._noted: set[tuple[int, int]] = set()
+        self.local_names: frozenset[str] = frozenset()  # every name the walked body binds
 
     # ------------------------------------------------------------------ lowering
 
@@ -80,11 +81,19 @@ class Checks:
             return self.constant(name)
 
         def resolve_call(call: ast.Call) -> Term | Formula | None:
+            if self.is_local_call(call, state):
+                return None
             found = self.length_term(call, state)
             return found if found is not None else self.unfold(call, lambda e: self.lower_term(e, state))
 
         return Lowering(resolve_name, resolve_call, self.symbols.opaque if opaque else None, reasons,
                         lambda attr: self.field_term(attr, state))
+
+    def is_local_call(self, call: ast.Call, state: PathState) -> bool:
+        """Does the callee name a variable (bound here, or anywhere in the body being walked:
+        bindings are cell-scoped) rather than a declared cell or builtin?"""
+        callee = call.callee
+        return isinstance(callee, ast.Name) and (callee.id in state.env or callee.id in self.local_names)
 
     def field_term(self, attr: ast.Attr, state: PathState) -> Term | None:
         """`o.f` of a variable holding a record of a known type (one variable per version)."""
@@ -268,7 +277,7 @@ class Checks:
     # ------------------------------------------------------------------ calls
 
     def check_call(self, call: ast.Call, state: PathState) -> None:
-        if not isinstance(call.callee, ast.Name) or call.callee.id in state.env:
+        if not isinstance(call.callee, ast.Name) or self.is_local_call(call, state):
             return  # a call of a local function value: no declared contract
         name = call.callee.id
         info = self.table.cells.get(name)

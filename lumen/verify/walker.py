@@ -57,6 +57,7 @@ class Walker(Checks):
 
     def walk_cell(self, decl: ast.CellDecl) -> None:
         info = self.cell_infos.get(id(decl))
+        self.local_names = frozenset(p.name for p in decl.params) | assigned_names(decl.body)
         state = PathState({})
         for index, param in enumerate(decl.params):
             checked = info.params[index].type if info and index < len(info.params) else None
@@ -74,7 +75,9 @@ class Walker(Checks):
             self.visit(decl.body, state)
 
     def walk_script(self, statements: list[ast.Stmt]) -> None:
-        self.walk_block(ast.Block(tuple(statements)), PathState({}))
+        block = ast.Block(tuple(statements))
+        self.local_names = frozenset(assigned_names(block))
+        self.walk_block(block, PathState({}))
 
     # ------------------------------------------------------------------ statements
 
