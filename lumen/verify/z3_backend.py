@@ -67,13 +67,25 @@ class Z3Backend:
         self.queries = 0
         self._spent_ms = 0.0
         self._symbols: dict[Var, Any] = {}
-        self._solver = z3.Solver()
-        self._solver.set("random_seed", 0)
+        self._solver: Any = None
         self._asserted: list[Formula] = []  # one solver scope per fact, bottom first
+        self._reset()
 
     # ------------------------------------------------------------------ queries
 
     def classify(self, facts: Sequence[Formula], goal: Formula) -> Answer:
+        try:
+            return self._classify(facts, goal)
+        except z3.Z3Exception:  # a query z3 refuses: no answer, and a clean solver next time
+            self._reset()
+            return Answer(Verdict.UNKNOWN)
+
+    def _reset(self) -> None:
+        self._solver = z3.Solver()
+        self._solver.set("random_seed", 0)
+        self._asserted = []
+
+    def _classify(self, facts: Sequence[Formula], goal: Formula) -> Answer:
         self._sync(facts)
         failing = self._check(negation(goal))
         if failing is None:
