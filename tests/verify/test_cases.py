@@ -30,3 +30,11 @@ def test_case(path: Path) -> None:
     actual = {(d.line, d.code) for d in verified}
     details = "\n".join(f"{d.line}:{d.column} {d.code} {d.message} [{d.hint}]" for d in verified)
     assert actual == _expected(path), details
+
+
+def test_reports_are_deterministic() -> None:
+    """Two runs give the same diagnostics, hints (counterexamples) included."""
+    for path in CASES[:4]:
+        first, second = verify_file(path)[1], verify_file(path)[1]
+        assert [(d.line, d.column, d.message, d.hint) for d in first] == \
+               [(d.line, d.column, d.message, d.hint) for d in second]
