@@ -37,6 +37,7 @@ from lumen.verify.syntax_facts import (
     sort_of_annotation,
     sort_of_type,
     source_text,
+    split_conjuncts,
 )
 from lumen.verify.z3_backend import Verdict, Z3Backend
 
@@ -313,9 +314,13 @@ class Checks:
             values[param.name] = value
         parts: list[Formula] = []
         lengths: dict[str, Term] = {}  # `length(p)` -> the argument's length, for the hint
+        conjuncts: list[tuple[str, Formula]] = []
         if decl.where is not None:
             lowering = self._callee_lowering(arguments, values, state, local, lengths)
-            parts.append(lowering.formula(decl.where))
+            for conjunct in split_conjuncts(decl.where):
+                formula = lowering.formula(conjunct)
+                parts.append(formula)
+                conjuncts.append((self.text(conjunct) if local else print_expr(conjunct), formula))
         for param, refinement in refined:
             if refinement is not None and param.name in values:
                 parts.append(self._alias_formula(*refinement, values[param.name], state))
@@ -326,7 +331,7 @@ class Checks:
         mentioned |= {param.name for param, refinement in refined if refinement is not None}
         shown = tuple((p.name, values[p.name]) for p in decl.params
                       if p.name in mentioned and p.name in values) + tuple(lengths.items())
-        obligation = Obligation(goal, state, call.span, shown)
+        obligation = Obligation(goal, state, call.span, shown, tuple(conjuncts))
         answer = self.prover.ask(obligation)
         if answer.verdict is Verdict.REFUTED:
             if decl.where is None:

@@ -47,12 +47,15 @@ def unparsable_hint(kind: str) -> str:
     return f"the condition of @{kind} is not an expression"
 
 
-def values_hint(values: Iterable[str], counterexample: Iterable[str]) -> str | None:
-    """`with n = -1; counterexample: x = -1 (input), y = 0 (bound)`."""
+def values_hint(values: Iterable[str], counterexample: Iterable[str],
+                failing: Iterable[str] = ()) -> str | None:
+    """`with n = -1, `n >= 0` is false; counterexample: x = -1 (input), y = 0 (bound)`."""
     parts = []
     shown_values = list(values)
-    if shown_values:
-        parts.append("with " + ", ".join(shown_values))
+    false_parts = [f"`{text}` is false" for text in failing]
+    if shown_values or false_parts:
+        parts.append(", ".join([*(["with " + ", ".join(shown_values)] if shown_values else []),
+                                *false_parts]))
     shown_model = list(counterexample)
     if shown_model:
         parts.append("counterexample: " + ", ".join(shown_model))

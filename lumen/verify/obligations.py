@@ -21,6 +21,8 @@ class Obligation:
     span: Span
     # Named values worth showing (a call's arguments, a field's value): label -> term.
     values: tuple[tuple[str, Term | Formula], ...] = ()
+    # The goal's conjuncts as written, to name the ones the counterexample makes false.
+    conjuncts: tuple[tuple[str, Formula], ...] = ()
 
 
 class Prover:
@@ -41,8 +43,10 @@ class Prover:
         for _, term in obligation.values:
             relevant |= variables(term)
         model = self.backend.values(answer, sorted(relevant, key=lambda var: var.name))
+        failing = [text for text, part in obligation.conjuncts
+                   if len(obligation.conjuncts) > 1 and _value_in(part, model) is False]
         hint = messages.values_hint(self._values(obligation, model),
-                                    self._counterexample(obligation, relevant, model))
+                                    self._counterexample(obligation, relevant, model), failing)
         self.diagnostics.append(Diagnostic(code.value, message, self.file, obligation.span,
                                            severity=severity, hint=hint))
 

@@ -182,3 +182,10 @@ def source_text(lines: list[str], node: ast.Node) -> str:
     from lumen.syntax.printer import print_expr
 
     return print_expr(node)  # type: ignore[arg-type]
+
+
+def split_conjuncts(expr: ast.Expr) -> list[ast.Expr]:
+    """`a and b and c` -> [a, b, c] (anything else is one conjunct)."""
+    if isinstance(expr, ast.Binary) and expr.op == "and":
+        return split_conjuncts(expr.left) + split_conjuncts(expr.right)
+    return [expr]

@@ -46,7 +46,7 @@ def test_violated_precondition_is_a_compile_error_with_position_and_counterexamp
     assert f"{path}:8:11: error[E0800]" in output
     assert "precondition `n >= 0 and n <= 100`" in output
     assert "^^^" in output  # the caret under the call
-    assert "hint: with n = -5; counterexample: x = 5 (bound)" in output
+    assert "hint: with n = -5, `n >= 0` is false; counterexample: x = 5 (bound)" in output
 
 
 def test_json_output_and_no_verify(tmp_path: Path) -> None:
