@@ -20,6 +20,7 @@ from lumen.verify.constraints import (
     conjunction,
     disjunction,
     negation,
+    sort_of,
 )
 from lumen.verify.state import (
     RECORD_PREFIX,
@@ -288,11 +289,15 @@ class Walker(Checks):
             return None
         subject = self.lower_term(node.subject, after)
         outcomes: list[State] = []
+        excluded: list[Formula] = []  # an arm is reached only when no earlier arm matched
         for arm in node.arms:
-            arm_state: State = after
+            arm_state: State = after.with_fact(conjunction(excluded))
             alternatives = [self.pattern_fact(pattern, subject) for pattern in arm.patterns]
             if all(fact is not None for fact in alternatives):
-                arm_state = arm_state.with_fact(disjunction(alternatives))  # type: ignore[arg-type]
+                matched = disjunction(alternatives)  # type: ignore[arg-type]
+                arm_state = arm_state.with_fact(matched)
+                if arm.guard is None and all(self.exact_pattern(p, subject) for p in arm.patterns):
+                    excluded.append(negation(matched))
             names: set[str] = set()
             for pattern in arm.patterns:
                 names |= pattern_names(pattern)
@@ -303,6 +308,23 @@ class Walker(Checks):
                     arm_state = arm_state.with_fact(self.lower_formula(arm.guard, arm_state))
             outcomes.append(self.walk_block(arm.body, arm_state) if arm_state is not None else None)
         return join(self.symbols, outcomes)
+
+    def exact_pattern(self, pattern: ast.Pattern, subject: object) -> bool:
+        """Does `pattern` match exactly when its fact holds? (A literal of another sort than
+        the subject may fail to match a numerically equal value: its negation says nothing.)"""
+        if isinstance(pattern, ast.WildcardPat):
+            return True
+        if isinstance(pattern, ast.BindPat):
+            return not self.is_variant(pattern.name)
+        if subject is None:
+            return False
+        if isinstance(pattern, ast.LiteralPat):
+            literal = self.lower_term(pattern.value, PathState({}))
+            return literal is not None and sort_of(literal) is sort_of(subject)  # type: ignore[arg-type]
+        if isinstance(pattern, ast.RangePat):
+            ends = [self.lower_term(end, PathState({})) for end in (pattern.low, pattern.high)]
+            return all(end is not None and sort_of(end) is sort_of(subject) for end in ends)  # type: ignore[arg-type]
+        return False
 
     def pattern_fact(self, pattern: ast.Pattern, subject: object) -> Formula | None:
         """What matching `pattern` says about a followed subject (None: nothing usable)."""
