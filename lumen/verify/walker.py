@@ -126,17 +126,34 @@ class Walker(Checks):
         after = self.visit(stmt.value, state)
         if after is None:
             return None
+        if not isinstance(stmt.target, ast.Name):  # the index of `x[i] = e` is checked too
+            after = self.visit(stmt.target, after)
+            if after is None:
+                return None
         root = place_root(stmt.target)
         if root is None:
             return after
         old = after.env.get(root)
         if not isinstance(stmt.target, ast.Name):  # `x.f = e`, `x[i] = e`: x is a new value
-            return self.unbind(after, {root})
+            return self.updated_in_place(after, root, old, stmt.target)
         value: ast.Expr = stmt.value
         if isinstance(stmt, ast.CompoundAssign):
             value = ast.Binary(stmt.op, stmt.target, stmt.value, span=stmt.span)
         sort = old.value.sort if old is not None and old.value is not None else None
         return self.bind(after, root, value, sort, old.kind if old else "other")
+
+    def updated_in_place(self, state: PathState, root: str, old: Binding | None,
+                         target: ast.Expr) -> PathState:
+        """`x[i] = e` / `x.f = e`: a new value of the same kind; `x[i] = e` keeps the length
+        (an index out of range is a run-time error, not a new element)."""
+        if old is None:
+            return self.unbind(state, {root})
+        state = bind_value(self.symbols, state, root, None, None, old.kind)
+        if (old.kind in SEQUENCE_KINDS and isinstance(target, ast.Index)
+                and isinstance(target.value, ast.Name)):
+            state = state.with_fact(Compare("==", self.symbols.length_of(root, state.env[root]),
+                                            self.symbols.length_of(root, old)))
+        return state
 
     def bind(self, state: PathState, name: str, value: ast.Expr, sort: Sort | None,
              kind: str) -> PathState:
