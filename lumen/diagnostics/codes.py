@@ -93,6 +93,7 @@ class ErrorCode(StrEnum):
     UNVERIFIABLE = "E0805"
     INVARIANT_VIOLATED = "E0806"
     INVARIANT_UNPROVED = "E0807"
+    REFINEMENT_VIOLATED = "E0808"
 
 
 _KINDS: dict[ErrorCode, tuple[str, str]] = {
@@ -165,6 +166,7 @@ _KINDS: dict[ErrorCode, tuple[str, str]] = {
     ErrorCode.UNVERIFIABLE: ("Unverifiable", "a constraint outside the verifier's language (note, `--verbose` only)"),
     ErrorCode.INVARIANT_VIOLATED: ("InvariantViolated", "an `@invariant` false when its loop starts, or broken by every pass of the body"),
     ErrorCode.INVARIANT_UNPROVED: ("InvariantUnproved", "an `@invariant` the verifier cannot prove at loop entry or after the body (warning)"),
+    ErrorCode.REFINEMENT_VIOLATED: ("RefinementViolated", "a `let` or returned value that can never satisfy the `where` of its declared alias type"),
 }
 
 CODES: dict[str, CodeInfo] = {
