@@ -22,6 +22,8 @@ DEFAULT_TRACE_DIR = ".lumen/trace"  # also lumen.runtime.trace.DEFAULT_TRACE_DIR
 EXIT_TRACE_PROBLEM = EXIT_COMPILE_ERROR
 _DETAIL_CHARS = 160  # pretty output cuts long inputs/outputs at this many characters
 _MAX_INDENT = 40  # deeper calls are shown at this depth (the number is in the event)
+_STACK_INNERMOST = 20  # a deeper `step` stack shows these innermost calls,
+_STACK_OUTERMOST = 5  # these outermost ones, and how many were left out between them
 
 _trace_dir_option = click.option(
     "--trace-dir", default=DEFAULT_TRACE_DIR, show_default=True,
@@ -276,7 +278,14 @@ def _stack_block(title: str, stack: Any, known: bool = True) -> list[str]:
     if not stack:
         return ["stack: no Lumen call open"]
     lines = [title]
-    for frame in stack:
+    shown = list(stack)
+    hidden = len(shown) - _STACK_INNERMOST - _STACK_OUTERMOST
+    if hidden > 0:  # deep recursion: the innermost calls and how the run got there
+        shown = shown[:_STACK_INNERMOST] + [None] + shown[-_STACK_OUTERMOST:]
+    for frame in shown:
+        if frame is None:
+            lines.append(f"  ... {hidden} more call(s)")
+            continue
         entered = f"  (entered at #{frame.entered_seq})" if frame.entered_seq is not None else ""
         lines.append(f"  [{frame.depth}] {frame.cell}{entered}")
     return lines

@@ -66,6 +66,25 @@ class Outcome:
 
 
 @dataclass(frozen=True, slots=True)
+class StackLink:
+    """The innermost open call and the link below it: positions share the calls they have
+    in common, so a long run with a deep stack costs one link per call, not a copy of the
+    stack per event."""
+
+    frame: StackFrame
+    below: StackLink | None
+
+    def frames(self) -> tuple[StackFrame, ...]:
+        """Deepest first."""
+        found = []
+        link: StackLink | None = self
+        while link is not None:
+            found.append(link.frame)
+            link = link.below
+        return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
 class Position:
     """The state of a run at one event (`index`: its place in the timeline, from 0)."""
 
@@ -79,11 +98,16 @@ class Position:
     latency_ms: Any
     details: Mapping[str, Any]
     event: Mapping[str, Any]
-    stack: tuple[StackFrame, ...]  # deepest first
+    stack_top: StackLink | None  # the innermost open call (None: no call is open)
     stack_known: bool  # False once call events stopped being recorded
     tool_calls: int  # tool calls recorded up to and including this event
     last_tool_call: ToolCallSummary | None
     outcome: Outcome
+
+    @property
+    def stack(self) -> tuple[StackFrame, ...]:
+        """The Lumen calls open at this position, deepest first."""
+        return () if self.stack_top is None else self.stack_top.frames()
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,14 +172,15 @@ class _StateBuilder:
     """Folds events, one at a time, into the running state a Position freezes."""
 
     def __init__(self) -> None:
-        self.stack: list[StackFrame] = []  # outermost first while building
+        self.top: StackLink | None = None
         self.stack_known = True
         self.tool_calls = 0
         self.last_tool_call: ToolCallSummary | None = None
         self.outcome = Outcome(RUNNING)
         # The calls open at the first failing call_exit since the last call_enter: where
-        # an error started unwinding (None: no call has failed since).
-        self.failed_stack: tuple[StackFrame, ...] | None = None
+        # an error started unwinding (`failed`: a call has failed since).
+        self.failed = False
+        self.failed_top: StackLink | None = None
 
     def position(self, index: int, event: Mapping[str, Any]) -> Position:
         kind = str(event.get("kind") or "?")
@@ -167,7 +192,7 @@ class _StateBuilder:
             self._exit(details)
         elif kind == "call_events_truncated":
             self.stack_known = False
-            self.stack.clear()
+            self.top = None
         elif kind == "tool_call":
             self.tool_calls += 1
             self.last_tool_call = _tool_call_summary(event, details, seq)
@@ -182,34 +207,39 @@ class _StateBuilder:
             timestamp=_text(event.get("timestamp")), cell=_text(event.get("cell")),
             tool_id=_text(event.get("tool_id")), message=_text(event.get("message")),
             latency_ms=event.get("latency_ms"), details=details, event=event,
-            stack=tuple(reversed(self.stack)), stack_known=self.stack_known,
+            stack_top=self.top, stack_known=self.stack_known,
             tool_calls=self.tool_calls, last_tool_call=self.last_tool_call,
             outcome=self.outcome)
 
     def _enter(self, cell: str, details: Mapping[str, Any], seq: int | None) -> None:
         depth = details.get("depth")
         if not _is_int(depth) or depth < 0:
-            depth = len(self.stack)
-        del self.stack[depth:]
-        self.stack.append(StackFrame(cell, depth, seq))
-        self.failed_stack = None  # a new call: any earlier failure was handled
+            depth = 0 if self.top is None else self.top.frame.depth + 1
+        self._leave_to(depth)
+        self.top = StackLink(StackFrame(cell, depth, seq), self.top)
+        self.failed = False  # a new call: any earlier failure was handled
 
     def _exit(self, details: Mapping[str, Any]) -> None:
-        if details.get("status") == "error" and self.failed_stack is None:
+        if details.get("status") == "error" and not self.failed:
             # The first failing exit of an error: the stack now is where it happened.
-            self.failed_stack = tuple(reversed(self.stack))
+            self.failed, self.failed_top = True, self.top
         depth = details.get("depth")
         if _is_int(depth) and depth >= 0:
-            del self.stack[depth:]
-        elif self.stack:
-            self.stack.pop()
+            self._leave_to(depth)
+        elif self.top is not None:
+            self.top = self.top.below
+
+    def _leave_to(self, depth: int) -> None:
+        """Keep only the calls below `depth`."""
+        while self.top is not None and self.top.frame.depth >= depth:
+            self.top = self.top.below
 
     def _error(self, event: Mapping[str, Any], details: Mapping[str, Any]) -> None:
         """The run's error: where it happened is the stack its failing exits unwound, or
         the calls open now when none failed before it."""
         kind = details.get("kind")
-        stack = self.failed_stack if self.failed_stack is not None \
-            else tuple(reversed(self.stack))
+        link = self.failed_top if self.failed else self.top
+        stack = () if link is None else link.frames()
         self.outcome = Outcome(self.outcome.status, None if kind is None else str(kind),
                                _text(event.get("message")), stack)
 

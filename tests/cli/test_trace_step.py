@@ -199,3 +199,22 @@ def test_end_of_input_leaves_the_stepper(recorded: tuple[Path, str],
     monkeypatch.setattr("builtins.input", no_more)
     status, out, _ = step(capsys, recorded[1])
     assert status == 0 and "position 10 of 10" in out
+
+
+def test_deep_recursion_shows_both_ends_of_the_stack(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "prog.lm").write_text(
+        "cell down(n: Int) -> Int\n  if n == 0\n    return 1 / n\n  end\n"
+        "  return down(n - 1)\nend\n\ncell main() -> Int\n  return down(60)\nend\n")
+    assert lumen(capsys, "run", "prog.lm", "--trace-dir", "tr")[0] == 2
+    (path,) = trace_files("tr")
+    status, out, _ = step(capsys, path.stem)
+    lines = out.splitlines()
+    start = lines.index("error raised in (innermost call first):")
+    frames = lines[start + 1:]
+    assert status == 0 and len(frames) == 26
+    assert frames[0].startswith("  [61] down") and frames[20] == "  ... 37 more call(s)"
+    assert frames[-1].startswith("  [0] main")

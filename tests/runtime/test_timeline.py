@@ -147,3 +147,16 @@ def test_malformed_fields_never_raise() -> None:
     timeline = build_timeline("r", run)
     assert len(timeline) == 4 and timeline.positions[0].seq is None
     assert timeline.positions[1].stack[0].cell == "?" and timeline.positions[2].stack == ()
+
+
+def test_deep_stacks_are_shared_between_positions() -> None:
+    depth = 5000
+    run = events(*(enter(f"f{d}", d) for d in range(depth)),
+                 *(exit_(f"f{d}", d) for d in reversed(range(depth))))
+    timeline = build_timeline("r", run)
+    deepest = timeline.positions[depth - 1]
+    assert len(deepest.stack) == depth and deepest.stack[0].cell == f"f{depth - 1}"
+    # One link per call: each enter's stack is the previous one plus a link.
+    assert all(timeline.positions[i].stack_top.below is timeline.positions[i - 1].stack_top
+               for i in range(1, depth))
+    assert timeline.positions[-1].stack == ()
