@@ -70,6 +70,7 @@ class Checks:
         self.imported_cells: Mapping[str, ast.CellDecl] = imported_cells or {}
         self._noted: set[tuple[int, int]] = set()
         self.local_names: frozenset[str] = frozenset()  # every name the walked body binds
+        self.returns: ast.TypeExpr | None = None  # the return type of the body being walked
 
     # ------------------------------------------------------------------ lowering
 
@@ -262,11 +263,33 @@ class Checks:
 
     def refinement(self, param: ast.Param) -> tuple[str, ast.Expr] | None:
         """`(alias, constraint)` when the parameter's type is an alias with a `where`."""
-        if isinstance(param.type, ast.NamedType) and not param.type.args:
-            alias = self.table.aliases.get(param.type.name)
+        return self.refined_alias(param.type)
+
+    def refined_alias(self, written: ast.TypeExpr | None) -> tuple[str, ast.Expr] | None:
+        """`(alias, constraint)` when a written type names an alias with a `where`."""
+        if isinstance(written, ast.NamedType) and not written.args:
+            alias = self.table.aliases.get(written.name)
             if alias is not None and alias.where is not None and not alias.generics:
                 return alias.name, alias.where
         return None
+
+    def check_refinement(self, written: ast.TypeExpr | None, value: ast.Expr, state: PathState,
+                         span: Span, what: str, label: str) -> None:
+        """A `let x: Percent = e` or a value returned as `-> Percent` must be able to satisfy
+        the alias's `where` (nothing checks it at run time)."""
+        refined = self.refined_alias(written)
+        if refined is None:
+            return
+        term = self.lower_term(value, state)
+        if term is None:
+            return
+        alias, where = refined
+        goal = self._alias_formula(alias, where, term, state)
+        obligation = Obligation(goal, state, span, ((label, term),))
+        answer = self.prover.ask(obligation)
+        if answer.verdict is Verdict.REFUTED:
+            message = messages.refinement_violated(what, alias, self.text(where))
+            self.prover.report(ErrorCode.REFINEMENT_VIOLATED, message, obligation, answer)
 
     def _alias_formula(self, alias: str, where: ast.Expr, value: Term | Formula | None,
                        state: PathState) -> Formula:

@@ -13,6 +13,10 @@ def field_constraint_violated(record: str, field: str, constraint: str) -> str:
     return f"field '{field}' of '{record}' can never satisfy its constraint `{constraint}`"
 
 
+def refinement_violated(what: str, alias: str, constraint: str) -> str:
+    return f"{what} can never satisfy `{constraint}` of type '{alias}'"
+
+
 def assertion_violated(condition: str) -> str:
     return f"@assert `{condition}` is false on every path that reaches it"
 

@@ -49,6 +49,9 @@ from lumen.verify.syntax_facts import (
 )
 
 State = PathState | None
+# Expressions whose value comes from inner statements: not followed as returned values.
+BLOCK_VALUED = (ast.If, ast.IfLet, ast.Match, ast.When, ast.For, ast.While, ast.WhileLet,
+                ast.Loop, ast.Handle, ast.Block)
 
 
 class Walker(Checks):
@@ -70,12 +73,28 @@ class Walker(Checks):
             state = self.parameter_record_facts(param.name, state)
         for fact in self.entry_facts(decl, state):
             state = state.with_fact(fact)
-        if isinstance(decl.body, ast.Block):
-            self.walk_block(decl.body, state)
-        elif decl.body is not None:
-            self.visit(decl.body, state)
+        self.returns = decl.ret
+        body = decl.body
+        if isinstance(body, ast.Block) and body.stmts and isinstance(body.stmts[-1], ast.ExprStmt) \
+                and decl.ret is not None:  # the last expression is the returned value (§5.1)
+            before_tail = self.walk_block(ast.Block(body.stmts[:-1]), state)
+            tail = body.stmts[-1]
+            assert isinstance(tail, ast.ExprStmt)
+            if before_tail is not None:
+                before_tail = self.apply_hints(tail, before_tail)
+                self.returned(tail.expr, self.visit(tail.expr, before_tail))
+        elif isinstance(body, ast.Block):
+            self.walk_block(body, state)
+        elif body is not None:
+            self.returned(body, self.visit(body, state))
+
+    def returned(self, value: ast.Expr, state: State) -> None:
+        """`value` leaves the cell: check it against a refined return type."""
+        if state is not None and not isinstance(value, BLOCK_VALUED):
+            self.check_refinement(self.returns, value, state, value.span, "the returned value", "result")
 
     def walk_script(self, statements: list[ast.Stmt]) -> None:
+        self.returns = None
         block = ast.Block(tuple(statements))
         self.local_names = frozenset(assigned_names(block))
         self.walk_block(block, PathState({}))
@@ -96,6 +115,9 @@ class Walker(Checks):
             if after is None:
                 return None
             if isinstance(stmt.target, ast.BindPat):
+                name = stmt.target.name
+                self.check_refinement(stmt.type, stmt.value, after, stmt.span,
+                                      f"the value of '{name}'", name)
                 let_type = self.let_types.get((stmt.span.line, stmt.span.column))
                 return self.bind(after, stmt.target.name, stmt.value, sort_of_type(let_type),
                                  kind_of_type(let_type))
@@ -105,7 +127,9 @@ class Walker(Checks):
         if isinstance(stmt, (ast.Return, ast.Halt, ast.Break)):
             value = stmt.message if isinstance(stmt, ast.Halt) else stmt.value
             if value is not None:
-                self.visit(value, state)
+                after_value = self.visit(value, state)
+                if isinstance(stmt, ast.Return):
+                    self.returned(value, after_value)
             return None
         if isinstance(stmt, ast.Continue):
             return None
@@ -457,14 +481,19 @@ class Walker(Checks):
         return head
 
     def visit_lambda(self, node: ast.Lambda, state: PathState) -> None:
-        """A lambda runs later: outer variables may have changed by then."""
+        """A lambda runs later: outer variables may have changed by then. Its `return`s
+        leave the lambda, so they are checked against the lambda's own return type."""
         inner = havoc_all(self.symbols, state)
         for param in node.params:
             inner = bind_value(self.symbols, inner, param.name, None, sort_of_annotation(param.type))
-        if isinstance(node.body, ast.Block):
-            self.walk_block(node.body, inner)
-        else:
-            self.visit(node.body, inner)
+        enclosing, self.returns = self.returns, node.ret
+        try:
+            if isinstance(node.body, ast.Block):
+                self.walk_block(node.body, inner)
+            else:
+                self.returned(node.body, self.visit(node.body, inner))
+        finally:
+            self.returns = enclosing
 
     def visit_comprehension(self, node: ast.Comprehension, state: PathState) -> State:
         inner: State = state
