@@ -340,3 +340,42 @@ def test_pauses_inside_a_handle_and_inside_its_arm_keep_the_continuation(
     assert in_body and in_arm
     for call in (in_body[0], in_arm[0], in_arm[-1]):
         assert paused_then_resumed(module, call)[:2] == whole
+
+
+def test_machine_state_is_captured() -> None:
+    machine = compile_source("""
+machine Door
+  initial: Closed
+  state Closed(tries: Int)
+    guard: tries < 3
+    transition Open(tries + 1)
+  end
+  state Open(tries: Int)
+    terminal: true
+  end
+end
+
+cell note(d: Any) -> Bool
+  return d.is_terminal()
+end
+
+cell main() -> Any
+  let d = Door()
+  d.start(1)
+  let before = note(d)
+  let after = d.step()
+  return [before, after, note(d)]
+end
+""")
+    whole = VM(machine, INTERPRETER).run("main")
+    machines_at = []
+    for call in range(1, 8):  # Door(), d.start, note, d.is_terminal, d.step, ...
+        data, _, _ = pause_at_call(machine, call, options=INTERPRETER)
+        assert data is not None
+        state = msgpack.unpackb(data, raw=False, strict_map_key=False,
+                                ext_hook=lambda code, raw: msgpack.ExtType(code, raw))
+        machines_at.append([m[:2] + m[3:] for m in state["processes"]["machines"].values()])
+        assert resume(restore(machine, data, INTERPRETER)) == whole
+    assert [True, "Closed", 0, False] in [m[0] for m in machines_at if m]
+    assert [True, "Open", 1, True] in [m[0] for m in machines_at if m]
+    assert whole[0] is False and whole[2] is True
