@@ -218,3 +218,26 @@ def test_deep_recursion_shows_both_ends_of_the_stack(
     assert status == 0 and len(frames) == 26
     assert frames[0].startswith("  [61] down") and frames[20] == "  ... 37 more call(s)"
     assert frames[-1].startswith("  [0] main")
+
+
+def test_a_failed_tool_call_shows_its_error(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from lumen.runtime.calls import ToolCall, ToolError
+    from lumen.runtime.trace import TraceWriter
+
+    call = ToolCall(alias="Chat", tool_id="openai.chat", version=None, args={"prompt": "hi"},
+                    policy={}, file="prog.lm", line=2, column=1)
+    with TraceWriter(tmp_path, run_id="run1") as writer:
+        writer.event("run_start", details={"file": "prog.lm"})
+        writer.tool_call(call, error=ToolError("Timeout", "no answer in 30 s"), latency_ms=9)
+        writer.event("error", message="tool call error: no answer in 30 s",
+                     details={"kind": "tools"})
+        writer.event("run_end", message="error", details={})
+    status, out, _ = lumen(capsys, "trace", "step", "run1", "--trace-dir", str(tmp_path),
+                           "--at", "1")
+    assert status == 0 and "Chat -> openai.chat  error  9 ms" in out
+    assert '  error: {"kind":"Timeout","message":"no answer in 30 s"}' in out
+    _, end, _ = lumen(capsys, "trace", "step", "run1", "--trace-dir", str(tmp_path))
+    assert "tool calls so far: 1 (last: #1 openai.chat error)" in end
+    assert "outcome: error (tools: tool call error: no answer in 30 s)" in end
+    assert "stack: no Lumen call open" in end and "error raised in" not in end
