@@ -32,7 +32,7 @@ _trace_dir_option = click.option(
 
 @click.group("trace")
 def trace_group() -> None:
-    """Recorded runs: list them, show one, verify its hash chain."""
+    """Recorded runs: list them, show one, verify its hash chain, step through one."""
 
 
 @trace_group.command("list")
