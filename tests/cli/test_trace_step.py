@@ -4,6 +4,8 @@ the interactive stepper, and one-line diagnostics for missing or damaged traces.
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -241,3 +243,24 @@ def test_a_failed_tool_call_shows_its_error(tmp_path: Path,
     assert "tool calls so far: 1 (last: #1 openai.chat error)" in end
     assert "outcome: error (tools: tool call error: no answer in 30 s)" in end
     assert "stack: no Lumen call open" in end and "error raised in" not in end
+
+
+def test_the_stepper_on_a_real_terminal(recorded: tuple[Path, str]) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    repo = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, NO_COLOR="1", TERM="xterm", PYTHONPATH=str(repo))
+    child = pexpect.spawn(sys.executable, ["-m", "lumen", "trace", "step", recorded[1],
+                                           "--trace-dir", "tr"],
+                          env=env, encoding="utf-8", timeout=30)
+    try:
+        child.expect("position 10 of 10")
+        child.expect("step> ")
+        child.send("g 3\r")
+        child.expect(r"position 4 of 10\r\n#3 ")
+        child.expect(r"\[1\] square")
+        child.expect("step> ")
+        child.send("q\r")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0
