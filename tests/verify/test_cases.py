@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.verify.conftest import verify_file
+from tests.verify.helpers import verify_file
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.lm"))
 _EXPECT = re.compile(r"#\s*expect:\s*(E\d{4}(?:\s*,\s*E\d{4})*)")
