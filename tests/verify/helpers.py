@@ -1,4 +1,4 @@
-"""Shared helpers: compile a source text and run the verifier over it, in-process."""
+"""Shared helper: compile a file and run the verifier over it, in-process."""
 
 from __future__ import annotations
 
@@ -21,10 +21,3 @@ def verify_file(path: Path, verbose: bool = False) -> tuple[list[Diagnostic], li
                     verbose=verbose)
     return list(compilation.diagnostics), list(result.diagnostics)
 
-
-def verify_text(tmp_path: Path, text: str, verbose: bool = False) -> list[Diagnostic]:
-    path = tmp_path / "program.lm"
-    path.write_text(text, encoding="utf-8")
-    checked, verified = verify_file(path, verbose)
-    assert not [d for d in checked if d.is_error], [d.message for d in checked]
-    return verified
