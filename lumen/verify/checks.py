@@ -13,6 +13,7 @@ from lumen.syntax import ast
 from lumen.syntax.printer import print_expr
 from lumen.verify import messages
 from lumen.verify.constraints import (
+    NUMERIC_BUILTINS,
     TRUE,
     Compare,
     Formula,
@@ -25,6 +26,7 @@ from lumen.verify.constraints import (
     Var,
     conjunction,
     is_numeric,
+    numeric_builtin,
     sort_of,
 )
 from lumen.verify.hints import HintIndex, ProofHint
@@ -86,7 +88,7 @@ class Checks:
             if self.is_local_call(call, state):
                 return None
             found = self.length_term(call, state)
-            return found if found is not None else self.unfold(call, lambda e: self.lower_term(e, state))
+            return found if found is not None else self.call_term(call, lambda e: self.lower_term(e, state))
 
         return Lowering(resolve_name, resolve_call, self.symbols.opaque if opaque else None, reasons,
                         lambda attr: self.field_term(attr, state))
@@ -193,6 +195,25 @@ class Checks:
             return self.symbols.length_of(target.id, state.env[target.id])
         return None
 
+    def call_term(self, call: ast.Call,
+                  lower_argument: Callable[[ast.Expr], Term | Formula | None]) -> Term | Formula | None:
+        """A numeric builtin (`abs`, `min`, `max`, `clamp`) or an unfolded cell call."""
+        found = self.builtin_term(call, lower_argument)
+        return found if found is not None else self.unfold(call, lower_argument)
+
+    def builtin_term(self, call: ast.Call,
+                     lower_argument: Callable[[ast.Expr], Term | Formula | None]) -> Term | None:
+        callee = call.callee
+        if (not isinstance(callee, ast.Name) or callee.id not in NUMERIC_BUILTINS
+                or callee.id in self.table.cells):  # a cell of that name is not the builtin
+            return None
+        if any(arg.name is not None or arg.spread for arg in call.args):
+            return None
+        values = [lower_argument(arg.value) for arg in call.args]
+        if any(value is None for value in values):
+            return None
+        return numeric_builtin(callee.id, values)  # type: ignore[arg-type]
+
     def unfold(self, call: ast.Call,
                lower_argument: Callable[[ast.Expr], Term | Formula | None]) -> Term | Formula | None:
         """The value of a call of one of this file's expression-bodied cells
@@ -226,7 +247,7 @@ class Checks:
                 return None
 
         body = Lowering(lambda n: values[n] if n in values else self.constant(n),
-                        lambda inner: self.unfold(inner, lower_inner))
+                        lambda inner: self.call_term(inner, lower_inner))
         self._unfolding.add(name)
         try:
             return body.term(decl.body)  # type: ignore[arg-type]
@@ -387,7 +408,7 @@ class Checks:
         def resolve_any_call(inner: ast.Call) -> Term | Formula | None:
             found = resolve_call(inner)
             if found is None and local:  # an imported cell's callees are not this file's
-                return self.unfold(inner, lower_argument)
+                return self.call_term(inner, lower_argument)
             return found
 
         def lower_argument(expr: ast.Expr) -> Term | Formula | None:

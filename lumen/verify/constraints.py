@@ -77,6 +77,20 @@ class Neg:
 
 
 @dataclass(frozen=True, slots=True)
+class Ite:
+    """`then` when `condition` holds, else `otherwise` (`abs`, `min`, `max`, `clamp`); both
+    branches have one sort."""
+
+    condition: Formula
+    then: Term
+    otherwise: Term
+    sort: Sort = field(default=Sort.INT, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sort", sort_of(self.then))
+
+
+@dataclass(frozen=True, slots=True)
 class Compare:
     """`left op right`, `op` one of `== != < <= > >=`; Bool operands allow `==`/`!=` only."""
 
@@ -100,7 +114,7 @@ class Not:
     operand: Formula
 
 
-Term = Union[Var, IntConst, RealConst, Arith, Neg]  # noqa: UP007 (forward references)
+Term = Union[Var, IntConst, RealConst, Arith, Neg, Ite]  # noqa: UP007 (forward references)
 Formula = Union[BoolConst, Var, Compare, And, Or, Not]  # noqa: UP007
 
 TRUE = BoolConst(True)
@@ -165,7 +179,7 @@ def sort_of(value: Term | Formula) -> Sort:
         return Sort.INT
     if isinstance(value, RealConst):
         return Sort.REAL
-    if isinstance(value, (Arith, Neg)):
+    if isinstance(value, (Arith, Neg, Ite)):
         return value.sort
     return Sort.BOOL
 
@@ -188,6 +202,8 @@ def variables(value: Term | Formula) -> set[Var]:
             stack.append(item.operand)
         elif isinstance(item, (And, Or)):
             stack.extend(item.items)
+        elif isinstance(item, Ite):
+            stack += (item.condition, item.then, item.otherwise)
     return found
 
 
@@ -207,6 +223,9 @@ def substitute(value: Term | Formula, mapping: Mapping[Var, Term | Formula]) -> 
         return Or(tuple(substitute(item, mapping) for item in value.items))  # type: ignore[misc]
     if isinstance(value, Not):
         return Not(substitute(value.operand, mapping))  # type: ignore[arg-type]
+    if isinstance(value, Ite):
+        return Ite(substitute(value.condition, mapping), substitute(value.then, mapping),  # type: ignore[arg-type]
+                   substitute(value.otherwise, mapping))  # type: ignore[arg-type]
     return value
 
 
@@ -239,6 +258,9 @@ def evaluate(value: Term | Formula, assignment: Mapping[str, Value]) -> Value:
         return any(evaluate(item, assignment) for item in value.items)
     if isinstance(value, Not):
         return not evaluate(value.operand, assignment)
+    if isinstance(value, Ite):
+        chosen = value.then if evaluate(value.condition, assignment) else value.otherwise
+        return evaluate(chosen, assignment)
     raise TypeError(f"not a constraint: {value!r}")
 
 
@@ -370,6 +392,32 @@ class Lowering:
         return Compare(op, left, right)
 
 
+NUMERIC_BUILTINS = frozenset({"abs", "min", "max", "clamp"})
+
+
+def numeric_builtin(name: str, args: list[Term | Formula]) -> Term | None:
+    """`abs(x)`, `min(a, b)`, `max(a, b)`, `clamp(x, lo, hi)` on numbers of one sort (§10.5),
+    as conditional terms; None for any other shape (a single-list `min`, mixed sorts)."""
+    if not args or not all(is_numeric(arg) for arg in args):
+        return None
+    if len({sort_of(arg) for arg in args}) != 1:
+        return None
+    terms: list[Term] = args  # type: ignore[assignment]
+    if name == "abs" and len(terms) == 1:
+        return Ite(Compare(">=", terms[0], _zero(terms[0])), terms[0], _fold_neg(terms[0]))
+    if name in ("min", "max") and len(terms) == 2:
+        return Ite(Compare("<=" if name == "min" else ">=", terms[0], terms[1]), terms[0], terms[1])
+    if name == "clamp" and len(terms) == 3:
+        value, low, high = terms
+        below = Ite(Compare("<=", value, high), value, high)
+        return Ite(Compare(">=", low, below), low, below)
+    return None
+
+
+def _zero(term: Term) -> Term:
+    return RealConst(Fraction(0)) if sort_of(term) is Sort.REAL else IntConst(0)
+
+
 def _is_constant(term: Term | Formula) -> bool:
     return isinstance(term, (IntConst, RealConst)) or (isinstance(term, Neg) and _is_constant(term.operand))
 
@@ -393,13 +441,23 @@ def _describe(expr: ast.Expr) -> str:
 
 
 def lower_constraint(expr: ast.Expr, sorts: Mapping[str, Sort]) -> Formula:
-    """A `where` clause over variables of known sorts (no opaque parts: raises Unsupported)."""
+    """A `where` clause over variables of known sorts, numeric builtins included (no opaque
+    parts: raises Unsupported)."""
 
     def resolve(name: str) -> Var | None:
         sort = sorts.get(name)
         return Var(name, sort) if sort is not None else None
 
-    return Lowering(resolve).formula(expr)
+    def builtin(call: ast.Call) -> Term | None:
+        if not isinstance(call.callee, ast.Name) or call.callee.id not in NUMERIC_BUILTINS:
+            return None
+        if any(arg.name is not None or arg.spread for arg in call.args):
+            return None
+        values = [lowering.term(arg.value) for arg in call.args]
+        return numeric_builtin(call.callee.id, values)
+
+    lowering = Lowering(resolve, builtin)
+    return lowering.formula(expr)
 
 
 # ------------------------------------------------------------------------------ display
@@ -423,12 +481,15 @@ def show(value: Term | Formula, names: Callable[[Var], str] | None = None) -> st
         return glue.join(_show_operand(item, name_of) for item in value.items)
     if isinstance(value, Not):
         return f"not {_show_operand(value.operand, name_of)}"
+    if isinstance(value, Ite):
+        return (f"if {show(value.condition, name_of)} then {show(value.then, name_of)} "
+                f"else {show(value.otherwise, name_of)}")
     return repr(value)
 
 
 def _show_operand(value: Term | Formula, name_of: Callable[[Var], str]) -> str:
     text = show(value, name_of)
-    return f"({text})" if isinstance(value, (Arith, Compare, And, Or, Not)) else text
+    return f"({text})" if isinstance(value, (Arith, Compare, And, Or, Not, Ite)) else text
 
 
 def show_number(value: Value) -> str:

@@ -28,6 +28,7 @@ from lumen.verify.constraints import (
     Compare,
     Formula,
     IntConst,
+    Ite,
     Neg,
     Not,
     Or,
@@ -169,6 +170,8 @@ class Z3Backend:
             return z3.Or(*[self.to_z3(item) for item in value.items])
         if isinstance(value, Not):
             return z3.Not(self.to_z3(value.operand))
+        if isinstance(value, Ite):
+            return z3.If(self.to_z3(value.condition), self.to_z3(value.then), self.to_z3(value.otherwise))
         raise TypeError(f"not a constraint: {value!r}")
 
     def _compare(self, value: Compare) -> Any:

@@ -46,10 +46,15 @@ variables = st.sampled_from(NAMES)
 
 @st.composite
 def operands(draw: st.DrawFn) -> str:
-    """`var`, `literal`, `var + literal`, `var - literal` (the §16.1 forms), `var + var`."""
-    kind = draw(st.sampled_from(["var", "lit", "plus", "minus", "sum"]))
+    """`var`, `literal`, `var + literal`, `var - literal` (the §16.1 forms), `var + var`, and
+    the numeric builtins `abs`, `min`, `max`."""
+    kind = draw(st.sampled_from(["var", "lit", "plus", "minus", "sum", "abs", "min", "max"]))
     if kind == "var":
         return draw(variables)
+    if kind == "abs":
+        return f"abs({draw(variables)} - {draw(st.integers(0, 50))})"
+    if kind in ("min", "max"):
+        return f"{kind}({draw(variables)}, {draw(st.one_of(variables, literals))})"
     if kind == "lit":
         return draw(literals)
     if kind == "sum":
@@ -152,6 +157,7 @@ def test_chained_comparison_is_a_conjunction() -> None:
 
 @pytest.mark.parametrize("text", [
     "f(n) > 0",  # a call
+    "min(n, 1.5) > 0",  # mixed sorts: the chosen argument keeps its own kind
     "name == \"x\"",  # a string
     "n * n > 4",  # non-linear
     "n % 2 == 0",  # outside the language
