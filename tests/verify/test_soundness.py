@@ -22,7 +22,7 @@ small = st.integers(-12, 12)
 
 @st.composite
 def values(draw: st.DrawFn) -> str:
-    kind = draw(st.sampled_from(["lit", "var", "plus", "minus", "twice", "unfold"]))
+    kind = draw(st.sampled_from(["lit", "var", "plus", "minus", "twice", "unfold", "abs", "min"]))
     if kind == "lit":
         return str(draw(small))
     name = draw(st.sampled_from(VARIABLES))
@@ -30,6 +30,10 @@ def values(draw: st.DrawFn) -> str:
         return name
     if kind == "unfold":  # an expression-bodied cell, unfolded by the verifier
         return f"shift({name}, {draw(small)})"
+    if kind == "abs":
+        return f"abs({name} - {draw(small)})"
+    if kind == "min":
+        return f"min({name}, {draw(small)})"
     if kind == "twice":
         return f"{name} * 2"
     return f"{name} {'+' if kind == 'plus' else '-'} {draw(st.integers(0, 12))}"
