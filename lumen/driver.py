@@ -614,6 +614,68 @@ def _frame(entry: Any) -> RuntimeFrame:
     return RuntimeFrame(str(cell), getattr(entry, "file", None), getattr(entry, "line", None))
 
 
+# ------------------------------------------------------------------------------ verification
+
+# Only a file that mentions one of these, or imports cells that may have preconditions, can
+# have anything to verify (checked before the compile cache's missing syntax tree is
+# rebuilt, so other files pay nothing). Plain strings: `re` compiles them on first use.
+_MAY_NEED_VERIFYING = r"\bwhere\b|^\s*@(assert|assume|invariant)\b"
+_IMPORTS = r"^\s*(pub\s+)?import\b"
+
+
+def _mentions(pattern: str, code: str) -> bool:
+    import re
+
+    return re.search(pattern, code, re.MULTILINE) is not None
+
+
+def with_verification(compilation: Compilation, verbose: bool = False) -> Compilation:
+    """`compilation` plus the static verifier's diagnostics (lumen/verify), as `lumen check`
+    and the language server report them: only for a clean program with something to
+    verify; results cached by the file's code when it has no imports."""
+    unit = compilation.unit
+    if unit is None or not compilation.ok:
+        return compilation
+    if not (_mentions(_MAY_NEED_VERIFYING, unit.code) or _mentions(_IMPORTS, unit.code)):
+        return compilation
+    try:
+        found = _verification_diagnostics(compilation, unit, verbose)
+    except Exception as exc:  # a bug of the verifier: reported, never a traceback
+        found = (internal_error_diagnostic(exc, unit.path, "verifying"),)
+    if not found:
+        return compilation
+    ordered = sorted((*compilation.diagnostics, *found),
+                     key=lambda d: (d.file != unit.path, d.line, d.column))
+    return compilation._replace(diagnostics=tuple(ordered))
+
+
+def _verification_diagnostics(compilation: Any, unit: Any, verbose: bool) -> tuple[Any, ...]:
+    """The verifier's diagnostics, from the `verify` cache when the file has no imports."""
+    from lumen.compile_cache import toolchain_fingerprint
+    from lumen.verify import has_obligations, imported_contracts, result_cache, verify
+
+    key = None
+    if not _mentions(_IMPORTS, unit.code):
+        key = result_cache.key(unit.path, unit.code, toolchain_fingerprint(), verbose)
+        cached = result_cache.lookup(key)
+        if cached is not None:
+            return cached
+    program, analysis = compilation.program, compilation.analysis
+    if program is None or analysis is None:  # a compile-cache hit carries no syntax tree
+        fresh = compile_source(unit, CompileOptions(lower=False))
+        if not fresh.ok or fresh.program is None or fresh.analysis is None:
+            return ()
+        program, analysis = fresh.program, fresh.analysis
+    found: tuple[Any, ...] = ()
+    imported = imported_contracts(unit, program)
+    if imported or has_obligations(program, unit.code):
+        found = verify(program, analysis, file=unit.path, code=unit.code, verbose=verbose,
+                       imported_cells=imported).diagnostics
+    if key is not None:
+        result_cache.store(key, found)
+    return found
+
+
 # ------------------------------------------------------------------------------ crashes
 
 

@@ -7,8 +7,6 @@ then verified statically with Z3 (lumen/verify; `--no-verify` skips it)."""
 from __future__ import annotations
 
 import os
-import re
-from typing import Any
 
 import click
 
@@ -40,67 +38,12 @@ def check_command(file: str | None, as_json: bool, verify: bool, verbose: bool) 
             return status
     compilation = check_file(file)
     if verify:
-        compilation = _with_verification(compilation, verbose)
+        from lumen.driver import with_verification
+
+        compilation = with_verification(compilation, verbose)
     if as_json:
         write_json_line([d.to_json() for d in compilation.diagnostics])
     else:
         print_diagnostics(compilation.diagnostics, compilation.unit)
     print_unavailable_note(compilation)
     return EXIT_OK if compilation.ok else EXIT_COMPILE_ERROR
-
-
-# Only a file that mentions one of these, or imports cells that may have preconditions, can
-# have anything to verify (checked before the compile cache's missing syntax tree is
-# rebuilt, so other files pay nothing).
-_MAY_NEED_VERIFYING = re.compile(r"\bwhere\b|^\s*@(assert|assume|invariant)\b", re.MULTILINE)
-_IMPORTS = re.compile(r"^\s*(pub\s+)?import\b", re.MULTILINE)
-
-
-def _with_verification(compilation: Any, verbose: bool) -> Any:
-    """`compilation` plus the verifier's diagnostics (only for a program without errors)."""
-    from lumen.driver import internal_error_diagnostic
-
-    unit = compilation.unit
-    if unit is None or not compilation.ok:
-        return compilation
-    if not (_MAY_NEED_VERIFYING.search(unit.code) or _IMPORTS.search(unit.code)):
-        return compilation
-    try:
-        found = _verification_diagnostics(compilation, unit, verbose)
-    except Exception as exc:  # a bug of the verifier: reported, never a traceback
-        found = (internal_error_diagnostic(exc, unit.path, "verifying"),)
-    if not found:
-        return compilation
-    ordered = sorted((*compilation.diagnostics, *found),
-                     key=lambda d: (d.file != unit.path, d.line, d.column))
-    return compilation._replace(diagnostics=tuple(ordered))
-
-
-def _verification_diagnostics(compilation: Any, unit: Any, verbose: bool) -> tuple[Any, ...]:
-    """The verifier's diagnostics, from the `verify` cache when the file has no imports."""
-    from lumen.compile_cache import toolchain_fingerprint
-    from lumen.driver import CompileOptions, compile_source
-    from lumen.verify import result_cache
-
-    key = None
-    if not _IMPORTS.search(unit.code):
-        key = result_cache.key(unit.path, unit.code, toolchain_fingerprint(), verbose)
-        cached = result_cache.lookup(key)
-        if cached is not None:
-            return cached
-    program, analysis = compilation.program, compilation.analysis
-    if program is None or analysis is None:  # a compile-cache hit carries no syntax tree
-        fresh = compile_source(unit, CompileOptions(lower=False))
-        if not fresh.ok or fresh.program is None or fresh.analysis is None:
-            return ()
-        program, analysis = fresh.program, fresh.analysis
-    from lumen.verify import has_obligations, imported_contracts, verify
-
-    found: tuple[Any, ...] = ()
-    imported = imported_contracts(unit, program)
-    if imported or has_obligations(program, unit.code):
-        found = verify(program, analysis, file=unit.path, code=unit.code, verbose=verbose,
-                       imported_cells=imported).diagnostics
-    if key is not None:
-        result_cache.store(key, found)
-    return found

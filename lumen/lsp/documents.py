@@ -2,9 +2,10 @@
 
 The text comes from the editor's buffer, never the disk: it is turned into a `SourceUnit`
 with `lumen.source.source_from_text` (the suffix of the URI's path decides Markdown or
-plain) and compiled with `lumen.driver.compile_source` up to analysis, exactly what
-`lumen check` does for a file. While the user types, the current text often does not parse;
-the last version that did is kept so that outline and completion still have names to offer.
+plain) and compiled with `lumen.driver.compile_source` up to analysis, then verified
+(`lumen.driver.with_verification`), exactly what `lumen check` does for a file. While the
+user types, the current text often does not parse; the last version that did is kept so
+that outline and completion still have names to offer.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from lumen.driver import Compilation, CompileOptions, compile_source
+from lumen.driver import Compilation, CompileOptions, compile_source, with_verification
 from lumen.lsp.positions import UTF16, LineMap
 from lumen.source import SourceUnit, source_from_text
 from lumen.syntax import ast
@@ -97,7 +98,8 @@ def analyze_text(uri: str, text: str, version: int | None = None,
     last analysis, kept as `last_parsed` while the new text does not parse."""
     path = uri_to_path(uri)
     unit = source_from_text(text, path)
-    compilation = compile_source(unit, CompileOptions(lower=False))
+    # What `lumen check` reports, the static verification of `where` clauses included.
+    compilation = with_verification(compile_source(unit, CompileOptions(lower=False)))
     document = AnalyzedDocument(uri, version, text, path, compilation, LineMap(text, encoding))
     if document.parsed or previous is None:
         return document

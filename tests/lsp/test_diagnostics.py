@@ -122,3 +122,23 @@ def test_utf8_columns_when_the_client_asks(server_pool: Any, workspace: Path) ->
         assert found["range"]["start"]["character"] == len('  print("é", '.encode())
     finally:
         client.shutdown()
+
+
+VIOLATED_PRECONDITION = """cell take(n: Int) -> Int where n >= 0
+  return n
+end
+
+cell main()
+  print(take(-5))
+end
+"""
+
+
+def test_static_verification_is_reported_as_lumen_check_does(
+        server: LspClient, workspace: Path) -> None:
+    uri = server.open(workspace / "verified.lm", VIOLATED_PRECONDITION)
+    found = server.diagnostics(uri)
+    assert [d["code"] for d in found] == ["E0800"]
+    assert found[0]["range"]["start"]["line"] == 5
+    server.change(uri, VIOLATED_PRECONDITION.replace("take(-5)", "take(5)"), version=2)
+    assert server.diagnostics(uri, version=2) == []
