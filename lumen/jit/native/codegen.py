@@ -29,7 +29,6 @@ I8P = I8.as_pointer()
 I64P = I64.as_pointer()
 LIST = ir.LiteralStructType([I64, I64, I64P, I64])  # len, cap, data, next (arena link)
 LISTP = LIST.as_pointer()
-HEADER_BYTES = 32  # len, cap, data (the elements right after), next in the arena
 INT_MIN = -(2**63)
 PRINT_CB = ir.FunctionType(ir.VoidType(), [I64, I64])
 
@@ -96,11 +95,8 @@ class UnitBuilder:
         b = ir.IRBuilder(f.append_basic_block())
         n, cap = f.args
         cap = b.select(b.icmp_signed("<", cap, c64(1)), c64(1), cap)
-        # One block: the header, then the elements. An element is then one load from the
-        # list's address (no load of the data pointer), which matters for lists of lists.
-        block = b.call(self.malloc, [b.add(c64(HEADER_BYTES), b.mul(cap, c64(8)))])
-        hdr = b.bitcast(block, LISTP)
-        data = b.bitcast(b.gep(block, [c64(HEADER_BYTES)]), I64P)
+        hdr = b.bitcast(b.call(self.malloc, [c64(32)]), LISTP)
+        data = b.bitcast(b.call(self.malloc, [b.mul(cap, c64(8))]), I64P)
         b.store(n, self.field(b, hdr, 0))
         b.store(cap, self.field(b, hdr, 1))
         b.store(data, self.field(b, hdr, 2))
@@ -137,7 +133,8 @@ class UnitBuilder:
         b.position_at_end(body)
         hdr = b.inttoptr(cur, LISTP)
         b.store(b.load(self.field(b, hdr, 3)), head)
-        b.call(self.free, [b.bitcast(hdr, I8P)])  # the elements are in the same block
+        b.call(self.free, [b.bitcast(b.load(self.field(b, hdr, 2)), I8P)])
+        b.call(self.free, [b.bitcast(hdr, I8P)])
         b.branch(loop)
         b.position_at_end(done)
         b.ret_void()
@@ -162,47 +159,37 @@ class UnitBuilder:
         b.ret(b.select(b.fcmp_unordered("uno", x, x), ir.Constant(I32, 2), r))
 
     def _push_helper(self, name: str, elem: ir.Type, size: int) -> ir.Function:
-        """`push(list*, value) -> list*`: the list with `value` appended; a full list moves
-        to a new block (the old one stays in the arena until it is freed), so callers
-        keep the returned address. Only unshared lists are pushed to (see `put`)."""
-        f = self._internal(name, LISTP, [LISTP, elem])
+        f = self._internal(name, ir.VoidType(), [LISTP, elem])
         b = ir.IRBuilder(f.append_basic_block())
         lst, value = f.args
         n = b.load(self.field(b, lst, 0))
         cap = b.load(self.field(b, lst, 1))
-        entry = b.block
         grow = f.append_basic_block("grow")
         done = f.append_basic_block("done")
         b.cbranch(b.icmp_signed(">=", n, cap), grow, done)
         b.position_at_end(grow)
-        bigger = b.call(self.list_new, [n, b.mul(cap, c64(2))])
-        b.call(self.memcpy, [b.bitcast(b.load(self.field(b, bigger, 2)), I8P),
-                             b.bitcast(b.load(self.field(b, lst, 2)), I8P),
-                             b.mul(n, c64(size)), ir.Constant(I1, 0)])
+        newcap = b.mul(cap, c64(2))
+        old = b.bitcast(b.load(self.field(b, lst, 2)), I8P)
+        new = b.call(self.realloc, [old, b.mul(newcap, c64(size))])
+        b.store(b.bitcast(new, I64P), self.field(b, lst, 2))
+        b.store(newcap, self.field(b, lst, 1))
         b.branch(done)
         b.position_at_end(done)
-        target = b.phi(LISTP)
-        target.add_incoming(lst, entry)
-        target.add_incoming(bigger, grow)
-        data = b.bitcast(b.load(self.field(b, target, 2)), elem.as_pointer())
+        data = b.bitcast(b.load(self.field(b, lst, 2)), elem.as_pointer())
         b.store(value, b.gep(data, [n]))
-        b.store(b.add(n, c64(1)), self.field(b, target, 0))
-        b.ret(target)
+        b.store(b.add(n, c64(1)), self.field(b, lst, 0))
+        b.ret_void()
         return f
 
     def copy(self, b: ir.IRBuilder, lst: ir.Value, t: str) -> ir.Value:
         return b.call(self.list_copy, [lst, c64(1 if element(t) == "Bool" else 8)])
 
-    def push(self, b: ir.IRBuilder, lst: ir.Value, value: ir.Value, t: str) -> ir.Value:
-        """Append `value` (a register value of type `t`) to `lst`; the list's new address."""
+    def push(self, b: ir.IRBuilder, lst: ir.Value, value: ir.Value, t: str) -> None:
+        """Append `value` (a register value of type `t`) to `lst`."""
         if t == "Bool":
-            return b.call(self.list_push8, [lst, b.zext(value, I8)])
-        return b.call(self.list_push, [lst, encode(b, value, t)])
-
-    def elements(self, b: ir.IRBuilder, lst: ir.Value, elem: str) -> ir.Value:
-        """Address of the first element: right after the header (no load)."""
-        first = b.gep(b.bitcast(lst, I8P), [c64(HEADER_BYTES)])
-        return first if elem == "Bool" else b.bitcast(first, I64P)
+            b.call(self.list_push8, [lst, b.zext(value, I8)])
+        else:
+            b.call(self.list_push, [lst, encode(b, value, t)])
 
     def field(self, b: ir.IRBuilder, lst: ir.Value, index: int) -> ir.Value:
         return b.gep(lst, [ir.Constant(I32, 0), ir.Constant(I32, index)])
@@ -489,13 +476,11 @@ class FunctionEmitter:
             value = b.zext(value, I8) if state[c] == "Bool" else encode(b, value, state[c])
             b.store(value, self.element_ptr(pc, lst, pos, state[c]))
         elif op == Op.APPEND:
-            grown = self.unit.push(b, self.get(pc, a), self.get_element_value(pc, bb),
-                                   state[bb])
-            self.put(a, self.typ(pc, a), grown)
+            self.unit.push(b, self.get(pc, a), self.get_element_value(pc, bb), state[bb])
         elif op == Op.NEWLIST:
             lst = b.call(self.unit.list_new, [c64(0), c64(c)])
             for r in range(bb, bb + c):
-                lst = self.unit.push(b, lst, self.get_element_value(pc, r), state[r])
+                self.unit.push(b, lst, self.get_element_value(pc, r), state[r])
             self.put(a, "list[?]", lst)
         elif op == Op.FORPREP:
             self.put(a, state[bb], self.get_escaping(pc, bb))
@@ -519,9 +504,9 @@ class FunctionEmitter:
         body = self.f.append_basic_block(f"next{pc}")
         b.cbranch(more, body, self.target(exit_pc))
         b.position_at_end(body)
-        data = self.unit.elements(b, lst, elem)
+        data = b.load(self.unit.field(b, lst, 2))
         if elem == "Bool":
-            raw = b.load(b.gep(data, [position]))
+            raw = b.load(b.gep(b.bitcast(data, I8P), [position]))
             value = b.icmp_signed("!=", raw, ir.Constant(I8, 0))
         else:
             value = decode(b, b.load(b.gep(data, [position])), elem)
@@ -543,7 +528,10 @@ class FunctionEmitter:
         n = b.load(self.unit.field(b, lst, 0))
         index = b.select(b.icmp_signed("<", pos, c64(0)), b.add(pos, n), pos)
         self.fail_if(b.icmp_unsigned(">=", index, n), L.ERR_INDEX, pc, pos, n)
-        return b.gep(self.unit.elements(b, lst, elem), [index])
+        data = b.load(self.unit.field(b, lst, 2))
+        if elem == "Bool":
+            data = b.bitcast(data, I8P)
+        return b.gep(data, [index])
 
     def load_constant(self, pc: int, op: Op, a: int, operand: int) -> None:
         if op == Op.LOADI:
