@@ -8,6 +8,8 @@ call shapes and variant descriptors).
 
 from __future__ import annotations
 
+# Every class has a docstring: `dataclass` otherwise builds one from `inspect.signature`,
+# which costs start-up time on every run (these classes are created on every run).
 from dataclasses import dataclass, field
 
 from lumen.lir.opcodes import Op
@@ -20,6 +22,8 @@ Constant = object  # None | bool | int | float | str | bytes | tuple[Constant, .
 
 @dataclass(frozen=True, slots=True)
 class Instr:
+    """One instruction: an opcode and up to three operands (see `opcodes.OP_INFO`)."""
+
     op: Op
     a: int = 0
     b: int = 0
@@ -68,6 +72,8 @@ class Function:
 
 @dataclass(frozen=True, slots=True)
 class RecordInfo:
+    """A record type: its fields and the function that constructs it."""
+
     name: str
     fields: tuple[str, ...]
     defaults: tuple[bool, ...]  # per field: has a default expression
@@ -77,12 +83,16 @@ class RecordInfo:
 
 @dataclass(frozen=True, slots=True)
 class VariantInfo:
+    """One variant of an enum."""
+
     name: str
     fields: tuple[str, ...] | None  # None: no payload; names "" when positional
 
 
 @dataclass(frozen=True, slots=True)
 class EnumInfo:
+    """An enum type and its variants."""
+
     name: str
     variants: tuple[VariantInfo, ...]
 
@@ -102,6 +112,8 @@ class ToolInfo:
 
 @dataclass(frozen=True, slots=True)
 class Module:
+    """A lowered program: every function, the types it declares and its tools."""
+
     format_version: int
     file: str
     functions: tuple[Function, ...]

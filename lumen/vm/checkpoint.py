@@ -109,7 +109,7 @@ def snapshot(vm: VM) -> bytes:
 
 
 def _check_capturable(vm: VM) -> None:
-    if vm.pytier is not None or vm.native is not None:
+    if vm.fast_tiers or vm.native is not None:
         raise CheckpointError("checkpoints need an interpreter-only VM "
                               "(VMOptions(fast_tier=False))")
     if not vm.frames:
@@ -520,7 +520,7 @@ def pause_at_call(module: Module, after: int, entry: str = "main",
     when it was taken, None), or (None, calls made, the run's value) when the run ended
     first. Runtime errors of the run propagate."""
     vm = VM(module, options or _RESTORE_OPTIONS)
-    if vm.pytier is not None or vm.native is not None:
+    if vm.fast_tiers or vm.native is not None:
         raise CheckpointError("checkpoints need an interpreter-only VM "
                               "(VMOptions(fast_tier=False))")
     pauser = _PauseAtCall(vm, after)

@@ -103,6 +103,9 @@ class VM:
         self.exec_base = 0
         self.arm_tables: dict[tuple[int, int], dict[str, Any]] = {}
         self.scheduler = Scheduler(self, module.deterministic)
+        # The faster tiers: `fast_tiers` says whether they run at all; the Python tier is
+        # made on first use (a program the native tier runs whole never imports it).
+        self.fast_tiers = False
         self.pytier: Any = None
         self.native: Any = None
         self.jit_report: list[str] | None = None
@@ -117,11 +120,7 @@ class VM:
         if (not options.fast_tier or options.max_steps is not None
                 or os.environ.get("LUMEN_TIER") == "interp"):
             return
-        try:
-            from lumen.jit.pytier import PyTier
-        except ImportError:  # a build without the Python tier
-            return
-        self.pytier = PyTier(self)
+        self.fast_tiers = True
         if not options.jit or self.call_tracer is not None:  # native calls are not traced
             return
         threshold = options.jit_threshold
@@ -138,9 +137,21 @@ class VM:
         """The compiled form of `code` (asking the Python tier once), or None."""
         if not code.tier_tried:
             code.tier_tried = True
-            if self.pytier is not None and code.fast is None:
-                code.fast = self.pytier.compile(code)
+            pytier = self.pytier or self._python_tier()
+            if pytier is not None and code.fast is None:
+                code.fast = pytier.compile(code)
         return code.fast
+
+    def _python_tier(self) -> Any:
+        if not self.fast_tiers:
+            return None
+        try:
+            from lumen.jit.pytier import PyTier
+        except ImportError:  # a build without the Python tier
+            self.fast_tiers = False
+            return None
+        self.pytier = PyTier(self)
+        return self.pytier
 
     def call_interpreted(self, code: Code, args: list[Any]) -> Any:
         """Run `code` in a nested interpreter loop (cells the Python tier left alone)."""
@@ -194,7 +205,7 @@ class VM:
         gc.freeze()
         if gc.get_threshold()[0] < _GC_THRESHOLD:
             gc.set_threshold(_GC_THRESHOLD, 20, 100)
-        if self.pytier is None:  # only compiled cells recurse on the Python stack
+        if not self.fast_tiers:  # only compiled cells recurse on the Python stack
             return self._run_entry(entry, args)
         from lumen.vm.deep_stack import on_deep_stack
 
@@ -208,8 +219,12 @@ class VM:
             raise errors.undefined_cell(entry)
         regs = bind_arguments(code, list(args), None)
         try:
+            if self.native is not None:
+                whole = self.native.entry(code.index, tuple(regs[:code.nparams]))
+                if whole is not None:
+                    return self.scheduler.run_main_call(whole)
             if self._tier(code) is not None:
-                return self.scheduler.run_main_call(lambda: self._enter_fast(code, regs))
+                return self.scheduler.run_main_call(lambda: code.fast(*regs[:code.nparams]))
             frame = Frame(code, regs, 0)
             if self.call_tracer is not None:
                 self.call_tracer.enter_frame(frame, None)  # the run ends with it
@@ -220,16 +235,6 @@ class VM:
             raise self._trimmed(exc) from None
         finally:
             sys.stdout.flush()
-
-    def _enter_fast(self, code: Code, regs: list[Any]) -> Any:
-        """The entry cell in a faster tier: native from its start when the native tier has
-        it ready, else the Python tier."""
-        args = regs[:code.nparams]
-        if self.native is not None:
-            done, result = self.native.enter(code.index, tuple(args))
-            if done:
-                return result
-        return code.fast(*args)
 
     def _run_frame(self, code: Code, regs: list[Any]) -> Any:
         return self._run_pushed(Frame(code, regs, 0))

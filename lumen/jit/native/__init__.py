@@ -91,30 +91,30 @@ class NativeTier:
         self._silence(index)
         return unit.run(args, len(self.vm.frames) + 1)
 
-    def enter(self, index: int, args: tuple[Any, ...]) -> tuple[bool, Any]:
-        """The program's entry cell, about to run: (True, result) when a native unit for the
-        whole cell is in the native code cache (an earlier run of the program compiled
-        something, see `_remember_entry`), so the run keeps its data in native memory from
-        the start; else (False, None) and the cell runs as usual (no compilation here:
+    def entry(self, index: int, args: tuple[Any, ...]) -> Callable[[], Any] | None:
+        """The program's entry cell, about to run: a thunk that runs it natively when a unit
+        for the whole cell is in the native code cache (an earlier run of the program
+        compiled something, see `_remember_entry`), so the run keeps its data in native
+        memory from the start; else None and the cell runs as usual (no compilation here:
         short programs must not pay for llvmlite)."""
         types = tuple(value_type(v) for v in args)
         if None in types or static_reason(self.vm.codes[index].function) is not None:
-            return False, None
+            return None
         try:
             spec = self.inference.function(index, types)  # type: ignore[arg-type]
             unit = self.backend.cached_unit(spec)
         except Refused:
-            return False, None
+            return None
         except Exception:  # noqa: BLE001 - a compiler bug must not stop the program
-            return False, None
+            return None
         if unit is None:
             self._entry_spec = spec
-            return False, None
+            return None
         self._compiled[index] = self._install(index, unit, spec)
         self._report(f"jit: compiled {self.vm.codes[index].name} ({', '.join(spec.args)}) -> "
                      f"{spec.returns} from its start (an earlier run of the program got hot)")
         self._silence(index)
-        return True, unit.run(args, len(self.vm.frames) + 1)
+        return lambda: unit.run(args, len(self.vm.frames) + 1)
 
     def _remember_entry(self) -> None:
         """Something got hot and llvmlite is loaded anyway: compile the entry cell as a whole

@@ -27,9 +27,11 @@ I1, I8, I32, I64 = ir.IntType(1), ir.IntType(8), ir.IntType(32), ir.IntType(64)
 F64 = ir.DoubleType()
 I8P = I8.as_pointer()
 I64P = I64.as_pointer()
-LIST = ir.LiteralStructType([I64, I64, I64P, I64])  # len, cap, data, next (arena link)
+LIST = ir.LiteralStructType([I64, I64, I64, I64])  # see layout.LIST_*: elements follow
 LISTP = LIST.as_pointer()
+LIST_BYTES = L.LIST_HEADER_BYTES
 INT_MIN = -(2**63)
+LIKELY, UNLIKELY = 2000, 1  # branch weights: errors and negative indexes are rare
 PRINT_CB = ir.FunctionType(ir.VoidType(), [I64, I64])
 
 
@@ -65,6 +67,11 @@ class UnitBuilder:
         self.state.initializer = ir.Constant(ir.ArrayType(I64, L.STATE_SIZE), None)
         self.fns: dict[tuple[int, tuple[str, ...], int], ir.Function] = {}
         self.twins: dict[tuple[int, tuple[str, ...], int], ir.Function] = {}
+        # A list or closure pointer always addresses a live header: telling LLVM so lets
+        # it hoist header loads (length, data) out of loops ahead of the bounds checks.
+        self.md_nonnull = self.module.add_metadata([])
+        self.md_header = self.module.add_metadata([c64(LIST_BYTES)])
+        self.md_align = self.module.add_metadata([c64(8)])
         self._declare_libc()
         self._helpers()
 
@@ -90,19 +97,28 @@ class UnitBuilder:
 
     def _helpers(self) -> None:
         tag = self.tag
-        # list_new(len, cap) -> list*
+        # list_new(len, cap) -> list*, linked at the head of the arena
         f = self.list_new = self._internal("list_new", LISTP, [I64, I64])
         b = ir.IRBuilder(f.append_basic_block())
         n, cap = f.args
         cap = b.select(b.icmp_signed("<", cap, c64(1)), c64(1), cap)
-        hdr = b.bitcast(b.call(self.malloc, [c64(32)]), LISTP)
-        data = b.bitcast(b.call(self.malloc, [b.mul(cap, c64(8))]), I64P)
-        b.store(n, self.field(b, hdr, 0))
-        b.store(cap, self.field(b, hdr, 1))
-        b.store(data, self.field(b, hdr, 2))
+        hdr = b.bitcast(b.call(self.malloc, [b.add(c64(LIST_BYTES), b.mul(cap, c64(8)))]),
+                        LISTP)
+        b.store(n, self.field(b, hdr, L.LIST_LEN))
+        b.store(cap, self.field(b, hdr, L.LIST_CAP))
         head = self.slot(b, L.ARENA)
-        b.store(b.load(head), self.field(b, hdr, 3))
-        b.store(b.ptrtoint(hdr, I64), head)
+        first = b.load(head)
+        b.store(first, self.field(b, hdr, L.LIST_NEXT))
+        b.store(c64(0), self.field(b, hdr, L.LIST_PREV))
+        address = b.ptrtoint(hdr, I64)
+        linked = f.append_basic_block("linked")
+        done = f.append_basic_block("done")
+        b.cbranch(b.icmp_signed("!=", first, c64(0)), linked, done)
+        b.position_at_end(linked)
+        b.store(address, self.field(b, b.inttoptr(first, LISTP), L.LIST_PREV))
+        b.branch(done)
+        b.position_at_end(done)
+        b.store(address, head)
         b.ret(hdr)
         # list_push(list*, i64) and list_push8(list*, i8): Bool lists hold bytes
         self.list_push = self._push_helper("list_push", I64, 8)
@@ -111,10 +127,9 @@ class UnitBuilder:
         f = self.list_copy = self._internal("list_copy", LISTP, [LISTP, I64])
         b = ir.IRBuilder(f.append_basic_block())
         src, size = f.args
-        n = b.load(self.field(b, src, 0))
+        n = b.load(self.field(b, src, L.LIST_LEN))
         dst = b.call(self.list_new, [n, n])
-        b.call(self.memcpy, [b.bitcast(b.load(self.field(b, dst, 2)), I8P),
-                             b.bitcast(b.load(self.field(b, src, 2)), I8P),
+        b.call(self.memcpy, [self.elements(b, dst, "Bool"), self.elements(b, src, "Bool"),
                              b.mul(n, size), ir.Constant(I1, 0)])
         b.ret(dst)
         # exported: list_alloc_<tag>(n) -> list* with len = cap = n (filled by Python)
@@ -132,8 +147,7 @@ class UnitBuilder:
         b.cbranch(b.icmp_signed("==", cur, c64(0)), done, body)
         b.position_at_end(body)
         hdr = b.inttoptr(cur, LISTP)
-        b.store(b.load(self.field(b, hdr, 3)), head)
-        b.call(self.free, [b.bitcast(b.load(self.field(b, hdr, 2)), I8P)])
+        b.store(b.load(self.field(b, hdr, L.LIST_NEXT)), head)
         b.call(self.free, [b.bitcast(hdr, I8P)])
         b.branch(loop)
         b.position_at_end(done)
@@ -159,40 +173,87 @@ class UnitBuilder:
         b.ret(b.select(b.fcmp_unordered("uno", x, x), ir.Constant(I32, 2), r))
 
     def _push_helper(self, name: str, elem: ir.Type, size: int) -> ir.Function:
-        f = self._internal(name, ir.VoidType(), [LISTP, elem])
+        """`push(list*, value) -> list*`: the list with `value` appended. A full list is
+        reallocated, so it may move: callers keep the returned address (only unshared lists
+        are pushed to, see `FunctionEmitter.put`) and its arena neighbours are re-pointed."""
+        f = self._internal(name, LISTP, [LISTP, elem])
         b = ir.IRBuilder(f.append_basic_block())
         lst, value = f.args
-        n = b.load(self.field(b, lst, 0))
-        cap = b.load(self.field(b, lst, 1))
+        n = b.load(self.field(b, lst, L.LIST_LEN))
+        cap = b.load(self.field(b, lst, L.LIST_CAP))
+        entry = b.block
         grow = f.append_basic_block("grow")
+        moved = f.append_basic_block("moved")
+        relink_next = f.append_basic_block("relink_next")
+        relink_prev = f.append_basic_block("relink_prev")
+        relink_head = f.append_basic_block("relink_head")
+        grown = f.append_basic_block("grown")
         done = f.append_basic_block("done")
-        b.cbranch(b.icmp_signed(">=", n, cap), grow, done)
+        b.cbranch(b.icmp_signed(">=", n, cap), grow, done).set_weights([UNLIKELY, LIKELY])
         b.position_at_end(grow)
         newcap = b.mul(cap, c64(2))
-        old = b.bitcast(b.load(self.field(b, lst, 2)), I8P)
-        new = b.call(self.realloc, [old, b.mul(newcap, c64(size))])
-        b.store(b.bitcast(new, I64P), self.field(b, lst, 2))
-        b.store(newcap, self.field(b, lst, 1))
+        block = b.call(self.realloc, [b.bitcast(lst, I8P),
+                                      b.add(c64(LIST_BYTES), b.mul(newcap, c64(size)))])
+        new = b.bitcast(block, LISTP)
+        b.store(newcap, self.field(b, new, L.LIST_CAP))
+        address = b.ptrtoint(new, I64)
+        b.cbranch(b.icmp_unsigned("!=", new, lst), moved, grown)
+        b.position_at_end(moved)
+        nxt = b.load(self.field(b, new, L.LIST_NEXT))
+        prv = b.load(self.field(b, new, L.LIST_PREV))
+        b.cbranch(b.icmp_signed("!=", nxt, c64(0)), relink_next, relink_prev)
+        b.position_at_end(relink_next)
+        b.store(address, self.field(b, b.inttoptr(nxt, LISTP), L.LIST_PREV))
+        b.branch(relink_prev)
+        b.position_at_end(relink_prev)
+        before = f.append_basic_block("before")
+        b.cbranch(b.icmp_signed("!=", prv, c64(0)), before, relink_head)
+        b.position_at_end(before)
+        b.store(address, self.field(b, b.inttoptr(prv, LISTP), L.LIST_NEXT))
+        b.branch(grown)
+        b.position_at_end(relink_head)
+        b.store(address, self.slot(b, L.ARENA))
+        b.branch(grown)
+        b.position_at_end(grown)
         b.branch(done)
         b.position_at_end(done)
-        data = b.bitcast(b.load(self.field(b, lst, 2)), elem.as_pointer())
+        target = b.phi(LISTP)
+        target.add_incoming(lst, entry)
+        target.add_incoming(new, grown)
+        data = self.elements(b, target, "Bool" if size == 1 else "Int")
         b.store(value, b.gep(data, [n]))
-        b.store(b.add(n, c64(1)), self.field(b, lst, 0))
-        b.ret_void()
+        b.store(b.add(n, c64(1)), self.field(b, target, L.LIST_LEN))
+        b.ret(target)
         return f
 
     def copy(self, b: ir.IRBuilder, lst: ir.Value, t: str) -> ir.Value:
         return b.call(self.list_copy, [lst, c64(1 if element(t) == "Bool" else 8)])
 
-    def push(self, b: ir.IRBuilder, lst: ir.Value, value: ir.Value, t: str) -> None:
-        """Append `value` (a register value of type `t`) to `lst`."""
+    def push(self, b: ir.IRBuilder, lst: ir.Value, value: ir.Value, t: str) -> ir.Value:
+        """Append `value` (a register value of type `t`) to `lst`; the list's address
+        afterwards (it moves when it grows)."""
         if t == "Bool":
-            b.call(self.list_push8, [lst, b.zext(value, I8)])
-        else:
-            b.call(self.list_push, [lst, encode(b, value, t)])
+            return b.call(self.list_push8, [lst, b.zext(value, I8)])
+        return b.call(self.list_push, [lst, encode(b, value, t)])
+
+    def elements(self, b: ir.IRBuilder, lst: ir.Value, elem: str) -> ir.Value:
+        """Address of the first element: right after the header."""
+        first = b.gep(b.bitcast(lst, I8P), [c64(LIST_BYTES)])
+        return first if elem == "Bool" else b.bitcast(first, I64P)
 
     def field(self, b: ir.IRBuilder, lst: ir.Value, index: int) -> ir.Value:
         return b.gep(lst, [ir.Constant(I32, 0), ir.Constant(I32, index)])
+
+    def load_value(self, b: ir.IRBuilder, addr: ir.Value, t: str) -> ir.Value:
+        """The register value of type `t` stored as an i64 at `addr` (list elements,
+        entry buffers, captured values)."""
+        if not is_ref(t):
+            return decode(b, b.load(addr), t)
+        ptr = b.load(b.bitcast(addr, LISTP.as_pointer()))
+        ptr.set_metadata("nonnull", self.md_nonnull)
+        ptr.set_metadata("dereferenceable", self.md_header)
+        ptr.set_metadata("align", self.md_align)
+        return ptr
 
     # ------------------------------------------------------------------ functions
 
@@ -207,8 +268,19 @@ class UnitBuilder:
             args = [I64] + ([I64P] if spec.osr_pc >= 0 else [repr_of(t) for t in spec.args])
             ret = ir.LiteralStructType([repr_of(spec.returns), I1])
             f = self._internal(f"f{spec.index}_{fn.name}_{suffix}", ret, args)
+            self.mark_headers(f, spec)
             self.fns[key] = f
         return self.fns[key]
+
+    def mark_headers(self, f: ir.Function, spec: Spec) -> None:
+        """List and closure arguments address live headers (see `load_value`)."""
+        if spec.osr_pc >= 0:
+            return
+        for arg, t in zip(f.args[1:], spec.args):
+            if is_ref(t):
+                arg.add_attribute("nonnull")
+                arg.attributes.dereferenceable = LIST_BYTES
+                arg.attributes.align = 8
 
     def define(self, spec: Spec, specs: dict[tuple[int, tuple[str, ...]], Spec]) -> None:
         chain: list[ir.Function] = []
@@ -223,6 +295,7 @@ class UnitBuilder:
                                       primary.function_type.return_type,
                                       list(primary.function_type.args))
                 twin.attributes.add("alwaysinline")
+                self.mark_headers(twin, spec)
                 chain.append(twin)
             self.twins[spec.key] = chain[0]
         FunctionEmitter(self, spec, specs).emit()
@@ -241,7 +314,7 @@ class UnitBuilder:
         if spec.osr_pc >= 0:
             args = [remaining, src]
         else:
-            args = [remaining] + [decode(b, b.load(b.gep(src, [c64(k)])), t)
+            args = [remaining] + [self.load_value(b, b.gep(src, [c64(k)]), t)
                                   for k, t in enumerate(spec.args)]
         pair = b.call(target, args)
         b.store(encode(b, b.extract_value(pair, 0), spec.returns), out)
@@ -330,7 +403,7 @@ class FunctionEmitter:
         """If `cond`: record the error at `pc` and return at once."""
         bad = self.f.append_basic_block(f"err{pc}")
         ok = self.f.append_basic_block(f"ok{pc}")
-        self.b.cbranch(cond, bad, ok)
+        self.b.cbranch(cond, bad, ok).set_weights([UNLIKELY, LIKELY])
         self.b.position_at_end(bad)
         u = self.unit
         self.b.store(c64(code), u.slot(self.b, L.ERR_CODE))
@@ -388,8 +461,8 @@ class FunctionEmitter:
             assert init is not None
             for reg, t in enumerate(init):
                 if t in ("Int", "Float", "Bool") or is_ref(t):
-                    raw = b.load(b.gep(regs, [c64(reg)]))
-                    self.put(reg, t, decode(b, raw, t), fresh=False)
+                    value = self.unit.load_value(b, b.gep(regs, [c64(reg)]), t)
+                    self.put(reg, t, value, fresh=False)
             b.branch(self.blocks[spec.osr_pc])
         else:
             self.fail_if(b.icmp_signed("<", self.remaining, c64(0)), L.ERR_STACK, -1)
@@ -466,9 +539,11 @@ class FunctionEmitter:
         elif op == Op.GETINDEX:
             lst, pos = self.get(pc, bb), self.get(pc, c)
             elem = element(state[bb])
-            raw = b.load(self.element_ptr(pc, lst, pos, elem))
-            value = b.icmp_signed("!=", raw, ir.Constant(I8, 0)) if elem == "Bool" else decode(
-                b, raw, elem)
+            addr = self.element_ptr(pc, lst, pos, elem)
+            if elem == "Bool":
+                value = b.icmp_signed("!=", b.load(addr), ir.Constant(I8, 0))
+            else:
+                value = self.unit.load_value(b, addr, elem)
             self.put(a, elem, value, fresh=False)
         elif op == Op.SETINDEX:
             lst, pos = self.get(pc, a), self.get(pc, bb)
@@ -476,11 +551,13 @@ class FunctionEmitter:
             value = b.zext(value, I8) if state[c] == "Bool" else encode(b, value, state[c])
             b.store(value, self.element_ptr(pc, lst, pos, state[c]))
         elif op == Op.APPEND:
-            self.unit.push(b, self.get(pc, a), self.get_element_value(pc, bb), state[bb])
+            grown = self.unit.push(b, self.get(pc, a), self.get_element_value(pc, bb),
+                                   state[bb])
+            self.b.store(grown, self.slot(a, self.typ(pc, a)))
         elif op == Op.NEWLIST:
             lst = b.call(self.unit.list_new, [c64(0), c64(c)])
             for r in range(bb, bb + c):
-                self.unit.push(b, lst, self.get_element_value(pc, r), state[r])
+                lst = self.unit.push(b, lst, self.get_element_value(pc, r), state[r])
             self.put(a, "list[?]", lst)
         elif op == Op.FORPREP:
             self.put(a, state[bb], self.get_escaping(pc, bb))
@@ -500,16 +577,16 @@ class FunctionEmitter:
             b.branch(self.target(exit_pc))
             return
         lst, position = self.get(pc, source), self.get(pc, source + 1)
-        more = b.icmp_signed("<", position, b.load(self.unit.field(b, lst, 0)))
+        more = b.icmp_signed("<", position, b.load(self.unit.field(b, lst, L.LIST_LEN)))
         body = self.f.append_basic_block(f"next{pc}")
         b.cbranch(more, body, self.target(exit_pc))
         b.position_at_end(body)
-        data = b.load(self.unit.field(b, lst, 2))
+        data = self.unit.elements(b, lst, elem)
         if elem == "Bool":
-            raw = b.load(b.gep(b.bitcast(data, I8P), [position]))
+            raw = b.load(b.gep(data, [position]))
             value = b.icmp_signed("!=", raw, ir.Constant(I8, 0))
         else:
-            value = decode(b, b.load(b.gep(data, [position])), elem)
+            value = self.unit.load_value(b, b.gep(data, [position]), elem)
         self.put(source + 1, "Int", b.add(position, c64(1)))
         self.put(a, elem, value, fresh=False)
         b.branch(self.target(pc + 1))
@@ -523,15 +600,29 @@ class FunctionEmitter:
         return self.get_escaping(pc, reg)
 
     def element_ptr(self, pc: int, lst: ir.Value, pos: ir.Value, elem: str) -> ir.Value:
-        """Address of element `pos` (negative from the end), or an index error."""
+        """Address of element `pos` (negative from the end), or an index error.
+
+        The usual case, 0 <= pos < length, is one unsigned compare; negative positions
+        take an out-of-line block, so hot loops carry no index arithmetic."""
         b = self.b
-        n = b.load(self.unit.field(b, lst, 0))
-        index = b.select(b.icmp_signed("<", pos, c64(0)), b.add(pos, n), pos)
-        self.fail_if(b.icmp_unsigned(">=", index, n), L.ERR_INDEX, pc, pos, n)
-        data = b.load(self.unit.field(b, lst, 2))
-        if elem == "Bool":
-            data = b.bitcast(data, I8P)
-        return b.gep(data, [index])
+        n = b.load(self.unit.field(b, lst, L.LIST_LEN))
+        inside = b.icmp_unsigned("<", pos, n)
+        fast = b.block
+        other = self.f.append_basic_block(f"negidx{pc}")
+        join = self.f.append_basic_block(f"idx{pc}")
+        b.cbranch(inside, join, other).set_weights([LIKELY, UNLIKELY])
+        b.position_at_end(other)
+        # From the end: pos + n is in range only for -n <= pos < 0; a wrapped sum of a
+        # huge pos is negative, so the unsigned compare refuses it too.
+        from_end = b.add(pos, n)
+        self.fail_if(b.icmp_unsigned(">=", from_end, n), L.ERR_INDEX, pc, pos, n)
+        slow = b.block
+        b.branch(join)
+        b.position_at_end(join)
+        index = b.phi(I64)
+        index.add_incoming(pos, fast)
+        index.add_incoming(from_end, slow)
+        return b.gep(self.unit.elements(b, lst, elem), [index])
 
     def load_constant(self, pc: int, op: Op, a: int, operand: int) -> None:
         if op == Op.LOADI:
@@ -697,7 +788,7 @@ class FunctionEmitter:
         assert state is not None
         types = tuple(state[r] for r in range(first, first + n))
         array = b.call(u.list_new, [c64(n), c64(n)])
-        data = b.load(u.field(b, array, 2))
+        data = u.elements(b, array, "Int")
         for k, t in enumerate(types):
             value = self.get_escaping(pc, first + k)
             b.store(encode(b, value, t), b.gep(data, [c64(k)]))
@@ -712,9 +803,9 @@ class FunctionEmitter:
         index, captured = fn_parts(state[a])
         arg_types = tuple(state[r] for r in range(a + 1, a + 1 + n))
         args = [self.get_escaping(pc, r) for r in range(a + 1, a + 1 + n)]
-        data = b.load(self.unit.field(b, self.get(pc, a), 2))
+        data = self.unit.elements(b, self.get(pc, a), "Int")
         for k, t in enumerate(captured):
-            args.append(decode(b, b.load(b.gep(data, [c64(k)])), t))
+            args.append(self.unit.load_value(b, b.gep(data, [c64(k)]), t))
         self.call_spec(pc, a, self.specs[(index, arg_types + captured)], args)
 
     def call_builtin(self, pc: int, a: int, name: str, n: int) -> None:
@@ -754,7 +845,7 @@ class FunctionEmitter:
                       else b.fcmp_ordered(sym, y, x))
             self.put(a, types[0], b.select(better, y, x))
         else:  # length and its aliases
-            self.put(a, "Int", b.load(u.field(b, values[0], 0)))
+            self.put(a, "Int", b.load(u.field(b, values[0], L.LIST_LEN)))
 
     def check_callback(self, pc: int) -> None:
         """A Python callback failed: its exception is kept by the runtime; unwind."""

@@ -18,6 +18,16 @@ PRINT_CB = 10  # address of the Python callback that prints an Int/Float/Bool
 ARENA = 11  # head of the list of every native list allocated since the last free
 STATE_SIZE = 16
 
+# A native list (and a closure's array of captured values) is one malloc'd block: a
+# header of four i64 fields, then the elements (i64, or bytes for Bool). An element is then
+# one load from the list's address, with no data pointer to chase. Every block is on a
+# doubly linked list from the ARENA slot, so a list that grows (and moves) stays linked.
+LIST_LEN = 0
+LIST_CAP = 1
+LIST_NEXT = 2  # the next block in the arena (0: last)
+LIST_PREV = 3  # the previous block (0: this block is the ARENA head)
+LIST_HEADER_BYTES = 32
+
 # Error codes.
 ERR_ARITH = 1  # redo the instruction at ERR_PC on ERR_A/ERR_B with lumen.vm.ops
 ERR_INDEX = 2  # index ERR_A out of bounds for a list of length ERR_B

@@ -21,7 +21,7 @@ STATE = ctypes.CFUNCTYPE(ctypes.c_void_p)
 LIST_ALLOC = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_int64)
 ARENA_FREE = ctypes.CFUNCTYPE(None)
 PRINT_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_int64, ctypes.c_int64)
-HEADER = ctypes.c_int64 * 4  # len, cap, data, next
+ELEMENTS = L.LIST_HEADER_BYTES  # a native list's elements start this far into its block
 
 _REDO: dict[Op, Callable[[int, int], Any]] = {
     Op.ADD: ops.add, Op.ADDI: ops.add, Op.SUB: ops.sub, Op.SUBI: ops.sub, Op.MUL: ops.mul,
@@ -92,13 +92,13 @@ class Unit:
                 raw = array("d", value)
             elif elem == "Bool":  # Bool lists hold one byte per element
                 raw = array("b", value)
-                ctypes.memmove(HEADER.from_address(address)[2], raw.buffer_info()[0], n)
+                ctypes.memmove(address + ELEMENTS, raw.buffer_info()[0], n)
                 return address
             elif elem == "Int":
                 raw = array("q", value)
             else:
                 raw = array("q", [self.list_in(item, elem) for item in value])
-            ctypes.memmove(HEADER.from_address(address)[2], raw.buffer_info()[0], 8 * n)
+            ctypes.memmove(address + ELEMENTS, raw.buffer_info()[0], 8 * n)
         return address
 
     def closure_in(self, closure: Any, t: str) -> int:
@@ -107,7 +107,7 @@ class Unit:
         address = self.list_alloc(len(types)) or 0
         if types:
             raw = array("q", [self.encode(value, ct) for value, ct in zip(closure.captures, types)])
-            ctypes.memmove(HEADER.from_address(address)[2], raw.buffer_info()[0], 8 * len(types))
+            ctypes.memmove(address + ELEMENTS, raw.buffer_info()[0], 8 * len(types))
         return address
 
     def encode(self, value: Any, t: str) -> int:
@@ -118,7 +118,8 @@ class Unit:
         return int(value)  # Int, Bool
 
     def list_out(self, address: int, t: str) -> list[Any]:
-        n, _cap, data, _next = HEADER.from_address(address)
+        n = ctypes.c_int64.from_address(address).value  # layout.LIST_LEN
+        data = address + ELEMENTS
         if not n:
             return []
         elem = element(t)
