@@ -229,6 +229,26 @@ cell each(xs: list[Float], bs: list[Bool]) -> list[Float]
   ys = append(ys, s)
   return ys
 end
+cell interleaved(n: Int) -> list[list[Int]]
+  let mut a: list[Int] = []
+  let mut b: list[Int] = []
+  let mut c: list[Bool] = []
+  let mut rows: list[list[Int]] = []
+  for i in 0..n
+    a = append(a, i)
+    b = append(b, i * i)
+    c = append(c, i % 2 == 0)
+    if i % 7 == 0
+      rows = append(rows, a)
+    end
+    b = append(b, length(c))
+  end
+  rows = append(rows, b)
+  let mut k = rows[0]
+  k = append(k, -1)
+  rows = append(rows, k)
+  return rows
+end
 cell flags(n: Int) -> list[Bool]
   let mut f: list[Bool] = []
   for i in 0..n
@@ -257,6 +277,13 @@ def test_lists_append_copy_and_value_semantics() -> None:
     same(LISTS, "flags", 10)
     same(LISTS, "each", [1.5, 2.0, -0.25], [True, False, True])
     same(LISTS, "each", [], [])
+
+
+@pytest.mark.parametrize("n", [0, 1, 9, 300])
+def test_lists_growing_side_by_side(n: int) -> None:
+    # Lists that grow in turn move in memory (their elements follow their header) and
+    # re-point their arena neighbours; copies kept in `rows` must not see later appends.
+    same(LISTS, "interleaved", n)
 
 
 def test_caller_list_is_not_mutated() -> None:
