@@ -249,6 +249,19 @@ cell interleaved(n: Int) -> list[list[Int]]
   rows = append(rows, k)
   return rows
 end
+cell long_rows(n: Int) -> Int
+  let mut row: list[Int] = []
+  for i in 0..n
+    row = append(row, i)
+  end
+  let rows = [row, [7]]
+  let first = rows[0]
+  let mut s = length(first) + first[n - 1] + first[-1]
+  for r in rows
+    s = s + length(r) + r[0]
+  end
+  return s
+end
 cell flags(n: Int) -> list[Bool]
   let mut f: list[Bool] = []
   for i in 0..n
@@ -284,6 +297,15 @@ def test_lists_growing_side_by_side(n: int) -> None:
     # Lists that grow in turn move in memory (their elements follow their header) and
     # re-point their arena neighbours; copies kept in `rows` must not see later appends.
     same(LISTS, "interleaved", n)
+
+
+def test_rows_longer_than_the_length_tag() -> None:
+    # A list stored in another carries its length in the word's high bits, up to
+    # layout.LEN_TAG_MAX; longer rows are read through their header.
+    same(LISTS, "long_rows", 70_000)
+    same(LISTS, "long_rows", 65_534)
+    same(LISTS, "long_rows", 65_535)
+    same(LISTS, "total", [[0.5] * 70_000, [], [2.0]])
 
 
 def test_caller_list_is_not_mutated() -> None:

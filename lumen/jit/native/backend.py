@@ -10,7 +10,7 @@ from lumen.jit.native import cache
 from lumen.jit.native.runtime import Shared, Unit
 from lumen.jit.native.types import Inference, Spec
 
-CODEGEN_VERSION = "9"
+CODEGEN_VERSION = "10"
 
 
 class Backend:

@@ -234,7 +234,7 @@ class UnitBuilder:
         afterwards (it moves when it grows)."""
         if t == "Bool":
             return b.call(self.list_push8, [lst, b.zext(value, I8)])
-        return b.call(self.list_push, [lst, encode(b, value, t)])
+        return b.call(self.list_push, [lst, self.encode_element(b, value, t)])
 
     def elements(self, b: ir.IRBuilder, lst: ir.Value, elem: str) -> ir.Value:
         """Address of the first element: right after the header."""
@@ -243,6 +243,24 @@ class UnitBuilder:
 
     def field(self, b: ir.IRBuilder, lst: ir.Value, index: int) -> ir.Value:
         return b.gep(lst, [ir.Constant(I32, 0), ir.Constant(I32, index)])
+
+    def encode_element(self, b: ir.IRBuilder, value: ir.Value, t: str) -> ir.Value:
+        """A register value as the i64 stored in a list: a list gets its length tag."""
+        if not is_list(t):
+            return encode(b, value, t)
+        n = b.load(self.field(b, value, L.LIST_LEN))
+        tag = b.select(b.icmp_unsigned("<=", n, c64(L.LEN_TAG_MAX)), b.add(n, c64(1)), c64(0))
+        return b.or_(b.ptrtoint(value, I64), b.shl(tag, c64(L.ADDRESS_BITS)))
+
+    def load_element(self, b: ir.IRBuilder, addr: ir.Value, t: str
+                     ) -> tuple[ir.Value, ir.Value | None]:
+        """The list element at `addr` as a register value, with its length (-1: unknown)
+        when it is a list."""
+        if not is_list(t):
+            return self.load_value(b, addr, t), None
+        raw = b.load(addr)
+        lst = b.inttoptr(b.and_(raw, c64(L.ADDRESS_MASK)), LISTP)
+        return lst, b.sub(b.lshr(raw, c64(L.ADDRESS_BITS)), c64(1))
 
     def load_value(self, b: ir.IRBuilder, addr: ir.Value, t: str) -> ir.Value:
         """The register value of type `t` stored as an i64 at `addr` (list elements,
@@ -387,10 +405,49 @@ class FunctionEmitter:
             value = self.unit.copy(self.b, value, t)
         return value
 
-    def put(self, reg: int, t: str, value: ir.Value, fresh: bool = True) -> None:
-        if is_list(t) and not fresh and reg in self.spec.mutated:
-            value = self.unit.copy(self.b, value, t)
+    def put(self, reg: int, t: str, value: ir.Value, fresh: bool = True,
+            length: ir.Value | None = None) -> None:
+        """Set `reg`. For a list, `length` is its length when known without a header load
+        (-1 or None: unknown); registers that are never appended to keep it beside them."""
+        if is_list(t):
+            if reg in self.spec.mutated:
+                if not fresh:
+                    value = self.unit.copy(self.b, value, t)
+            else:
+                self.b.store(length if length is not None else c64(-1), self.length_slot(reg))
         self.b.store(value, self.slot(reg, t))
+
+    def length_slot(self, reg: int) -> ir.Value:
+        key = (reg, "length")
+        if key not in self.slots:
+            self.slots[key] = self.ab.alloca(I64, name=f"r{reg}_len")
+        return self.slots[key]
+
+    def known_length(self, reg: int) -> ir.Value | None:
+        """The length kept beside list register `reg` (-1: unknown), or None."""
+        if reg in self.spec.mutated:
+            return None
+        return self.b.load(self.length_slot(reg))
+
+    def length_of(self, reg: int, lst: ir.Value) -> ir.Value:
+        """The length of the list in `reg`: the one kept beside it, else from its header
+        (loaded only then, so a row of a matrix is read without touching its header)."""
+        b = self.b
+        known = self.known_length(reg)
+        if known is None:
+            return b.load(self.unit.field(b, lst, L.LIST_LEN))
+        have = b.block
+        read = self.f.append_basic_block("read_length")
+        done = self.f.append_basic_block("length")
+        b.cbranch(b.icmp_signed(">=", known, c64(0)), done, read)
+        b.position_at_end(read)
+        stored = b.load(self.unit.field(b, lst, L.LIST_LEN))
+        b.branch(done)
+        b.position_at_end(done)
+        n = b.phi(I64)
+        n.add_incoming(known, have)
+        n.add_incoming(stored, read)
+        return n
 
     def as_float(self, pc: int, reg: int) -> ir.Value:
         value = self.get(pc, reg)
@@ -486,7 +543,9 @@ class FunctionEmitter:
         if op == Op.MOVE:
             t = state[bb]
             if t in ("Int", "Float", "Bool", "Null") or is_ref(t):
-                self.put(a, t, self.get_escaping(pc, bb), fresh=bb in self.spec.mutated)
+                length = self.known_length(bb) if is_list(t) else None
+                self.put(a, t, self.get_escaping(pc, bb), fresh=bb in self.spec.mutated,
+                         length=length)
         elif op in (Op.LOADI, Op.LOADK, Op.LOADBOOL, Op.LOADNULL):
             self.load_constant(pc, op, a, bb)
         elif op in (Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.MOD, Op.FLOORDIV):
@@ -539,17 +598,21 @@ class FunctionEmitter:
         elif op == Op.GETINDEX:
             lst, pos = self.get(pc, bb), self.get(pc, c)
             elem = element(state[bb])
-            addr = self.element_ptr(pc, lst, pos, elem)
+            addr = self.element_ptr(pc, bb, lst, pos, elem)
+            length = None
             if elem == "Bool":
                 value = b.icmp_signed("!=", b.load(addr), ir.Constant(I8, 0))
             else:
-                value = self.unit.load_value(b, addr, elem)
-            self.put(a, elem, value, fresh=False)
+                value, length = self.unit.load_element(b, addr, elem)
+            self.put(a, elem, value, fresh=False, length=length)
         elif op == Op.SETINDEX:
             lst, pos = self.get(pc, a), self.get(pc, bb)
             value = self.get_element_value(pc, c)
-            value = b.zext(value, I8) if state[c] == "Bool" else encode(b, value, state[c])
-            b.store(value, self.element_ptr(pc, lst, pos, state[c]))
+            if state[c] == "Bool":
+                value = b.zext(value, I8)
+            else:
+                value = self.unit.encode_element(b, value, state[c])
+            b.store(value, self.element_ptr(pc, a, lst, pos, state[c]))
         elif op == Op.APPEND:
             grown = self.unit.push(b, self.get(pc, a), self.get_element_value(pc, bb),
                                    state[bb])
@@ -558,9 +621,10 @@ class FunctionEmitter:
             lst = b.call(self.unit.list_new, [c64(0), c64(c)])
             for r in range(bb, bb + c):
                 lst = self.unit.push(b, lst, self.get_element_value(pc, r), state[r])
-            self.put(a, "list[?]", lst)
+            self.put(a, "list[?]", lst, length=c64(c))
         elif op == Op.FORPREP:
-            self.put(a, state[bb], self.get_escaping(pc, bb))
+            length = self.known_length(bb) if is_list(state[bb]) else None
+            self.put(a, state[bb], self.get_escaping(pc, bb), length=length)
             self.put(a + 1, "Int", c64(0))
         elif op == Op.FORNEXT:
             self.for_next(pc, a, bb, c)
@@ -577,18 +641,19 @@ class FunctionEmitter:
             b.branch(self.target(exit_pc))
             return
         lst, position = self.get(pc, source), self.get(pc, source + 1)
-        more = b.icmp_signed("<", position, b.load(self.unit.field(b, lst, L.LIST_LEN)))
+        more = b.icmp_signed("<", position, self.length_of(source, lst))
         body = self.f.append_basic_block(f"next{pc}")
         b.cbranch(more, body, self.target(exit_pc))
         b.position_at_end(body)
         data = self.unit.elements(b, lst, elem)
+        length = None
         if elem == "Bool":
             raw = b.load(b.gep(data, [position]))
             value = b.icmp_signed("!=", raw, ir.Constant(I8, 0))
         else:
-            value = self.unit.load_value(b, b.gep(data, [position]), elem)
+            value, length = self.unit.load_element(b, b.gep(data, [position]), elem)
         self.put(source + 1, "Int", b.add(position, c64(1)))
-        self.put(a, elem, value, fresh=False)
+        self.put(a, elem, value, fresh=False, length=length)
         b.branch(self.target(pc + 1))
 
     def target(self, pc: int) -> ir.Block:
@@ -599,13 +664,14 @@ class FunctionEmitter:
         mutated later (the element must not share storage with it)."""
         return self.get_escaping(pc, reg)
 
-    def element_ptr(self, pc: int, lst: ir.Value, pos: ir.Value, elem: str) -> ir.Value:
+    def element_ptr(self, pc: int, reg: int, lst: ir.Value, pos: ir.Value, elem: str
+                    ) -> ir.Value:
         """Address of element `pos` (negative from the end), or an index error.
 
         The usual case, 0 <= pos < length, is one unsigned compare; negative positions
         take an out-of-line block, so hot loops carry no index arithmetic."""
         b = self.b
-        n = b.load(self.unit.field(b, lst, L.LIST_LEN))
+        n = self.length_of(reg, lst)
         inside = b.icmp_unsigned("<", pos, n)
         fast = b.block
         other = self.f.append_basic_block(f"negidx{pc}")
@@ -845,7 +911,7 @@ class FunctionEmitter:
                       else b.fcmp_ordered(sym, y, x))
             self.put(a, types[0], b.select(better, y, x))
         else:  # length and its aliases
-            self.put(a, "Int", b.load(u.field(b, values[0], L.LIST_LEN)))
+            self.put(a, "Int", self.length_of(regs[0], values[0]))
 
     def check_callback(self, pc: int) -> None:
         """A Python callback failed: its exception is kept by the runtime; unwind."""

@@ -28,6 +28,15 @@ LIST_NEXT = 2  # the next block in the arena (0: last)
 LIST_PREV = 3  # the previous block (0: this block is the ARENA head)
 LIST_HEADER_BYTES = 32
 
+# A list stored as an element of another list is a tagged word: the address in the low 48
+# bits (user-space addresses fit) and its length + 1 in the high 16 bits, 0 meaning "read
+# the header" (a length above LEN_TAG_MAX, or a word written without one). A list in a
+# container never changes (a list register that is appended to holds its own copy), so the
+# tag stays true, and reading `rows[k][j]` needs no load of the row's header.
+ADDRESS_BITS = 48
+ADDRESS_MASK = (1 << ADDRESS_BITS) - 1
+LEN_TAG_MAX = 0xFFFE
+
 # Error codes.
 ERR_ARITH = 1  # redo the instruction at ERR_PC on ERR_A/ERR_B with lumen.vm.ops
 ERR_INDEX = 2  # index ERR_A out of bounds for a list of length ERR_B

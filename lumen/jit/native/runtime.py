@@ -96,6 +96,10 @@ class Unit:
                 return address
             elif elem == "Int":
                 raw = array("q", value)
+            elif is_list(elem):  # tagged with their lengths, as native code stores them
+                raw = array("Q", [self.list_in(item, elem) | (
+                    (len(item) + 1) << L.ADDRESS_BITS if len(item) <= L.LEN_TAG_MAX else 0)
+                    for item in value])
             else:
                 raw = array("q", [self.list_in(item, elem) for item in value])
             ctypes.memmove(address + ELEMENTS, raw.buffer_info()[0], 8 * n)
@@ -129,6 +133,8 @@ class Unit:
         raw.frombytes(ctypes.string_at(data, 8 * n))
         if elem in ("Float", "Int"):
             return raw.tolist()
+        if is_list(elem):  # tagged words (layout.ADDRESS_MASK)
+            return [self.list_out(item & L.ADDRESS_MASK, elem) for item in raw]
         return [self.list_out(item, elem) for item in raw]
 
     # -- calls
