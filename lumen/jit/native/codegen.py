@@ -19,39 +19,28 @@ from typing import Any
 import llvmlite.ir as ir
 
 from lumen.jit.native import layout as L
-from lumen.jit.native.types import Spec, element, fn_parts, fn_type, is_fn, is_list
+from lumen.jit.native.ir_values import (
+    F64,
+    I1,
+    I8,
+    I8P,
+    I32,
+    I64,
+    I64P,
+    INT_MIN,
+    LIKELY,
+    LIST_BYTES,
+    PRINT_CB,
+    UNLIKELY,
+    c64,
+    encode,
+    is_ref,
+    repr_of,
+)
+from lumen.jit.native.lists import NativeLists
+from lumen.jit.native.types import Spec, element, fn_parts, fn_type, is_list
 from lumen.lir.module import Function
 from lumen.lir.opcodes import Op
-
-I1, I8, I32, I64 = ir.IntType(1), ir.IntType(8), ir.IntType(32), ir.IntType(64)
-F64 = ir.DoubleType()
-I8P = I8.as_pointer()
-I64P = I64.as_pointer()
-LIST = ir.LiteralStructType([I64, I64, I64, I64])  # see layout.LIST_*: elements follow
-LISTP = LIST.as_pointer()
-LIST_BYTES = L.LIST_HEADER_BYTES
-INT_MIN = -(2**63)
-LIKELY, UNLIKELY = 2000, 1  # branch weights: errors and negative indexes are rare
-PRINT_CB = ir.FunctionType(ir.VoidType(), [I64, I64])
-
-
-def is_ref(t: str) -> bool:
-    """Held as a pointer: a list, or a closure (the array of its captured values)."""
-    return is_list(t) or is_fn(t)
-
-
-def repr_of(t: str) -> ir.Type:
-    if t == "Float":
-        return F64
-    if t == "Bool":
-        return I1
-    if is_ref(t):
-        return LISTP
-    return I64  # Int, Null
-
-
-def c64(n: int) -> ir.Constant:
-    return ir.Constant(I64, n)
 
 
 class UnitBuilder:
@@ -67,12 +56,8 @@ class UnitBuilder:
         self.state.initializer = ir.Constant(ir.ArrayType(I64, L.STATE_SIZE), None)
         self.fns: dict[tuple[int, tuple[str, ...], int], ir.Function] = {}
         self.twins: dict[tuple[int, tuple[str, ...], int], ir.Function] = {}
-        # A list or closure pointer always addresses a live header: telling LLVM so lets
-        # it hoist header loads (length, data) out of loops ahead of the bounds checks.
-        self.md_nonnull = self.module.add_metadata([])
-        self.md_header = self.module.add_metadata([c64(LIST_BYTES)])
-        self.md_align = self.module.add_metadata([c64(8)])
         self._declare_libc()
+        self.lists = NativeLists(self)
         self._helpers()
 
     # ------------------------------------------------------------------ runtime helpers
@@ -97,61 +82,6 @@ class UnitBuilder:
 
     def _helpers(self) -> None:
         tag = self.tag
-        # list_new(len, cap) -> list*, linked at the head of the arena
-        f = self.list_new = self._internal("list_new", LISTP, [I64, I64])
-        b = ir.IRBuilder(f.append_basic_block())
-        n, cap = f.args
-        cap = b.select(b.icmp_signed("<", cap, c64(1)), c64(1), cap)
-        hdr = b.bitcast(b.call(self.malloc, [b.add(c64(LIST_BYTES), b.mul(cap, c64(8)))]),
-                        LISTP)
-        b.store(n, self.field(b, hdr, L.LIST_LEN))
-        b.store(cap, self.field(b, hdr, L.LIST_CAP))
-        head = self.slot(b, L.ARENA)
-        first = b.load(head)
-        b.store(first, self.field(b, hdr, L.LIST_NEXT))
-        b.store(c64(0), self.field(b, hdr, L.LIST_PREV))
-        address = b.ptrtoint(hdr, I64)
-        linked = f.append_basic_block("linked")
-        done = f.append_basic_block("done")
-        b.cbranch(b.icmp_signed("!=", first, c64(0)), linked, done)
-        b.position_at_end(linked)
-        b.store(address, self.field(b, b.inttoptr(first, LISTP), L.LIST_PREV))
-        b.branch(done)
-        b.position_at_end(done)
-        b.store(address, head)
-        b.ret(hdr)
-        # list_push(list*, i64) and list_push8(list*, i8): Bool lists hold bytes
-        self.list_push = self._push_helper("list_push", I64, 8)
-        self.list_push8 = self._push_helper("list_push8", I8, 1)
-        # list_copy(list*, element size) -> list*
-        f = self.list_copy = self._internal("list_copy", LISTP, [LISTP, I64])
-        b = ir.IRBuilder(f.append_basic_block())
-        src, size = f.args
-        n = b.load(self.field(b, src, L.LIST_LEN))
-        dst = b.call(self.list_new, [n, n])
-        b.call(self.memcpy, [self.elements(b, dst, "Bool"), self.elements(b, src, "Bool"),
-                             b.mul(n, size), ir.Constant(I1, 0)])
-        b.ret(dst)
-        # exported: list_alloc_<tag>(n) -> list* with len = cap = n (filled by Python)
-        f = ir.Function(self.module, ir.FunctionType(LISTP, [I64]), f"list_alloc_{tag}")
-        b = ir.IRBuilder(f.append_basic_block())
-        b.ret(b.call(self.list_new, [f.args[0], f.args[0]]))
-        # exported: arena_free_<tag>() frees every list made since the last call
-        f = ir.Function(self.module, ir.FunctionType(ir.VoidType(), []), f"arena_free_{tag}")
-        b = ir.IRBuilder(f.append_basic_block())
-        loop, body, done = (f.append_basic_block(x) for x in ("loop", "body", "done"))
-        b.branch(loop)
-        b.position_at_end(loop)
-        head = self.slot(b, L.ARENA)
-        cur = b.load(head)
-        b.cbranch(b.icmp_signed("==", cur, c64(0)), done, body)
-        b.position_at_end(body)
-        hdr = b.inttoptr(cur, LISTP)
-        b.store(b.load(self.field(b, hdr, L.LIST_NEXT)), head)
-        b.call(self.free, [b.bitcast(hdr, I8P)])
-        b.branch(loop)
-        b.position_at_end(done)
-        b.ret_void()
         # exported: state_<tag>() -> address of the state record
         f = ir.Function(self.module, ir.FunctionType(I64P, []), f"state_{tag}")
         b = ir.IRBuilder(f.append_basic_block())
@@ -171,109 +101,6 @@ class UnitBuilder:
         r = b.select(b.fcmp_ordered("<", d, x), ir.Constant(I32, -1),
                      b.select(b.fcmp_ordered(">", d, x), ir.Constant(I32, 1), exact))
         b.ret(b.select(b.fcmp_unordered("uno", x, x), ir.Constant(I32, 2), r))
-
-    def _push_helper(self, name: str, elem: ir.Type, size: int) -> ir.Function:
-        """`push(list*, value) -> list*`: the list with `value` appended. A full list is
-        reallocated, so it may move: callers keep the returned address (only unshared lists
-        are pushed to, see `FunctionEmitter.put`) and its arena neighbours are re-pointed."""
-        f = self._internal(name, LISTP, [LISTP, elem])
-        b = ir.IRBuilder(f.append_basic_block())
-        lst, value = f.args
-        n = b.load(self.field(b, lst, L.LIST_LEN))
-        cap = b.load(self.field(b, lst, L.LIST_CAP))
-        entry = b.block
-        grow = f.append_basic_block("grow")
-        moved = f.append_basic_block("moved")
-        relink_next = f.append_basic_block("relink_next")
-        relink_prev = f.append_basic_block("relink_prev")
-        relink_head = f.append_basic_block("relink_head")
-        grown = f.append_basic_block("grown")
-        done = f.append_basic_block("done")
-        b.cbranch(b.icmp_signed(">=", n, cap), grow, done).set_weights([UNLIKELY, LIKELY])
-        b.position_at_end(grow)
-        newcap = b.mul(cap, c64(2))
-        block = b.call(self.realloc, [b.bitcast(lst, I8P),
-                                      b.add(c64(LIST_BYTES), b.mul(newcap, c64(size)))])
-        new = b.bitcast(block, LISTP)
-        b.store(newcap, self.field(b, new, L.LIST_CAP))
-        address = b.ptrtoint(new, I64)
-        b.cbranch(b.icmp_unsigned("!=", new, lst), moved, grown)
-        b.position_at_end(moved)
-        nxt = b.load(self.field(b, new, L.LIST_NEXT))
-        prv = b.load(self.field(b, new, L.LIST_PREV))
-        b.cbranch(b.icmp_signed("!=", nxt, c64(0)), relink_next, relink_prev)
-        b.position_at_end(relink_next)
-        b.store(address, self.field(b, b.inttoptr(nxt, LISTP), L.LIST_PREV))
-        b.branch(relink_prev)
-        b.position_at_end(relink_prev)
-        before = f.append_basic_block("before")
-        b.cbranch(b.icmp_signed("!=", prv, c64(0)), before, relink_head)
-        b.position_at_end(before)
-        b.store(address, self.field(b, b.inttoptr(prv, LISTP), L.LIST_NEXT))
-        b.branch(grown)
-        b.position_at_end(relink_head)
-        b.store(address, self.slot(b, L.ARENA))
-        b.branch(grown)
-        b.position_at_end(grown)
-        b.branch(done)
-        b.position_at_end(done)
-        target = b.phi(LISTP)
-        target.add_incoming(lst, entry)
-        target.add_incoming(new, grown)
-        data = self.elements(b, target, "Bool" if size == 1 else "Int")
-        b.store(value, b.gep(data, [n]))
-        b.store(b.add(n, c64(1)), self.field(b, target, L.LIST_LEN))
-        b.ret(target)
-        return f
-
-    def copy(self, b: ir.IRBuilder, lst: ir.Value, t: str) -> ir.Value:
-        return b.call(self.list_copy, [lst, c64(1 if element(t) == "Bool" else 8)])
-
-    def push(self, b: ir.IRBuilder, lst: ir.Value, value: ir.Value, t: str) -> ir.Value:
-        """Append `value` (a register value of type `t`) to `lst`; the list's address
-        afterwards (it moves when it grows)."""
-        if t == "Bool":
-            return b.call(self.list_push8, [lst, b.zext(value, I8)])
-        return b.call(self.list_push, [lst, self.encode_element(b, value, t)])
-
-    def elements(self, b: ir.IRBuilder, lst: ir.Value, elem: str) -> ir.Value:
-        """Address of the first element: right after the header."""
-        first = b.gep(b.bitcast(lst, I8P), [c64(LIST_BYTES)])
-        return first if elem == "Bool" else b.bitcast(first, I64P)
-
-    def field(self, b: ir.IRBuilder, lst: ir.Value, index: int) -> ir.Value:
-        return b.gep(lst, [ir.Constant(I32, 0), ir.Constant(I32, index)])
-
-    def encode_element(self, b: ir.IRBuilder, value: ir.Value, t: str) -> ir.Value:
-        """A register value as the i64 stored in a list: a list gets its length tag."""
-        if not is_list(t):
-            return encode(b, value, t)
-        n = b.load(self.field(b, value, L.LIST_LEN))
-        tag = b.select(b.icmp_unsigned("<=", n, c64(L.LEN_TAG_MAX)), b.add(n, c64(1)), c64(0))
-        return b.or_(b.ptrtoint(value, I64), b.shl(tag, c64(L.ADDRESS_BITS)))
-
-    def load_element(self, b: ir.IRBuilder, addr: ir.Value, t: str
-                     ) -> tuple[ir.Value, ir.Value | None]:
-        """The list element at `addr` as a register value, with its length (-1: unknown)
-        when it is a list."""
-        if not is_list(t):
-            return self.load_value(b, addr, t), None
-        raw = b.load(addr)
-        lst = b.inttoptr(b.and_(raw, c64(L.ADDRESS_MASK)), LISTP)
-        return lst, b.sub(b.lshr(raw, c64(L.ADDRESS_BITS)), c64(1))
-
-    def load_value(self, b: ir.IRBuilder, addr: ir.Value, t: str) -> ir.Value:
-        """The register value of type `t` stored as an i64 at `addr` (list elements,
-        entry buffers, captured values)."""
-        if not is_ref(t):
-            return decode(b, b.load(addr), t)
-        ptr = b.load(b.bitcast(addr, LISTP.as_pointer()))
-        ptr.set_metadata("nonnull", self.md_nonnull)
-        ptr.set_metadata("dereferenceable", self.md_header)
-        ptr.set_metadata("align", self.md_align)
-        return ptr
-
-    # ------------------------------------------------------------------ functions
 
     def declare(self, spec: Spec) -> ir.Function:
         key = spec.key
@@ -332,33 +159,12 @@ class UnitBuilder:
         if spec.osr_pc >= 0:
             args = [remaining, src]
         else:
-            args = [remaining] + [self.load_value(b, b.gep(src, [c64(k)]), t)
+            args = [remaining] + [self.lists.load_value(b, b.gep(src, [c64(k)]), t)
                                   for k, t in enumerate(spec.args)]
         pair = b.call(target, args)
         b.store(encode(b, b.extract_value(pair, 0), spec.returns), out)
         b.ret(b.zext(b.extract_value(pair, 1), I32))
         return name
-
-
-def encode(b: ir.IRBuilder, value: ir.Value, t: str) -> ir.Value:
-    """A register value as the i64 stored in lists and entry buffers."""
-    if t == "Float":
-        return b.bitcast(value, I64)
-    if t == "Bool":
-        return b.zext(value, I64)
-    if is_ref(t):
-        return b.ptrtoint(value, I64)
-    return value
-
-
-def decode(b: ir.IRBuilder, raw: ir.Value, t: str) -> ir.Value:
-    if t == "Float":
-        return b.bitcast(raw, F64)
-    if t == "Bool":
-        return b.icmp_signed("!=", raw, c64(0))
-    if is_ref(t):
-        return b.inttoptr(raw, LISTP)
-    return raw
 
 
 class FunctionEmitter:
@@ -402,7 +208,7 @@ class FunctionEmitter:
         value = self.get(pc, reg)
         t = self.typ(pc, reg)
         if is_list(t) and reg in self.spec.mutated:
-            value = self.unit.copy(self.b, value, t)
+            value = self.unit.lists.copy(self.b, value, t)
         return value
 
     def put(self, reg: int, t: str, value: ir.Value, fresh: bool = True,
@@ -412,7 +218,7 @@ class FunctionEmitter:
         if is_list(t):
             if reg in self.spec.mutated:
                 if not fresh:
-                    value = self.unit.copy(self.b, value, t)
+                    value = self.unit.lists.copy(self.b, value, t)
             else:
                 self.b.store(length if length is not None else c64(-1), self.length_slot(reg))
         self.b.store(value, self.slot(reg, t))
@@ -435,13 +241,13 @@ class FunctionEmitter:
         b = self.b
         known = self.known_length(reg)
         if known is None:
-            return b.load(self.unit.field(b, lst, L.LIST_LEN))
+            return b.load(self.unit.lists.field(b, lst, L.LIST_LEN))
         have = b.block
         read = self.f.append_basic_block("read_length")
         done = self.f.append_basic_block("length")
         b.cbranch(b.icmp_signed(">=", known, c64(0)), done, read)
         b.position_at_end(read)
-        stored = b.load(self.unit.field(b, lst, L.LIST_LEN))
+        stored = b.load(self.unit.lists.field(b, lst, L.LIST_LEN))
         b.branch(done)
         b.position_at_end(done)
         n = b.phi(I64)
@@ -518,7 +324,7 @@ class FunctionEmitter:
             assert init is not None
             for reg, t in enumerate(init):
                 if t in ("Int", "Float", "Bool") or is_ref(t):
-                    value = self.unit.load_value(b, b.gep(regs, [c64(reg)]), t)
+                    value = self.unit.lists.load_value(b, b.gep(regs, [c64(reg)]), t)
                     self.put(reg, t, value, fresh=False)
             b.branch(self.blocks[spec.osr_pc])
         else:
@@ -603,7 +409,7 @@ class FunctionEmitter:
             if elem == "Bool":
                 value = b.icmp_signed("!=", b.load(addr), ir.Constant(I8, 0))
             else:
-                value, length = self.unit.load_element(b, addr, elem)
+                value, length = self.unit.lists.load_element(b, addr, elem)
             self.put(a, elem, value, fresh=False, length=length)
         elif op == Op.SETINDEX:
             lst, pos = self.get(pc, a), self.get(pc, bb)
@@ -611,16 +417,16 @@ class FunctionEmitter:
             if state[c] == "Bool":
                 value = b.zext(value, I8)
             else:
-                value = self.unit.encode_element(b, value, state[c])
+                value = self.unit.lists.encode_element(b, value, state[c])
             b.store(value, self.element_ptr(pc, a, lst, pos, state[c]))
         elif op == Op.APPEND:
-            grown = self.unit.push(b, self.get(pc, a), self.get_element_value(pc, bb),
+            grown = self.unit.lists.push(b, self.get(pc, a), self.get_element_value(pc, bb),
                                    state[bb])
             self.b.store(grown, self.slot(a, self.typ(pc, a)))
         elif op == Op.NEWLIST:
-            lst = b.call(self.unit.list_new, [c64(0), c64(c)])
+            lst = b.call(self.unit.lists.list_new, [c64(0), c64(c)])
             for r in range(bb, bb + c):
-                lst = self.unit.push(b, lst, self.get_element_value(pc, r), state[r])
+                lst = self.unit.lists.push(b, lst, self.get_element_value(pc, r), state[r])
             self.put(a, "list[?]", lst, length=c64(c))
         elif op == Op.FORPREP:
             length = self.known_length(bb) if is_list(state[bb]) else None
@@ -645,13 +451,13 @@ class FunctionEmitter:
         body = self.f.append_basic_block(f"next{pc}")
         b.cbranch(more, body, self.target(exit_pc))
         b.position_at_end(body)
-        data = self.unit.elements(b, lst, elem)
+        data = self.unit.lists.elements(b, lst, elem)
         length = None
         if elem == "Bool":
             raw = b.load(b.gep(data, [position]))
             value = b.icmp_signed("!=", raw, ir.Constant(I8, 0))
         else:
-            value, length = self.unit.load_element(b, b.gep(data, [position]), elem)
+            value, length = self.unit.lists.load_element(b, b.gep(data, [position]), elem)
         self.put(source + 1, "Int", b.add(position, c64(1)))
         self.put(a, elem, value, fresh=False, length=length)
         b.branch(self.target(pc + 1))
@@ -688,7 +494,7 @@ class FunctionEmitter:
         index = b.phi(I64)
         index.add_incoming(pos, fast)
         index.add_incoming(from_end, slow)
-        return b.gep(self.unit.elements(b, lst, elem), [index])
+        return b.gep(self.unit.lists.elements(b, lst, elem), [index])
 
     def load_constant(self, pc: int, op: Op, a: int, operand: int) -> None:
         if op == Op.LOADI:
@@ -853,8 +659,8 @@ class FunctionEmitter:
         state = self.spec.states[pc]
         assert state is not None
         types = tuple(state[r] for r in range(first, first + n))
-        array = b.call(u.list_new, [c64(n), c64(n)])
-        data = u.elements(b, array, "Int")
+        array = b.call(u.lists.list_new, [c64(n), c64(n)])
+        data = u.lists.elements(b, array, "Int")
         for k, t in enumerate(types):
             value = self.get_escaping(pc, first + k)
             b.store(encode(b, value, t), b.gep(data, [c64(k)]))
@@ -869,9 +675,9 @@ class FunctionEmitter:
         index, captured = fn_parts(state[a])
         arg_types = tuple(state[r] for r in range(a + 1, a + 1 + n))
         args = [self.get_escaping(pc, r) for r in range(a + 1, a + 1 + n)]
-        data = self.unit.elements(b, self.get(pc, a), "Int")
+        data = self.unit.lists.elements(b, self.get(pc, a), "Int")
         for k, t in enumerate(captured):
-            args.append(self.unit.load_value(b, b.gep(data, [c64(k)]), t))
+            args.append(self.unit.lists.load_value(b, b.gep(data, [c64(k)]), t))
         self.call_spec(pc, a, self.specs[(index, arg_types + captured)], args)
 
     def call_builtin(self, pc: int, a: int, name: str, n: int) -> None:
