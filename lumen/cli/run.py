@@ -37,6 +37,13 @@ from lumen.cli.run_program import DEFAULT_MAX_DEPTH, run_program
 @click.option("--max-tokens", type=click.IntRange(min=0), metavar="N",
               help="Token budget of the run's tool calls, in and out (overrides [budget] "
                    "max_tokens).")
+@click.option("--checkpoint-at", type=click.IntRange(min=1), metavar="N",
+              help="Run in the interpreter, stop at the first call once N calls were made and "
+                   "write the VM's state to --checkpoint-file.")
+@click.option("--checkpoint-file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Where --checkpoint-at writes (default .lumen/checkpoint/NAME.ckpt).")
+@click.option("--restore", "restore_from", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Continue the run saved in checkpoint FILE (by --checkpoint-at).")
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def run_command(
     file: str | None,
@@ -53,10 +60,17 @@ def run_command(
     provider_overrides: tuple[str, ...],
     setting_overrides: tuple[str, ...],
     max_tokens: int | None,
+    checkpoint_at: int | None,
+    checkpoint_file: str | None,
+    restore_from: str | None,
     args: tuple[str, ...],
 ) -> int:
     """Compile FILE (default: the project's entry file) and run its entry cell; ARGS are
     passed to the program."""
+    checkpoint = None
+    if checkpoint_at is not None or restore_from is not None or checkpoint_file is not None:
+        checkpoint = _checkpoint_request(checkpoint_at, checkpoint_file, restore_from,
+                                         as_json, trace_dir, replay, max_steps)
     return run_program(
         file,
         entry=entry,
@@ -72,5 +86,22 @@ def run_command(
         provider_overrides=provider_overrides,
         setting_overrides=setting_overrides,
         max_tokens=max_tokens,
+        checkpoint=checkpoint,
         args=args,
     )
+
+
+def _checkpoint_request(at: int | None, file: str | None, restore: str | None,
+                        as_json: bool, trace_dir: str | None, replay: str | None,
+                        max_steps: int | None) -> tuple[int | None, str | None, str | None]:
+    if at is not None and restore is not None:
+        raise click.UsageError("--checkpoint-at and --restore are separate runs")
+    if file is not None and at is None:
+        raise click.UsageError("--checkpoint-file goes with --checkpoint-at")
+    if trace_dir is not None or replay is not None or max_steps is not None:
+        raise click.UsageError("checkpoints do not combine with --trace-dir, --replay or "
+                               "--max-steps")
+    if as_json and at is not None:
+        raise click.UsageError("--json reports a result; a run stopped by --checkpoint-at "
+                               "has none")
+    return at, file, restore

@@ -42,6 +42,7 @@ def run_program(
     provider_overrides: tuple[str, ...] = (),
     setting_overrides: tuple[str, ...] = (),
     max_tokens: int | None = None,
+    checkpoint: tuple[int | None, str | None, str | None] | None = None,
     args: tuple[str, ...] = (),
 ) -> int:
     """Compile FILE and run its entry cell; ARGS are passed to the program. Returns the
@@ -84,7 +85,12 @@ def run_program(
     tracker = _OutputTracker(sys.stdout)
     sys.stdout = tracker  # type: ignore[assignment]
     try:
-        outcome = run_compilation(compilation, options)
+        if checkpoint is None:
+            outcome = run_compilation(compilation, options)
+        else:
+            outcome = _run_checkpointed(compilation, options, checkpoint)
+            if outcome is None:  # paused into its checkpoint file (said on stderr)
+                return EXIT_OK
     finally:
         sys.stdout = tracker.stream
     if not tracker.at_line_start:  # the result must be on a line of its own
@@ -112,6 +118,30 @@ def run_program(
             write_json_line(runtime_failure_json(outcome.error))
         return EXIT_RUNTIME_ERROR
     return _report_value(outcome.value, as_json, compilation.path)
+
+
+def _run_checkpointed(compilation: Any, options: Any,
+                      checkpoint: tuple[int | None, str | None, str | None]) -> Any:
+    """`--checkpoint-at N [--checkpoint-file F]` or `--restore F` (lumen/checkpoint_run.py):
+    the run's outcome, or None when it paused into its checkpoint file."""
+    from lumen.checkpoint_run import CheckpointRequest, default_checkpoint_path, run_checkpointed
+
+    at, file, restore = checkpoint
+    if restore is not None:
+        request = CheckpointRequest(restore, restore=True)
+    else:
+        request = CheckpointRequest(file or default_checkpoint_path(compilation.path), at)
+    result = run_checkpointed(compilation, options, request)
+    sys.stdout.flush()
+    if result.written is not None:
+        sys.stderr.write(f"lumen: checkpoint after {result.calls} calls written to "
+                         f"{result.written} (continue with --restore {result.written})\n")
+        return None
+    ended = result.outcome
+    if at is not None and ended.ran and ended.error is None and ended.exit_status is None:
+        sys.stderr.write(f"lumen: the run ended after {result.calls} calls, before call "
+                         f"{at}: no checkpoint written\n")
+    return result.outcome
 
 
 def _report_value(value: Any, as_json: bool, file: str) -> int:

@@ -84,6 +84,7 @@ class ErrorCode(StrEnum):
     FILE_UNREADABLE = "E0901"
     CONFIG = "E0902"
     INTERNAL = "E0903"
+    CHECKPOINT = "E0904"
     # Static verification of `where` constraints and proof hints (§16.1, §16.2)
     PRECONDITION_VIOLATED = "E0800"
     FIELD_CONSTRAINT_VIOLATED = "E0801"
@@ -158,6 +159,8 @@ _KINDS: dict[ErrorCode, tuple[str, str]] = {
     ErrorCode.FILE_UNREADABLE: ("FileUnreadable", "the source file cannot be read as UTF-8 text"),
     ErrorCode.CONFIG: ("ConfigError", "an invalid lumen.toml"),
     ErrorCode.INTERNAL: ("InternalError", "a bug in the toolchain itself, not in the program"),
+    ErrorCode.CHECKPOINT: ("CheckpointError",
+                           "a checkpoint that cannot be written, read or restored"),
     ErrorCode.PRECONDITION_VIOLATED: ("PreconditionViolated", "a call whose arguments can never satisfy the cell's `where` precondition"),
     ErrorCode.FIELD_CONSTRAINT_VIOLATED: ("FieldConstraintViolated", "a record construction whose field value can never satisfy the field's `where`"),
     ErrorCode.ASSERTION_VIOLATED: ("AssertionViolated", "an `@assert` condition that is false on every path reaching it"),
