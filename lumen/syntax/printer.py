@@ -415,7 +415,7 @@ class _ExprPrinter:
     # ---------------------------------------------------------------- functions
 
     def _Lambda(self, e: A.Lambda, tail: bool) -> str:
-        head = f"fn({print_params(e.params)})"
+        head = f"fn({print_params(e.params, self.indent)})"
         if e.ret is not None:
             head += " -> " + print_type(e.ret)
         head += _effect_suffix(e.effects)
@@ -521,7 +521,7 @@ class _ExprPrinter:
     def _Handle(self, e: A.Handle, tail: bool) -> str:
         text = "handle" + self._block_body(e.body) + "\n" + _ind(self.indent) + "with"
         for arm in e.arms:
-            text += f"\n{_ind(self.indent + 1)}{arm.effect}.{arm.op}({print_params(arm.params)}) =>"
+            text += f"\n{_ind(self.indent + 1)}{arm.effect}.{arm.op}({print_params(arm.params, self.indent + 1)}) =>"
             text += self._block_body(arm.body, 2)
         return text + "\n" + _ind(self.indent) + "end"
 
@@ -654,16 +654,18 @@ def _inline_branch(stmt: A.Stmt, indent: int, tail: bool) -> str:
 # ============================================================================ statements
 
 
-def print_params(params: tuple[A.Param, ...]) -> str:
-    return ", ".join(_param(p) for p in params)
+def print_params(params: tuple[A.Param, ...], indent: int = 0) -> str:
+    """Parameters as written; `indent` is the level of the line they are on (a default
+    value may span lines: an inline `if` block, a triple-quoted string)."""
+    return ", ".join(_param(p, indent) for p in params)
 
 
-def _param(p: A.Param) -> str:
+def _param(p: A.Param, indent: int) -> str:
     text = ("..." if p.variadic else "") + p.name
     if p.type is not None:
         text += ": " + print_type(p.type)
     if p.default is not None:
-        text += " = " + print_expr(p.default)
+        text += " = " + print_expr(p.default, indent)
     return text
 
 

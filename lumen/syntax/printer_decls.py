@@ -69,7 +69,7 @@ def print_cell(cell: A.CellDecl, indent: int) -> str:
     lines = _attributes(cell.attributes, indent) + _doc(cell.doc, indent)
     head = _pub(cell.is_pub) + ("async " if cell.is_async else "")
     head += ("extern " if cell.is_extern else "") + "cell " + cell.name
-    head += _generics(cell.generics) + f"({print_params(cell.params)})"
+    head += _generics(cell.generics) + f"({print_params(cell.params, indent)})"
     if cell.ret is not None:
         head += " -> " + print_type(cell.ret)
     head += _effect_suffix(cell.effects)
@@ -224,7 +224,7 @@ def print_effect(effect: A.EffectDecl, indent: int) -> str:
 
 
 def _handler_op(op: A.HandlerOp, indent: int) -> str:
-    head = f"handle {op.effect}.{op.op}({print_params(op.params)})"
+    head = f"handle {op.effect}.{op.op}({print_params(op.params, indent)})"
     if op.ret is not None:
         head += " -> " + print_type(op.ret)
     head += _effect_suffix(op.effects)
@@ -260,7 +260,7 @@ def print_agent(agent: A.AgentDecl, indent: int) -> str:
 def _state(state: A.StateDecl, indent: int) -> str:
     head = f"{_ind(indent)}state {state.name}"
     if state.params:
-        head += f"({print_params(state.params)})"
+        head += f"({print_params(state.params, indent)})"
     lines = [head]
     inner = _ind(indent + 1)
     if state.terminal is not None:

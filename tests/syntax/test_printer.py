@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lumen.syntax import ast as A
+from lumen.syntax import parse
 from lumen.syntax.printer import print_expr, print_pattern, print_program, print_stmt, print_type
 
 x, y, z = A.Name("x"), A.Name("y"), A.Name("z")
@@ -462,3 +463,16 @@ pub import util: * granting {fs}
 
 def test_empty_program_prints_nothing() -> None:
     assert print_program(A.Program(())) == ""
+
+
+@pytest.mark.parametrize("source", [
+    # A default value that spans lines, in a method: its block keeps the method's indent.
+    "impl A for A\n  cell a(x = 0 ?? (if 0\n    \"\"\"\n      0\n      0\n    \"\"\"\n  end)) = 0\nend\n",
+    "effect E\n  cell op(x = (if true\n    1\n  end)) -> Int\nend\n",
+    "cell f() -> Int\n  let g = fn(x = (if true\n    1\n  end)) => x\n  return 1\nend\n",
+])
+def test_multi_line_parameter_defaults_keep_their_indentation(source: str) -> None:
+    program = parse(source, "t.lm").program
+    assert program is not None
+    printed = print_program(program)
+    assert parse(printed, "t.lm").program == program, printed
