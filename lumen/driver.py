@@ -18,7 +18,7 @@ import importlib
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -51,10 +51,12 @@ _PROGRAM_EXIT = ("lumen.vm.errors", "ProgramExit")
 
 class CompileOptions(NamedTuple):
     """`analyze=False` stops after parsing (`lumen parse`); `lower=False` stops after
-    analysis (`lumen check`)."""
+    analysis (`lumen check`). `buffers`: texts that stand for files (absolute path -> text),
+    so imported modules an editor has open are read from its unsaved buffers."""
 
     analyze: bool = True
     lower: bool = True
+    buffers: Mapping[str, str] | None = None
 
 
 class RunOptions(NamedTuple):
@@ -87,6 +89,7 @@ class Compilation(NamedTuple):
     module: Any = None
     diagnostics: tuple[Diagnostic, ...] = ()
     unavailable: tuple[str, ...] = ()
+    imported: tuple[str, ...] = ()  # the files of the modules the program imports
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -314,7 +317,7 @@ class _CompileState:
         self.diagnostics.extend(parsed.diagnostics)
         if self.program is None or self._has_errors() or not options.analyze:
             return
-        program_unit = self._load_modules()
+        program_unit = self._load_modules(options.buffers)
         if self._has_errors():
             return
         self.stage = "analysing"
@@ -343,7 +346,7 @@ class _CompileState:
                                 aliases=program_unit.aliases())
         self.diagnostics.extend(getattr(self.module, "diagnostics", ()) or ())
 
-    def _load_modules(self) -> Any:
+    def _load_modules(self, buffers: Mapping[str, str] | None) -> Any:
         """The program's imported modules (§15), or None for a single-file program."""
         from lumen.syntax import ast
 
@@ -353,7 +356,7 @@ class _CompileState:
         load_program = self._stage(_LOAD_MODULES)
         if load_program is None:
             return None
-        program_unit = load_program(self.unit, self.program)
+        program_unit = load_program(self.unit, self.program, buffers)
         self.diagnostics.extend(program_unit.diagnostics)
         self.program_unit = program_unit
         return program_unit
@@ -377,6 +380,8 @@ class _CompileState:
             module=self.module,
             diagnostics=tuple(ordered),
             unavailable=tuple(self.unavailable),
+            imported=tuple(m.path for m in self.program_unit.imported)
+            if self.program_unit is not None else (),
         )
 
 

@@ -1,6 +1,8 @@
 """The analysis of each open document, cached per URI and text.
 
-The text comes from the editor's buffer, never the disk: it is turned into a `SourceUnit`
+The text comes from the editor's buffer, never the disk, and so do the modules it imports
+that are open in the editor (their unsaved text; others are read from disk): it is turned
+into a `SourceUnit`
 with `lumen.source.source_from_text` (the suffix of the URI's path decides Markdown or
 plain) and compiled with `lumen.driver.compile_source` up to analysis, then verified
 (`lumen.driver.with_verification`), exactly what `lumen check` does for a file. While the
@@ -10,6 +12,7 @@ that outline and completion still have names to offer.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -49,6 +52,9 @@ class AnalyzedDocument:
     compilation: Compilation
     lines: LineMap
     last_parsed: AnalyzedDocument | None = None
+    # The other open documents' texts when this one was analysed (path -> text): what
+    # imports of them read, for the analysis and for lookups into those modules.
+    buffers: Mapping[str, str] | None = None
 
     @property
     def outline(self) -> AnalyzedDocument | None:
@@ -93,14 +99,18 @@ class AnalyzedDocument:
 
 
 def analyze_text(uri: str, text: str, version: int | None = None,
-                 previous: AnalyzedDocument | None = None, encoding: str = UTF16) -> AnalyzedDocument:
+                 previous: AnalyzedDocument | None = None, encoding: str = UTF16,
+                 buffers: Mapping[str, str] | None = None) -> AnalyzedDocument:
     """Compile `text` (the content of `uri`) up to analysis; `previous` is the document's
-    last analysis, kept as `last_parsed` while the new text does not parse."""
+    last analysis, kept as `last_parsed` while the new text does not parse; `buffers` are
+    the other open documents (path -> text), read instead of the disk by imports."""
     path = uri_to_path(uri)
     unit = source_from_text(text, path)
     # What `lumen check` reports, the static verification of `where` clauses included.
-    compilation = with_verification(compile_source(unit, CompileOptions(lower=False)))
-    document = AnalyzedDocument(uri, version, text, path, compilation, LineMap(text, encoding))
+    options = CompileOptions(lower=False, buffers=buffers or None)
+    compilation = with_verification(compile_source(unit, options))
+    document = AnalyzedDocument(uri, version, text, path, compilation, LineMap(text, encoding),
+                                buffers=buffers or None)
     if document.parsed or previous is None:
         return document
     return replace(document, last_parsed=previous.outline)
@@ -123,9 +133,18 @@ class DocumentStore:
         if unchanged and not force:
             assert current is not None
             return current
-        document = analyze_text(uri, text, version, current, self.encoding)
+        buffers = {d.path: d.text for u, d in self._documents.items() if u != uri}
+        document = analyze_text(uri, text, version, current, self.encoding, buffers)
         self._documents[uri] = document
         return document
+
+    def importers(self, uri: str) -> list[AnalyzedDocument]:
+        """The other open documents whose program imports the module `uri` is."""
+        document = self._documents.get(uri)
+        path = Path(uri_to_path(uri)).resolve() if document is None else \
+            Path(document.path).resolve()
+        return [d for u, d in self._documents.items() if u != uri and any(
+            Path(imported).resolve() == path for imported in d.compilation.imported)]
 
     def get(self, uri: str) -> AnalyzedDocument | None:
         return self._documents.get(uri)

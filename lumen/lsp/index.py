@@ -6,8 +6,10 @@ there needs names and positions, not types)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lumen.diagnostics import Span
 from lumen.lsp.tree import name_span, walk
@@ -151,12 +153,15 @@ def import_source(decl: ast.ImportDecl, importing_file: str) -> Path | None:
 _LOADED: dict[Path, tuple[tuple[int, int], DeclarationIndex | None]] = {}
 
 
-def load_index(path: Path) -> DeclarationIndex | None:
+def load_index(path: Path, buffers: Mapping[str, str] | None = None) -> DeclarationIndex | None:
     """Read and parse another module (no analysis); None when it cannot be read or parsed.
-    Kept while the file's size and modification time stay the same."""
-    from lumen.source import SourceError, load_source
-    from lumen.syntax import parse
+    An open document's unsaved text (`buffers`: path -> text) stands for its file; a file
+    read from disk is kept while its size and modification time stay the same."""
+    from lumen.source import SourceError, load_source, source_from_text
 
+    text = _buffer_text(path, buffers)
+    if text is not None:
+        return _index_of(source_from_text(text, str(path)))
     try:
         status = path.stat()
     except OSError:
@@ -169,8 +174,25 @@ def load_index(path: Path) -> DeclarationIndex | None:
         unit = load_source(path)
     except SourceError:
         return None
-    result = parse(unit.code, unit.path, unit.docblocks)
-    index = build_index(unit, result.program) if result.program is not None and not any(
-        d.is_error for d in result.diagnostics) else None
+    index = _index_of(unit)
     _LOADED[path] = (stamp, index)
     return index
+
+
+def _buffer_text(path: Path, buffers: Mapping[str, str] | None) -> str | None:
+    if not buffers:
+        return None
+    wanted = path.resolve()
+    for other, text in buffers.items():
+        if Path(other).resolve() == wanted:
+            return text
+    return None
+
+
+def _index_of(unit: Any) -> DeclarationIndex | None:
+    from lumen.syntax import parse
+
+    result = parse(unit.code, unit.path, unit.docblocks)
+    if result.program is None or any(d.is_error for d in result.diagnostics):
+        return None
+    return build_index(unit, result.program)

@@ -232,7 +232,7 @@ def _imported_target(document: AnalyzedDocument, decl: ast.ImportDecl, word: str
             return None
         original = matches[0]
     path = import_source(decl, document.path)
-    other = load_index(path) if path is not None else None
+    other = load_index(path, document.buffers) if path is not None else None
     if other is None:
         return None
     declared = other.names.get(original)

@@ -112,6 +112,11 @@ class LumenLanguageServer(LanguageServer):
             lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found,
                                          version=analyzed.version if analyzed else None))
 
+    def publish_importers(self, uri: str) -> None:
+        """Check again the open documents that import `uri`: they read its editor text."""
+        for other in self.documents.importers(uri):
+            self.publish(other.uri, force=True)
+
 
 def _guarded(empty: Callable[[], Any]) -> Callable[[Callable[..., Result]], Callable[..., Result]]:
     """Catch any exception of a handler: log it and return `empty()`."""
@@ -161,11 +166,13 @@ def build_server() -> LumenLanguageServer:
     @_guarded(lambda: None)
     def did_open(ls: LumenLanguageServer, params: lsp.DidOpenTextDocumentParams) -> None:
         ls.publish(params.text_document.uri)
+        ls.publish_importers(params.text_document.uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     @_guarded(lambda: None)
     def did_change(ls: LumenLanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
         ls.publish(params.text_document.uri)
+        ls.publish_importers(params.text_document.uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     @_guarded(lambda: None)
@@ -179,7 +186,10 @@ def build_server() -> LumenLanguageServer:
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     @_guarded(lambda: None)
     def did_close(ls: LumenLanguageServer, params: lsp.DidCloseTextDocumentParams) -> None:
+        importers = ls.documents.importers(params.text_document.uri)
         ls.documents.close(params.text_document.uri)
+        for other in importers:  # they read the file from disk again
+            ls.publish(other.uri, force=True)
         ls.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from lumen.diagnostics import Diagnostic, ErrorCode, Span
 from lumen.modules.rename import plan_renames, renamed_declarations
 from lumen.modules.resolve import STD_PACKAGE, resolve_module, std_directory
-from lumen.source import SourceError, SourceUnit, load_source
+from lumen.source import SourceError, SourceUnit, load_source, source_from_text
 from lumen.syntax import ast, parse
 
 # The kinds of declaration a module exports (§15.3): not constants, not its own imports.
@@ -117,9 +117,13 @@ def has_imports(program: ast.Program) -> bool:
     return any(isinstance(item, ast.ImportDecl) for item in program.items)
 
 
-def load_program(unit: SourceUnit, program: ast.Program) -> ProgramUnit:
-    """Load the modules `program` (the parsed `unit`) imports; never raises for user errors."""
+def load_program(unit: SourceUnit, program: ast.Program,
+                 buffers: Mapping[str, str] | None = None) -> ProgramUnit:
+    """Load the modules `program` (the parsed `unit`) imports; never raises for user errors.
+    `buffers` (absolute path -> text) stand for files: an editor's unsaved documents."""
     loader = _Loader()
+    if buffers:
+        loader.buffers = {Path(path).resolve(): text for path, text in buffers.items()}
     entry = loader.visit(Path(unit.path).stem, unit, program)
     result = ProgramUnit(entry, tuple(loader.order), ())
     renames = plan_renames(result)
@@ -147,6 +151,7 @@ class _Loader:
     order: list[LoadedModule] = field(default_factory=list)
     stack: list[_Frame] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    buffers: dict[Path, str] = field(default_factory=dict)  # resolved path -> unsaved text
 
     def visit(self, name: str, unit: SourceUnit, program: ast.Program,
               via: tuple[str, Span] | None = None) -> LoadedModule:
@@ -183,7 +188,8 @@ class _Loader:
             self.report_cycle(cycle_start, dotted, importer, decl.span)
             return None
         try:
-            unit = load_source(found)
+            text = self.buffers.get(key)
+            unit = load_source(found) if text is None else source_from_text(text, str(found))
         except SourceError as exc:
             self.failed.add(key)
             self.diagnostics.append(exc.diagnostic)

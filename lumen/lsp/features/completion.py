@@ -43,7 +43,7 @@ _KINDS: dict[str, lsp.CompletionItemKind] = {
 def completion(document: AnalyzedDocument, params: lsp.CompletionParams) -> lsp.CompletionList:
     line, column = document.lumen_position(params.position)
     prefix = document.lines.line(line - 1)[: column - 1]
-    in_import = import_completions(prefix, document.path)
+    in_import = import_completions(prefix, document.path, document.buffers)
     if in_import is not None:
         return lsp.CompletionList(is_incomplete=False, items=in_import)
     if text_context(prefix) != "code":
@@ -115,7 +115,7 @@ def _imported_names(document: AnalyzedDocument, index: DeclarationIndex) -> list
     found: list[tuple[str, Declared]] = []
     for decl in index.imports:
         path = import_source(decl, document.path)
-        other = load_index(path) if path is not None else None
+        other = load_index(path, document.buffers) if path is not None else None
         if other is None:
             continue
         if decl.names is None:

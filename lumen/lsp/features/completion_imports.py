@@ -4,6 +4,7 @@ exports after `import path:` (§15)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from lsprotocol import types as lsp
@@ -19,11 +20,13 @@ _MAX_DEPTH = 4  # folders below a search root that are looked into
 _EXPORTED_KINDS = frozenset({"cell", "record", "enum", "agent", "process", "type"})
 
 
-def import_completions(prefix: str, importing_file: str) -> list[lsp.CompletionItem] | None:
+def import_completions(prefix: str, importing_file: str,
+                       buffers: Mapping[str, str] | None = None
+                       ) -> list[lsp.CompletionItem] | None:
     """The items for a cursor in an `import` line, or None when it is not in one."""
     names = _MODULE_NAMES.match(prefix)
     if names is not None:
-        return _exported_names(tuple(names.group(1).split(".")), importing_file)
+        return _exported_names(tuple(names.group(1).split(".")), importing_file, buffers)
     if _MODULE_PATH.match(prefix) is not None:
         return [lsp.CompletionItem(label=name, kind=lsp.CompletionItemKind.Module)
                 for name in module_paths(Path(importing_file))]
@@ -60,11 +63,12 @@ def _modules_under(root: Path, exclude: Path) -> list[str]:
     return names
 
 
-def _exported_names(module: tuple[str, ...], importing_file: str) -> list[lsp.CompletionItem]:
+def _exported_names(module: tuple[str, ...], importing_file: str,
+                    buffers: Mapping[str, str] | None) -> list[lsp.CompletionItem]:
     from lumen.modules.resolve import resolve_module
 
     path, _ = resolve_module(module, Path(importing_file))
-    index = load_index(path) if path is not None else None
+    index = load_index(path, buffers) if path is not None else None
     if index is None:
         return []
     return [lsp.CompletionItem(label=name, kind=lsp.CompletionItemKind.Reference, detail=d.kind)
