@@ -327,10 +327,13 @@ class _CompileState:
         # Each imported module is checked on its own, with its own directives (§15.3).
         for module in program_unit.imported if program_unit else ():
             analysis = analyze(module.program, file=module.path,
-                               directives=collect_directives(module.unit, module.program))
+                               directives=collect_directives(module.unit, module.program),
+                               **_imported_cells(module))
             self.diagnostics.extend(analysis.diagnostics)
         directives = collect_directives(unit, self.program)
-        self.analysis = analyze(self.program, file=unit.path, directives=directives)
+        entry_imports = _imported_cells(program_unit.entry) if program_unit else {}
+        self.analysis = analyze(self.program, file=unit.path, directives=directives,
+                                **entry_imports)
         self.diagnostics.extend(self.analysis.diagnostics)
         if not options.lower or self._has_errors():
             return
@@ -383,6 +386,15 @@ class _CompileState:
             imported=tuple(m.path for m in self.program_unit.imported)
             if self.program_unit is not None else (),
         )
+
+
+def _imported_cells(module: Any) -> dict[str, Any]:
+    """The analysis argument for the cells `module`'s imports make visible (local name ->
+    declaration, §15.3), or no argument when there are none."""
+    from lumen.syntax import ast
+
+    cells = {b.local_name: b.decl for b in module.bindings if isinstance(b.decl, ast.CellDecl)}
+    return {"imported_cells": cells} if cells else {}
 
 
 def _missing_parser_diagnostic(file: str) -> Diagnostic:

@@ -1,6 +1,6 @@
 """Semantic analysis: name resolution, type checking, exhaustiveness, effects, processes.
 
-Entry point: `analyze(program, file, directives) -> Analysis`.  It never raises: a bug in
+Entry point: `analyze(program, file, directives, imported_cells) -> Analysis`.  It never raises: a bug in
 one checker phase becomes an internal diagnostic (E0500) rather than a traceback.
 """
 
@@ -14,8 +14,8 @@ from lumen.sema import messages
 from lumen.sema.checker import Checker
 from lumen.sema.effects import EffectChecker
 from lumen.sema.processes import check_processes
-from lumen.sema.resolve import TypeResolver
-from lumen.sema.symbols import SymbolTable, collect_symbols
+from lumen.sema.resolve import TypeResolver, portable_signature
+from lumen.sema.symbols import CellInfo, SymbolTable, collect_symbols
 from lumen.sema.traits import TraitChecker
 from lumen.sema.types import Type
 from lumen.syntax import ast
@@ -92,11 +92,13 @@ def read_settings(program: ast.Program, directives: Mapping[str, str | None]) ->
 
 
 def analyze(
-    program: ast.Program, file: str = "<input>", directives: Mapping[str, str | None] | None = None
+    program: ast.Program, file: str = "<input>", directives: Mapping[str, str | None] | None = None,
+    imported_cells: Mapping[str, ast.CellDecl] | None = None,
 ) -> Analysis:
-    """Resolve, type-check and effect-check `program`; never raises."""
+    """Resolve, type-check and effect-check `program`; never raises. `imported_cells`: the
+    cells its imports make visible (local name -> declaration in its module)."""
     try:
-        return _analyze(program, file, directives or {})
+        return _analyze(program, file, directives or {}, imported_cells or {})
     except Exception as exc:  # noqa: BLE001 - last line of defence against checker bugs
         diagnostic = Diagnostic(
             ErrorCode.INTERNAL_LOWERING.value,
@@ -106,9 +108,13 @@ def analyze(
         return Analysis((diagnostic,))
 
 
-def _analyze(program: ast.Program, file: str, directives: Mapping[str, str | None]) -> Analysis:
+def _analyze(program: ast.Program, file: str, directives: Mapping[str, str | None],
+             imported_cells: Mapping[str, ast.CellDecl]) -> Analysis:
     settings = read_settings(program, directives)
     symbols, diagnostics = collect_symbols(program, file)
+    for name, decl in imported_cells.items():
+        if portable_signature(decl) and name not in symbols.cells:
+            symbols.imported_cells[name] = CellInfo(name, decl)
     resolver = TypeResolver(symbols, file, settings.strict, diagnostics)
     checker = Checker(symbols, resolver, file, settings.strict, diagnostics)
     checker.check_program(program)

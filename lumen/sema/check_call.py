@@ -63,7 +63,7 @@ class CallChecker(ExprChecker):
         local = self.scope.lookup(name)
         if local is not None:
             return local.ret if isinstance(local, FnT) else ANY
-        cell = s.cells.get(name)
+        cell = s.cells.get(name) or s.imported_cells.get(name)
         if cell is not None:
             return self.call_cell(node, cell, args, arg_types, piped)
         if name in s.records:

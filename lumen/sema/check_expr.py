@@ -145,7 +145,7 @@ class ExprChecker(CheckerBase):
             return s.constant_types.get(name, ANY)
         if name in BUILTIN_CONSTANTS:
             return BUILTIN_CONSTANTS[name]
-        cell = s.cells.get(name)
+        cell = s.cells.get(name) or s.imported_cells.get(name)
         if cell is not None:
             params = tuple(p.type for p in cell.params)
             return FnT(params, cell.ret if cell.ret is not None else ANY)

@@ -41,6 +41,9 @@ class Checker(StmtChecker):
             s.alias_types[name] = self.resolver.resolve(alias.type, generics)
         for cell in s.cells.values():
             self.guarded(f"cell '{cell.name}'", cell.decl, lambda c=cell: self._signature(c))
+        for cell in s.imported_cells.values():
+            self.guarded(f"imported cell '{cell.name}'", cell.decl,
+                         lambda c=cell: self._signature(c))
         for name, const in s.constants.items():
             self.guarded(f"constant '{name}'", const, lambda n=name, c=const: self._constant(n, c))
 

@@ -251,3 +251,28 @@ def is_global_value(symbols: SymbolTable, name: str) -> bool:
         or name in BUILTIN_CONSTANTS or name in PRIMITIVES or name in BUILTIN_GENERICS
         or name in ("ok", "err")
     )
+
+
+def portable_signature(cell: ast.CellDecl) -> bool:
+    """Whether `cell`'s parameter and result types name only builtin types and its own type
+    parameters: they then mean the same in a module that imports it (§15.3)."""
+    generics = frozenset(g.name for g in cell.generics)
+    return all(_portable(p.type, generics) for p in cell.params) and (
+        cell.ret is None or _portable(cell.ret, generics))
+
+
+def _portable(texpr: ast.Node | None, generics: frozenset[str]) -> bool:
+    if texpr is None:
+        return True
+    if isinstance(texpr, ast.NamedType):
+        known = texpr.name in generics or texpr.name in PRIMITIVES or texpr.name in BUILTIN_GENERICS
+        return known and all(_portable(a, generics) for a in texpr.args)
+    if isinstance(texpr, ast.TupleType):
+        return all(_portable(i, generics) for i in texpr.items)
+    if isinstance(texpr, ast.FnType):
+        return all(_portable(p, generics) for p in texpr.params) and _portable(texpr.ret, generics)
+    if isinstance(texpr, ast.OptionalType):
+        return _portable(texpr.inner, generics)
+    if isinstance(texpr, ast.UnionType):
+        return all(_portable(m, generics) for m in texpr.members)
+    return False  # generators (`yield T`) and anything else stay `Any` when imported

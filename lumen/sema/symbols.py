@@ -98,6 +98,9 @@ class SymbolTable:
     bindings: list[ast.BindEffect] = field(default_factory=list)
     macros: dict[str, ast.MacroDecl] = field(default_factory=dict)
     imported: dict[str, ast.ImportDecl] = field(default_factory=dict)
+    # Imported cells whose signatures mean the same here (builtin types only): calls of
+    # them are checked like calls of local cells; other imported names stay `Any`.
+    imported_cells: dict[str, CellInfo] = field(default_factory=dict)
     star_import: bool = False
     top_level_statements: list[ast.Node] = field(default_factory=list)
     # One scan per cell body (and one of the top-level statements), shared by the passes.

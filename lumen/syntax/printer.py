@@ -481,7 +481,8 @@ class _ExprPrinter:
         head = " | ".join(alternatives)
         if arm.guard is not None:
             head += " if " + self.sub(arm.guard, 0, False)
-        if len(arm.body.stmts) == 1:
+        # A protocol line (`approve …`, §6.13) is one only at the start of a line.
+        if len(arm.body.stmts) == 1 and not isinstance(arm.body.stmts[0], A.ProtocolStmt):
             line = print_stmt(arm.body.stmts[0], self.indent + 1)
             if "\n" not in line:
                 return f"{head} -> {line.lstrip()}"

@@ -161,8 +161,8 @@ def test_warnings_are_shown_again_on_a_hit(tmp_path: Path, monkeypatch: pytest.M
                                            compiles: list[str]) -> None:
     real = lumen.sema.analyze
 
-    def warning_analyze(program, file="<input>", directives=None):  # noqa: ANN001, ANN202
-        analysis = real(program, file=file, directives=directives)
+    def warning_analyze(program, file="<input>", directives=None, **more):  # noqa: ANN001, ANN202, ANN003
+        analysis = real(program, file=file, directives=directives, **more)
         warning = Diagnostic("E0209", "a test warning", file, Span(2, 1, 2, 5),
                              Severity.WARNING, hint="a hint", suggestions=("x",))
         return dataclasses.replace(analysis, diagnostics=analysis.diagnostics + (warning,))

@@ -220,3 +220,41 @@ def test_a_renaming_may_not_take_another_modules_name(tmp_path: Path) -> None:
              "b.lm": "cell fb() -> Int = 2\n"}
     found = errors(tmp_path, files)
     assert [(code, file, line) for code, file, line, _ in found] == [("E0105", "main.lm", 2)]
+
+
+SHAPES = """record Box
+  w: Int
+end
+
+cell area(w: Int, h: Int) -> Int = w * h
+cell label(parts: list[String], sep: String?) -> String = join(parts, sep ?? ",")
+cell widen(b: Box, by: Int) -> Box = Box(w: b.w + by)
+cell first[T](xs: list[T]) -> T = xs[0]
+"""
+
+
+@pytest.mark.parametrize("call, where", [
+    ('area("2", 3)', 3),
+    ("area(w: 2, h: 3.5)", 3),
+    ('label(["a"], 4)', 3),
+])
+def test_calls_of_imported_cells_are_type_checked(tmp_path: Path, call: str, where: int) -> None:
+    main = f"import shapes: area, label\n\ncell main() -> Any\n  return {call}\nend\n"
+    found = errors(tmp_path, {"main.lm": main, "shapes.lm": SHAPES})
+    assert [(code, file, line) for code, file, line, _ in found] == [("E0200", "main.lm", where + 1)]
+
+
+def test_imported_results_are_typed_and_aliases_and_stars_are_checked(tmp_path: Path) -> None:
+    aliased = 'import shapes: area as a\n\ncell main() -> String\n  return a(1, 2)\nend\n'
+    found = errors(tmp_path, {"main.lm": aliased, "shapes.lm": SHAPES})
+    assert [code for code, *_ in found] == ["E0200"]  # Int returned where String is declared
+    star = 'import shapes: *\n\ncell main() -> Int\n  return area(1, "x") + first([1])\nend\n'
+    assert [code for code, *_ in errors(tmp_path, {"main.lm": star})] == ["E0200"]
+
+
+def test_imported_cells_whose_types_live_in_their_module_stay_unchecked(tmp_path: Path) -> None:
+    # `Box` means nothing in the importer, so `widen` is called as before: untyped.
+    main = "import shapes: widen, Box\n\ncell main() -> Int\n  return widen(Box(w: 1), 2).w\nend\n"
+    assert run(tmp_path, {"main.lm": main, "shapes.lm": SHAPES}) == 3
+    assert run(tmp_path, {"main.lm": "import shapes: area, first\ncell main() -> Int\n  "
+                                     "return area(2, 3) + first([4, 5])\nend\n"}) == 10

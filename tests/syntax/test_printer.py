@@ -470,6 +470,8 @@ def test_empty_program_prints_nothing() -> None:
     "impl A for A\n  cell a(x = 0 ?? (if 0\n    \"\"\"\n      0\n      0\n    \"\"\"\n  end)) = 0\nend\n",
     "effect E\n  cell op(x = (if true\n    1\n  end)) -> Int\nend\n",
     "cell f() -> Int\n  let g = fn(x = (if true\n    1\n  end)) => x\n  return 1\nend\n",
+    # A protocol line is one only at the start of a line: a match arm holding one is a block.
+    "cell main() -> Int\n  match 1\n    _ ->\n      approve \"deploy\" by admin\n  end\n  return 1\nend\n",
 ])
 def test_multi_line_parameter_defaults_keep_their_indentation(source: str) -> None:
     program = parse(source, "t.lm").program
