@@ -8,11 +8,27 @@ call shapes and variant descriptors).
 
 from __future__ import annotations
 
-# Every class has a docstring: `dataclass` otherwise builds one from `inspect.signature`,
-# which costs start-up time on every run (these classes are created on every run).
 from dataclasses import dataclass, field
+from typing import TypeVar, dataclass_transform
 
 from lumen.lir.opcodes import Op
+from lumen.pregenerated import pregenerated_classes
+
+_Record = TypeVar("_Record", bound=type)
+
+# Every run makes these classes: `python3 -m lumen.lir.lirgen` writes them out as plain code
+# (`_module_generated.py`, used only while it matches this file; see lumen/pregenerated.py).
+# LUMEN_LIR_DATACLASSES=1 makes the declarations below into dataclasses as usual.
+_PREGENERATED = pregenerated_classes(__file__, "lumen.lir._module_generated",
+                                     "LUMEN_LIR_DATACLASSES")
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(field,))
+def lir_record(cls: _Record) -> _Record:
+    """`@dataclass(frozen=True, slots=True)`, or its pre-generated twin (see above)."""
+    if _PREGENERATED is None:
+        return dataclass(frozen=True, slots=True)(cls)
+    return _PREGENERATED[cls.__name__]  # type: ignore[return-value]
 
 FORMAT_VERSION = 6  # 2: @deterministic flag; 3: functions their file; 4: declared types;
 # 5: tools (Module.tools) and TOOLCALL; 6: TOOLCALL carries an output schema
@@ -20,7 +36,7 @@ FORMAT_VERSION = 6  # 2: @deterministic flag; 3: functions their file; 4: declar
 Constant = object  # None | bool | int | float | str | bytes | tuple[Constant, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@lir_record
 class Instr:
     """One instruction: an opcode and up to three operands (see `opcodes.OP_INFO`)."""
 
@@ -30,7 +46,7 @@ class Instr:
     c: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@lir_record
 class ParamInfo:
     """A parameter. `has_default`: the callee's prologue computes the default when the
     argument is absent (the register then holds the missing-argument marker)."""
@@ -41,7 +57,7 @@ class ParamInfo:
     type: str = ""  # the declared type as written (`Int`, `list[Float]`), "" when not given
 
 
-@dataclass(frozen=True, slots=True)
+@lir_record
 class Function:
     """One unit of code.
 
@@ -70,7 +86,7 @@ class Function:
         return self.display_name or self.name
 
 
-@dataclass(frozen=True, slots=True)
+@lir_record
 class RecordInfo:
     """A record type: its fields and the function that constructs it."""
 
@@ -81,7 +97,7 @@ class RecordInfo:
     constructor: int  # function index of the constructor cell
 
 
-@dataclass(frozen=True, slots=True)
+@lir_record
 class VariantInfo:
     """One variant of an enum."""
 
@@ -89,7 +105,7 @@ class VariantInfo:
     fields: tuple[str, ...] | None  # None: no payload; names "" when positional
 
 
-@dataclass(frozen=True, slots=True)
+@lir_record
 class EnumInfo:
     """An enum type and its variants."""
 
@@ -97,7 +113,7 @@ class EnumInfo:
     variants: tuple[VariantInfo, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@lir_record
 class ToolInfo:
     """A `use tool ID[@VERSION] as ALIAS` declaration with the runtime policy of its alias:
     every grant for the alias merged in source order, later keys overriding (§12.3).
@@ -110,7 +126,7 @@ class ToolInfo:
     policy: dict[str, object] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@lir_record
 class Module:
     """A lowered program: every function, the types it declares and its tools."""
 

@@ -13,44 +13,20 @@ Conventions
 
 from __future__ import annotations
 
-import os
-import sys
 from dataclasses import dataclass, field
 from typing import TypeVar, Union, dataclass_transform
 
 from lumen.diagnostics.diagnostic import NO_SPAN, Span
-
-try:  # the C module itself: importing hashlib (OpenSSL) costs ~3 ms at every start
-    from _sha256 import sha256
-except ImportError:  # pragma: no cover - other Pythons name it differently
-    from hashlib import sha256
+from lumen.pregenerated import pregenerated_classes
 
 _NodeClass = TypeVar("_NodeClass", bound=type)
 
-
-def _pregenerated_classes() -> dict[str, type] | None:
-    """The node classes of `_ast_generated.py` if it was made from exactly this file.
-
-    Running `@dataclass` on ~110 classes costs ~80 ms at every start (each class
-    exec-compiles its methods), so `python3 -m lumen.syntax.astgen` writes the same
-    classes out as plain code. They are used only when the recorded hash of this file
-    and the Python version match; otherwise the declarations below are turned into
-    dataclasses as usual. LUMEN_AST_DATACLASSES=1 forces that path (the generator uses it).
-    """
-    if os.environ.get("LUMEN_AST_DATACLASSES"):
-        return None
-    try:
-        with open(__file__, "rb") as handle:
-            digest = sha256(handle.read()).hexdigest()
-        from lumen.syntax import _ast_generated
-    except (OSError, ImportError, NameError):
-        return None
-    if _ast_generated.SOURCE_SHA256 != digest or _ast_generated.PYTHON != sys.version_info[:2]:
-        return None
-    return _ast_generated.CLASSES
-
-
-_PREGENERATED = _pregenerated_classes()
+# Running `@dataclass` on ~110 classes costs ~80 ms at every start, so
+# `python3 -m lumen.syntax.astgen` writes the same classes out as plain code
+# (`_ast_generated.py`, used only while it matches this file; see lumen/pregenerated.py).
+# LUMEN_AST_DATACLASSES=1 makes the declarations below into dataclasses as usual.
+_PREGENERATED = pregenerated_classes(__file__, "lumen.syntax._ast_generated",
+                                     "LUMEN_AST_DATACLASSES")
 
 
 @dataclass_transform(frozen_default=True, field_specifiers=(field,))
