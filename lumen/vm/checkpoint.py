@@ -490,7 +490,8 @@ class _PauseAtCall:
         self.calls += 1
         vm = self.vm
         if self.calls >= self.after and vm.nesting == 1 and vm.frames \
-                and vm.frames[-1] is frame and _pushed_by_the_run_loop():
+                and vm.frames[-1] is frame and _on_the_main_fiber(vm) \
+                and _pushed_by_the_run_loop():
             raise _Paused(snapshot(vm), self.calls)
 
     def exit_frame(self, frame: Frame, error: BaseException | None = None) -> None:
@@ -505,6 +506,15 @@ class _PauseAtCall:
 # `call_interpreted`, `_run_entry`) start a nested loop for a builtin callback, a compiled
 # caller or the entry, and `vm.nesting` does not show that yet when they report the call.
 _RUN_LOOP_PUSHERS = frozenset({VM._execute.__code__, VM._push.__code__})
+
+
+def _on_the_main_fiber(vm: VM) -> bool:
+    """Calls made inside a spawned future, or while futures are in flight, are skipped: a
+    snapshot holds the main fiber alone (see `_check_capturable`)."""
+    scheduler = vm.scheduler
+    current = scheduler.current
+    return current is not None and current.future is None and not (
+        scheduler.woken or scheduler.queued or scheduler.timers or scheduler.waiters)
 
 
 def _pushed_by_the_run_loop() -> bool:
