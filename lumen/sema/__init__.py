@@ -112,8 +112,9 @@ def _analyze(program: ast.Program, file: str, directives: Mapping[str, str | Non
              imported_cells: Mapping[str, ast.CellDecl]) -> Analysis:
     settings = read_settings(program, directives)
     symbols, diagnostics = collect_symbols(program, file)
+    imported_names = frozenset(symbols.imported)
     for name, decl in imported_cells.items():
-        if portable_signature(decl) and name not in symbols.cells:
+        if portable_signature(decl, imported_names) and name not in symbols.cells:
             symbols.imported_cells[name] = CellInfo(name, decl)
     resolver = TypeResolver(symbols, file, settings.strict, diagnostics)
     checker = Checker(symbols, resolver, file, settings.strict, diagnostics)

@@ -253,26 +253,29 @@ def is_global_value(symbols: SymbolTable, name: str) -> bool:
     )
 
 
-def portable_signature(cell: ast.CellDecl) -> bool:
-    """Whether `cell`'s parameter and result types name only builtin types and its own type
-    parameters: they then mean the same in a module that imports it (§15.3)."""
-    generics = frozenset(g.name for g in cell.generics)
-    return all(_portable(p.type, generics) for p in cell.params) and (
-        cell.ret is None or _portable(cell.ret, generics))
+def portable_signature(cell: ast.CellDecl, imported: frozenset[str] = frozenset()) -> bool:
+    """Whether `cell`'s parameter and result types mean the same (or `Any`) in a module
+    that imports it (§15.3): they may name builtin types, the cell's own type parameters,
+    and names the importer imports too (`imported`), which it types as `Any`. A type
+    declared in the cell's module and not imported would be unknown there."""
+    known = frozenset(g.name for g in cell.generics) | imported
+    return all(_portable(p.type, known) for p in cell.params) and (
+        cell.ret is None or _portable(cell.ret, known))
 
 
-def _portable(texpr: ast.Node | None, generics: frozenset[str]) -> bool:
+def _portable(texpr: ast.Node | None, known: frozenset[str]) -> bool:
     if texpr is None:
         return True
     if isinstance(texpr, ast.NamedType):
-        known = texpr.name in generics or texpr.name in PRIMITIVES or texpr.name in BUILTIN_GENERICS
-        return known and all(_portable(a, generics) for a in texpr.args)
+        name = texpr.name
+        builtin = name in PRIMITIVES or name in BUILTIN_GENERICS
+        return (builtin or name in known) and all(_portable(a, known) for a in texpr.args)
     if isinstance(texpr, ast.TupleType):
-        return all(_portable(i, generics) for i in texpr.items)
+        return all(_portable(i, known) for i in texpr.items)
     if isinstance(texpr, ast.FnType):
-        return all(_portable(p, generics) for p in texpr.params) and _portable(texpr.ret, generics)
+        return all(_portable(p, known) for p in texpr.params) and _portable(texpr.ret, known)
     if isinstance(texpr, ast.OptionalType):
-        return _portable(texpr.inner, generics)
+        return _portable(texpr.inner, known)
     if isinstance(texpr, ast.UnionType):
-        return all(_portable(m, generics) for m in texpr.members)
+        return all(_portable(m, known) for m in texpr.members)
     return False  # generators (`yield T`) and anything else stay `Any` when imported

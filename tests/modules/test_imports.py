@@ -252,9 +252,16 @@ def test_imported_results_are_typed_and_aliases_and_stars_are_checked(tmp_path: 
     assert [code for code, *_ in errors(tmp_path, {"main.lm": star})] == ["E0200"]
 
 
-def test_imported_cells_whose_types_live_in_their_module_stay_unchecked(tmp_path: Path) -> None:
-    # `Box` means nothing in the importer, so `widen` is called as before: untyped.
+def test_types_of_the_imported_module_are_any_in_the_importer(tmp_path: Path) -> None:
+    # `Box` is imported too, so it is a known name (typed Any) here: `widen` is checked
+    # for its Int parameter, and anything is accepted for its Box one.
     main = "import shapes: widen, Box\n\ncell main() -> Int\n  return widen(Box(w: 1), 2).w\nend\n"
     assert run(tmp_path, {"main.lm": main, "shapes.lm": SHAPES}) == 3
+    wrong = main.replace("widen(Box(w: 1), 2)", 'widen(Box(w: 1), "2")')
+    found = errors(tmp_path, {"main.lm": wrong})
+    assert [(code, file, line) for code, file, line, _ in found] == [("E0200", "main.lm", 4)]
+    # Not imported, `Box` would be unknown here: `widen` stays unchecked, never misreported.
+    alone = "import shapes: widen\n\ncell main() -> Any\n  return widen(1, \"2\")\nend\n"
+    assert errors(tmp_path, {"main.lm": alone}) == []
     assert run(tmp_path, {"main.lm": "import shapes: area, first\ncell main() -> Int\n  "
                                      "return area(2, 3) + first([4, 5])\nend\n"}) == 10
