@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from lumen.jit.pytier import calls
 from lumen.jit.pytier.cfg import CFG, Irreducible, build_cfg
+from lumen.jit.pytier.dead_stores import PrunedBlocks
 from lumen.jit.pytier.inference import (
     Kinds,
     bounded_counters,
@@ -322,7 +323,7 @@ def compile_source(tier: PyTier, code: Code, native: bool, entry: bool = False,
     e.bounded = bounded_counters(e.instrs, e.cfg, e.kinds, code.function.nregs)
     calls.fold_argument_moves(e)
     e.owned = owned_registers(e)
-    body, uses_pending = write_tree(build_tree(e.cfg, e), 2)
+    body, uses_pending = write_tree(build_tree(e.cfg, PrunedBlocks(e, e.cfg)), 2)
     function = code.function
     nparams = len(function.params)
     nargs = nparams + len(function.captures)
