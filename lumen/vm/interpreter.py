@@ -25,7 +25,7 @@ import sys
 from typing import Any
 
 from lumen.lir.module import Module
-from lumen.lir.opcodes import Op
+from lumen.lir.opcodes import OP_INFO, Op
 from lumen.vm import errors, ops
 from lumen.vm.effects import EffectAbort, abort_to
 from lumen.vm.errors import LumenRuntimeError
@@ -59,6 +59,16 @@ _NONES = [[None] * n for n in range(64)]
 assert Op.MOD == MOD
 TRY = int(Op.TRY)
 ENDDEFER = int(Op.ENDDEFER)
+
+
+def _loops(function: Any) -> bool:
+    """Whether `function` has a backward jump (a loop): `J` operands at or before their pc."""
+    for pc, instr in enumerate(function.code):
+        fmt = OP_INFO[instr.op].format
+        if ("J" in fmt and any(kind == "J" and target <= pc for kind, target in
+                               zip(fmt, (instr.a, instr.b, instr.c)))):
+            return True
+    return False
 
 
 def _is_err(v: Any) -> bool:
@@ -223,7 +233,8 @@ class VM:
                 whole = self.native.entry(code.index, tuple(regs[:code.nparams]))
                 if whole is not None:
                     return self.scheduler.run_main_call(whole)
-            if self._tier(code) is not None:
+            # The entry cell runs once: compiling it pays only when it loops.
+            if _loops(code.function) and self._tier(code) is not None:
                 return self.scheduler.run_main_call(lambda: code.fast(*regs[:code.nparams]))
             frame = Frame(code, regs, 0)
             if self.call_tracer is not None:
