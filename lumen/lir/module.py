@@ -8,8 +8,7 @@ call shapes and variant descriptors).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TypeVar, dataclass_transform
+from typing import TYPE_CHECKING, Any, TypeVar, dataclass_transform
 
 from lumen.lir.opcodes import Op
 from lumen.pregenerated import pregenerated_classes
@@ -21,6 +20,12 @@ _Record = TypeVar("_Record", bound=type)
 # LUMEN_LIR_DATACLASSES=1 makes the declarations below into dataclasses as usual.
 _PREGENERATED = pregenerated_classes(__file__, "lumen.lir._module_generated",
                                      "LUMEN_LIR_DATACLASSES")
+if _PREGENERATED is None or TYPE_CHECKING:
+    from dataclasses import dataclass, field
+else:  # each class below is replaced by its twin: a run needs no `dataclasses` import
+
+    def field(**options: Any) -> Any:
+        return None
 
 
 @dataclass_transform(frozen_default=True, field_specifiers=(field,))
