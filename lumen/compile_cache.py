@@ -21,12 +21,12 @@ compiles and overwrites it. `LUMEN_NO_CACHE=1` turns the cache off.
 from __future__ import annotations
 
 import marshal
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lumen import cache
+from lumen.cache.location import toolchain_fingerprint
 from lumen.source.unit import DocBlock, SourceError, SourceUnit
 
 if TYPE_CHECKING:
@@ -36,8 +36,6 @@ KIND_RUN = "lir"  # diagnostics and the lowered module: `lumen run`, `lumen emit
 KIND_CHECK = "check"  # diagnostics of parse + analysis: `lumen check`
 ENTRY_FORMAT = 3  # bump when the payload layout below changes
 
-_PACKAGE = Path(__file__).resolve().parent
-_fingerprint: str | None = None
 
 
 class CachedCompilation(NamedTuple):
@@ -100,36 +98,6 @@ def _entry_key(path: str, text: str, kind: str) -> str:
     python = f"{sys.version_info[0]}.{sys.version_info[1]}"  # marshal's format is per Python version
     return cache.key_of(str(ENTRY_FORMAT), kind, __version__, lir_format, python,
                         toolchain_fingerprint(), path, text)
-
-
-def toolchain_fingerprint() -> str:
-    """A digest of the names, sizes and modification times of the toolchain's own files:
-    editing the compiler (a development checkout) invalidates every entry. About a
-    millisecond; computed once per process."""
-    global _fingerprint
-    if _fingerprint is None:
-        found: list[str] = []
-        _stat_sources(str(_PACKAGE), found)
-        found.sort()
-        _fingerprint = cache.key_of(*found)
-    return _fingerprint
-
-
-def _stat_sources(directory: str, found: list[str]) -> None:
-    try:
-        entries = list(os.scandir(directory))
-    except OSError:
-        return
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            if entry.name != "__pycache__":
-                _stat_sources(entry.path, found)
-        elif entry.name.endswith((".py", ".lark")):
-            try:
-                stat = entry.stat()
-            except OSError:
-                continue
-            found.append(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}")
 
 
 def _text_hash(text: str) -> str:

@@ -131,6 +131,9 @@ class RunOutcome(NamedTuple):
     trace_path: str | None = None  # with RunOptions.trace_dir: the trace file written
     # With a tool session: the run's tool-call, token and cost lines (`lumen run --verbose`).
     tool_summary: tuple[str, ...] = ()
+    # The cached native unit that ran the whole entry cell (NativeTier.whole_entry), which
+    # `lumen run` records for its fast path (lumen/cli/fast_run.py).
+    native_entry: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:
@@ -558,7 +561,9 @@ def _run_vm(compilation: Compilation, options: RunOptions, vm: Any, runtime_erro
     except Exception as exc:  # a bug in the VM: reported, never a traceback
         return RunOutcome(compilation, error=internal_runtime_failure(exc, compilation.path),
                           ran=True, jit_report=report())
-    return RunOutcome(compilation, value=value, ran=True, jit_report=report())
+    native_entry = getattr(getattr(vm, "native", None), "whole_entry", None)
+    return RunOutcome(compilation, value=value, ran=True, jit_report=report(),
+                      native_entry=native_entry)
 
 
 def _vm_options(options: RunOptions) -> Any:

@@ -19,19 +19,23 @@ included), because nothing else is checked. A consumer must treat a payload it c
 decode as a miss and overwrite it.
 """
 
-from lumen.cache.store import (
-    DEFAULT_KEEP,
-    CacheInfo,
-    cache_dir,
-    clear,
-    digest_of,
-    disabled,
-    folder,
-    get,
-    info,
-    key_of,
-    put,
-)
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from lumen.cache.store import (
+        DEFAULT_KEEP,
+        CacheInfo,
+        cache_dir,
+        clear,
+        digest_of,
+        disabled,
+        folder,
+        get,
+        info,
+        key_of,
+        put,
+    )
 
 __all__ = [
     "DEFAULT_KEEP",
@@ -46,3 +50,15 @@ __all__ = [
     "key_of",
     "put",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The store (pathlib, struct, zlib) loads on first use: `lumen.cache.location` is
+    # imported by the fast path of `lumen run`, which must not pay for it.
+    if name in __all__:
+        from lumen.cache import store
+
+        value = getattr(store, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -20,10 +20,10 @@ import zlib
 from pathlib import Path
 from typing import NamedTuple
 
-try:  # the C module itself: `hashlib` imports OpenSSL, a few ms at every start
-    from _sha256 import sha256
-except ImportError:  # pragma: no cover - other Pythons name it differently
-    from hashlib import sha256
+from lumen.cache.location import digest_of, disabled, key_of, preferred_folder
+
+__all__ = ["DEFAULT_KEEP", "CacheInfo", "cache_dir", "clear", "digest_of", "disabled",
+           "folder", "get", "info", "key_of", "put"]
 
 DEFAULT_KEEP = 5000  # entries per kind; beyond, the least recently used go (down to 80%)
 _MAGIC = b"LMC1"
@@ -47,17 +47,12 @@ def cache_dir() -> Path:
     inputs = (environ.get("LUMEN_CACHE_DIR"), environ.get("XDG_CACHE_HOME"), environ.get("HOME"))
     if _root_memo is not None and _root_memo[0] == inputs:
         return _root_memo[1]
-    configured, xdg, _ = inputs
-    if configured:
-        root = Path(configured)
-    else:
-        base = xdg or os.path.join(os.path.expanduser("~"), ".cache")
-        root = Path(base) / "lumen"
-        if not _writable_folder(root):
-            import tempfile  # only for this fallback: it imports `random` and `shutil`
+    root = Path(preferred_folder())
+    if not inputs[0] and not _writable_folder(root):
+        import tempfile  # only for this fallback: it imports `random` and `shutil`
 
-            uid = os.getuid() if hasattr(os, "getuid") else 0
-            root = Path(tempfile.gettempdir()) / f"lumen-cache-{uid}"
+        uid = os.getuid() if hasattr(os, "getuid") else 0
+        root = Path(tempfile.gettempdir()) / f"lumen-cache-{uid}"
     _root_memo = (inputs, root)
     return root
 
@@ -66,28 +61,6 @@ def folder(kind: str) -> Path:
     """`<cache_dir()>/<kind>`, for a consumer that needs real files (a shared library
     must be loaded from a path). Not created here; `clear()` and `info()` cover it."""
     return cache_dir() / _checked(kind)
-
-
-def disabled() -> bool:
-    """`LUMEN_NO_CACHE=1`: the caches of compiled programs are off (the compile cache,
-    native code). The parser's tables are part of the toolchain and stay cached."""
-    return os.environ.get("LUMEN_NO_CACHE", "") not in ("", "0")
-
-
-def digest_of(data: bytes) -> str:
-    """Hex SHA-256 of `data` (without importing hashlib)."""
-    return sha256(data).hexdigest()
-
-
-def key_of(*parts: str | bytes) -> str:
-    """A content address (hex SHA-256) of `parts`; each part is length-prefixed, so
-    `("ab", "c")` and `("a", "bc")` differ."""
-    digest = sha256()
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        digest.update(b"%d:" % len(data))
-        digest.update(data)
-    return digest.hexdigest()
 
 
 def get(kind: str, key: str) -> bytes | None:

@@ -138,7 +138,7 @@ class VM:
             env = os.environ.get("LUMEN_JIT_THRESHOLD", "")
             threshold = int(env) if env.isdigit() else DEFAULT_JIT_THRESHOLD
         try:
-            from lumen.jit.native import NativeTier
+            from lumen.jit.native.tier import NativeTier
         except ImportError:  # a build without the native tier
             return
         self.native = NativeTier(self, threshold)

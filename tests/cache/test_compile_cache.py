@@ -133,7 +133,9 @@ def test_changed_toolchain_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyP
                                      compiles: list[str]) -> None:
     path = program(tmp_path)
     assert run(path) == 42
-    monkeypatch.setattr(compile_cache, "_fingerprint", "another compiler")
+    from lumen.cache import location
+
+    monkeypatch.setattr(location, "_fingerprint", "another compiler")
     assert run(path) == 42
     assert compiles == ["main.lm", "main.lm"]
 

@@ -15,7 +15,7 @@ import pytest
 
 from lumen.driver import compile_source
 from lumen.jit import NO
-from lumen.jit.native import NativeTier
+from lumen.jit.native.tier import NativeTier
 from lumen.source.loader import source_from_text
 from lumen.vm.errors import LumenRuntimeError
 from lumen.vm.interpreter import VM

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from lumen.driver import compile_source
-from lumen.jit.native import NativeTier
+from lumen.jit.native.tier import NativeTier
 from lumen.source.loader import source_from_text
 from lumen.vm.interpreter import VM
 from lumen.vm.options import VMOptions

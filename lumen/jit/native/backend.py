@@ -59,7 +59,11 @@ class Backend:
         key = self.key(root)
         tag = key[:20]
         library = cache.load(key, tag)
-        return None if library is None else self._unit(library, tag, root)
+        if library is None:
+            return None
+        unit = self._unit(library, tag, root)
+        unit.library_key = key
+        return unit
 
     def unit(self, root: Spec) -> Unit:
         unit = self._compiled(root, load=True)

@@ -10,17 +10,14 @@ from array import array
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from lumen.jit.native import abi
 from lumen.jit.native import layout as L
+from lumen.jit.native.abi import ARENA_FREE, ENTRY, LIST_ALLOC, PRINT_CALLBACK, STATE
 from lumen.jit.native.types import element, fn_parts, is_fn, is_list
 from lumen.lir.opcodes import Op
 from lumen.vm import errors, ops
 from lumen.vm.errors import LumenRuntimeError
 
-ENTRY = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p)
-STATE = ctypes.CFUNCTYPE(ctypes.c_void_p)
-LIST_ALLOC = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_int64)
-ARENA_FREE = ctypes.CFUNCTYPE(None)
-PRINT_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_int64, ctypes.c_int64)
 ELEMENTS = L.LIST_HEADER_BYTES  # a native list's elements start this far into its block
 
 _REDO: dict[Op, Callable[[int, int], Any]] = {
@@ -30,8 +27,7 @@ _REDO: dict[Op, Callable[[int, int], Any]] = {
 }
 
 
-def float_from_bits(bits: int) -> float:
-    return struct.unpack("<d", struct.pack("<q", bits))[0]
+float_from_bits = abi.float_from_bits
 
 
 class Shared:
@@ -39,7 +35,7 @@ class Shared:
 
     def __init__(self, vm: Any) -> None:
         self.vm = vm
-        self.trace_cap = min(int(vm.max_depth), 1 << 20) + 8
+        self.trace_cap = abi.trace_capacity(vm.max_depth)
         self.trace = (ctypes.c_int64 * self.trace_cap)()
         self.pending: BaseException | None = None
         self.current_state: Any = None
@@ -62,15 +58,14 @@ class Unit:
                  osr: bool = False) -> None:
         self.shared = shared
         self.keep = keep  # the engine or library that owns the code
+        self.tag = tag
+        self.library_key: str | None = None  # set when loaded from the native code cache
         self.entry = ENTRY(symbols(f"entry_{tag}"))
         self.list_alloc = LIST_ALLOC(symbols(f"list_alloc_{tag}"))
         self.arena_free = ARENA_FREE(symbols(f"arena_free_{tag}"))
         address = STATE(symbols(f"state_{tag}"))()
-        self.state = (ctypes.c_int64 * L.STATE_SIZE).from_address(address)
-        self.state[L.TRACE] = ctypes.addressof(shared.trace)
-        self.state[L.TRACE_CAP] = shared.trace_cap
-        self.state[L.MAX_DEPTH] = int(shared.vm.max_depth)
-        self.state[L.PRINT_CB] = ctypes.cast(shared.print_callback, ctypes.c_void_p).value or 0
+        self.state = abi.state_record(address)
+        abi.prepare_state(self.state, shared.trace, shared.vm.max_depth, shared.print_callback)
         self.arg_types = arg_types
         self.returns = returns
         self.nargs = max(1, len(arg_types))
@@ -164,9 +159,7 @@ class Unit:
                     buf[k] = self.closure_in(value, t)
                 elif t in ("Int", "Bool"):
                     buf[k] = value
-            state[L.ERR_CODE] = 0
-            state[L.NTRACE] = 0
-            state[L.DEPTH] = self.max_depth - depth
+            abi.start_call(state, self.max_depth - depth)
             failed = self.entry(ctypes.addressof(buf), ctypes.addressof(out))
             if failed:
                 raise self.error()
@@ -189,38 +182,44 @@ class Unit:
         return None
 
     def error(self) -> BaseException:
-        state, vm = self.state, self.shared.vm
-        code, func, pc = state[L.ERR_CODE], state[L.ERR_FUNC], state[L.ERR_PC]
-        a, b = state[L.ERR_A], state[L.ERR_B]
-        exc: BaseException
-        if code == L.ERR_CALLBACK:
-            exc = self.shared.pending or errors.internal("native callback failed")
-            self.shared.pending = None
-        elif code == L.ERR_INDEX:
-            exc = errors.index_error(a, b, "list")
-        elif code == L.ERR_STACK:
-            exc = errors.stack_overflow(vm.max_depth)
-            func = -1
-        elif code == L.ERR_NEG:
-            exc = errors.overflow("negation")
-        else:
-            exc = _redo(vm.codes[func].function.code[pc].op, a, b)
-        if not isinstance(exc, LumenRuntimeError):
-            return exc
-        frames = [(func, pc)] if func >= 0 else []
-        count = min(state[L.NTRACE], self.shared.trace_cap)
-        for k in range(count):
-            entry = self.shared.trace[k]
-            frames.append((entry >> 32, entry & 0xFFFFFFFF))
-        for index, at in frames:
-            code_obj = vm.codes[index]
-            line, column = code_obj.line_at(at)
-            if exc.line is None:
-                exc.file, exc.line, exc.column = code_obj.file, line, column
-            exc.lumen_stack.append((code_obj.name, code_obj.file, line))
-        if self.osr and frames:
-            exc.lumen_stack = _SkipNext(exc.lumen_stack, vm.codes[frames[-1][0]].name)
+        pending, self.shared.pending = self.shared.pending, None
+        return error_from_state(self.shared.vm, self.state, self.shared.trace, pending,
+                                osr=self.osr)
+
+
+def error_from_state(vm: Any, state: Sequence[int], trace: Sequence[int],
+                     pending: BaseException | None = None, osr: bool = False) -> BaseException:
+    """The interpreter's error for a unit that returned failure, from its state record and
+    unwound-frames array (`layout.py`); `pending` is what a Python callback raised."""
+    code, func, pc = state[L.ERR_CODE], state[L.ERR_FUNC], state[L.ERR_PC]
+    a, b = state[L.ERR_A], state[L.ERR_B]
+    exc: BaseException
+    if code == L.ERR_CALLBACK:
+        exc = pending or errors.internal("native callback failed")
+    elif code == L.ERR_INDEX:
+        exc = errors.index_error(a, b, "list")
+    elif code == L.ERR_STACK:
+        exc = errors.stack_overflow(vm.max_depth)
+        func = -1
+    elif code == L.ERR_NEG:
+        exc = errors.overflow("negation")
+    else:
+        exc = _redo(vm.codes[func].function.code[pc].op, a, b)
+    if not isinstance(exc, LumenRuntimeError):
         return exc
+    frames = [(func, pc)] if func >= 0 else []
+    for k in range(min(state[L.NTRACE], len(trace))):
+        entry = trace[k]
+        frames.append((entry >> 32, entry & 0xFFFFFFFF))
+    for index, at in frames:
+        code_obj = vm.codes[index]
+        line, column = code_obj.line_at(at)
+        if exc.line is None:
+            exc.file, exc.line, exc.column = code_obj.file, line, column
+        exc.lumen_stack.append((code_obj.name, code_obj.file, line))
+    if osr and frames:
+        exc.lumen_stack = _SkipNext(exc.lumen_stack, vm.codes[frames[-1][0]].name)
+    return exc
 
 
 class _SkipNext(list):  # type: ignore[type-arg]
