@@ -484,6 +484,22 @@ def run_compilation(compilation: Compilation, options: RunOptions) -> RunOutcome
     return outcome
 
 
+def native_failure_outcome(compilation: Compilation, state: list[int], trace: list[int]
+                           ) -> RunOutcome:
+    """The outcome of a run whose entry cell failed in cached native code called outside
+    the VM (the fast path of `lumen run`, lumen/cli/fast_run.py): the error the VM reports
+    for the same state record, with the VM's default options."""
+    from lumen.jit.native.runtime import error_from_state
+
+    try:
+        vm = _load_stage(_VM)(compilation.module, _vm_options(RunOptions()))
+        exc = vm._trimmed(error_from_state(vm, state, trace))
+    except Exception as bug:  # a bug while rebuilding the error: reported, never a traceback
+        return RunOutcome(compilation, error=internal_runtime_failure(bug, compilation.path),
+                          ran=True)
+    return RunOutcome(compilation, error=_runtime_failure(exc), ran=True)
+
+
 def _is_config_error(exc: BaseException) -> bool:
     from lumen.runtime.config import ConfigError
 

@@ -40,6 +40,11 @@ def main(argv: list[str] | None = None) -> None:
 def run_cli(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit status instead of exiting (tests use this)."""
     args = sys.argv[1:] if argv is None else list(argv)
+    from lumen.cli import fast_run
+
+    status = fast_run.attempt(args)  # a cached whole-native program: no VM at all
+    if status is not None:
+        return status
     try:
         plain = plain_run_arguments(args)
         status = _run_click(args) if plain is None else _run_plain(*plain)
@@ -57,6 +62,17 @@ def run_cli(argv: list[str] | None = None) -> int:
         _say(f"lumen: internal error ({type(exc).__name__}); please report it; {detail}")
         return EXIT_COMPILE_ERROR
     return status if isinstance(status, int) else 0
+
+
+def ended_by(exc: BaseException) -> int:
+    """The exit status (and last words) of a run that a closed stdout or an interrupt
+    ended, as for the plain `lumen run` below (the fast path, lumen/cli/fast_run.py)."""
+    if isinstance(exc, KeyboardInterrupt):
+        _say("")
+        _say("interrupted")
+        return EXIT_INTERRUPTED
+    _silence_stdout()
+    return EXIT_COMPILE_ERROR
 
 
 def plain_run_arguments(args: list[str]) -> tuple[str, tuple[str, ...]] | None:
@@ -82,7 +98,7 @@ def _run_plain(file: str, program_args: tuple[str, ...]) -> Any:
     from lumen.cli.run_program import run_program
 
     try:
-        return run_program(file, args=program_args)
+        return run_program(file, args=program_args, remember_fast_path=True)
     except (EOFError, KeyboardInterrupt):
         _say("")  # what click prints before aborting
         _say("interrupted")

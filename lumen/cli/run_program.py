@@ -44,6 +44,7 @@ def run_program(
     max_tokens: int | None = None,
     checkpoint: tuple[int | None, str | None, str | None] | None = None,
     args: tuple[str, ...] = (),
+    remember_fast_path: bool = False,
 ) -> int:
     """Compile FILE and run its entry cell; ARGS are passed to the program. Returns the
     exit status (0 ok, 1 compile error, 2 runtime error, or the program's `exit(code)`)."""
@@ -111,13 +112,35 @@ def run_program(
     if outcome.exit_status is not None:  # the program called exit(code)
         return outcome.exit_status
     if outcome.error is not None:
-        print_runtime_failure(outcome.error, compilation.unit)
-        if outcome.error.hint:
-            sys.stderr.write(f"  hint: {outcome.error.hint}\n")
-        if as_json:
-            write_json_line(runtime_failure_json(outcome.error))
-        return EXIT_RUNTIME_ERROR
+        return _report_failure(outcome.error, compilation, as_json)
+    if remember_fast_path and not warnings and not args:
+        from lumen.cli.fast_run import remember
+
+        remember(file, outcome)
     return _report_value(outcome.value, as_json, compilation.path)
+
+
+def report_native_failure(file: str, state: list[int], trace: list[int]) -> int:
+    """Report the runtime error of a program the fast path ran (lumen/cli/fast_run.py)
+    as the ordinary path does; its output so far is already written."""
+    from lumen.driver import compile_file, native_failure_outcome
+
+    compilation = compile_file(file)  # from the compile cache, as a rule
+    if not compilation.ok:  # the file changed under the run: say what it says now
+        print_diagnostics(compilation.diagnostics, compilation.unit)
+        return EXIT_COMPILE_ERROR
+    outcome = native_failure_outcome(compilation, state, trace)
+    assert outcome.error is not None
+    return _report_failure(outcome.error, compilation, as_json=False)
+
+
+def _report_failure(error: Any, compilation: Any, as_json: bool) -> int:
+    print_runtime_failure(error, compilation.unit)
+    if error.hint:
+        sys.stderr.write(f"  hint: {error.hint}\n")
+    if as_json:
+        write_json_line(runtime_failure_json(error))
+    return EXIT_RUNTIME_ERROR
 
 
 def _run_checkpointed(compilation: Any, options: Any,

@@ -9,21 +9,28 @@ code ends in the same `stack overflow` error as in the interpreter, not in a cra
 from __future__ import annotations
 
 import sys
-import threading
-from collections.abc import Callable
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # no typing import at run time: lumen/cli/fast_run.py reads STACK_BYTES
+    from collections.abc import Callable
+    from typing import Any
 
 STACK_BYTES = 512 * 1024 * 1024
 # Python frames of the run loop itself, builtins and callbacks on top of one frame per
 # compiled Lumen call.
 RECURSION_SLACK = 200
 
-_state = threading.local()
+_state: Any = None  # a threading.local(), made on first use (threading costs ~5 ms)
 
 
 def on_deep_stack(work: Callable[[], Any], max_depth: int) -> Any:
     """`work()` on a deep-stack thread (or here, when already on one); returns its value
     and re-raises what it raised."""
+    global _state
+    import threading
+
+    if _state is None:
+        _state = threading.local()
     if getattr(_state, "deep", False):
         return work()
     result: list[Any] = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from lumen.vm.scalars import format_float
 from lumen.vm.values import (
     FUNCTION_TYPES,
     BuiltinRef,
@@ -21,27 +22,6 @@ from lumen.vm.values import (
     Variant,
     function_name,
 )
-
-
-def format_float(f: float) -> str:
-    """Display form of a Float: `3.0`, `-0.0`, `0.1`, `1000000000000000000000`, `NaN`."""
-    if f != f:
-        return "NaN"
-    if f == math.inf:
-        return "inf"
-    if f == -math.inf:
-        return "-inf"
-    if f.is_integer() and abs(f) < 1e15:
-        return f"{f:.1f}"
-    # Shortest round-trip digits (repr), written out positionally (no exponent).
-    text = repr(f)
-    if "e" in text:
-        from decimal import Decimal  # lazy: only exponent forms need it
-
-        text = format(Decimal(text), "f")
-    if text.endswith(".0"):
-        text = text[:-2]
-    return text
 
 
 def display(v: object) -> str:

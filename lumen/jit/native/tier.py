@@ -112,7 +112,7 @@ class NativeTier:
         depth = len(self.vm.frames) + 1
         if unit.library_key is not None and not args:
             self.whole_entry = {"key": unit.library_key, "tag": unit.tag,
-                                "returns": spec.returns,
+                                "returns": spec.returns, "max_depth": int(self.vm.max_depth),
                                 "depth_left": int(self.vm.max_depth) - depth}
         return lambda: unit.run(args, depth)
 
