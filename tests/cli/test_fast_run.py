@@ -266,3 +266,28 @@ def test_launcher_finds_the_interpreter_of_its_console_script(tmp_path: Path) ->
     done = subprocess.run(["/bin/sh", str(bin_dir / "lumen"), "--version"], env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and "lumen" in done.stdout, done.stderr
+
+
+def test_fast_path_imports_only_what_it_needs(recorded: tuple[Path, Path, str]) -> None:
+    """Start-up is the point of the fast path: no typing, pathlib, re or threading, and of
+    Lumen only the lean modules named in ARCHITECTURE.md."""
+    program, cache, expected = recorded
+    probe = (
+        "import sys\n"
+        f"sys.path.insert(0, {str(REPO)!r})\n"
+        "from lumen.cli.fast_run import attempt\n"
+        "status = attempt(['run', 'prog.lm'])\n"
+        "print('MODULES', status, ' '.join(sorted(sys.modules)))\n")
+    done = subprocess.run([sys.executable, "-S", "-c", probe], env=clean_env(cache),
+                          cwd=program.parent, capture_output=True, text=True, timeout=120)
+    output, _, modules_line = done.stdout.rpartition("MODULES ")
+    assert output == expected, done.stderr
+    status, *modules = modules_line.split()
+    assert status == "0"
+    for heavy in ("typing", "pathlib", "re", "enum", "threading", "dataclasses", "hashlib"):
+        assert heavy not in modules
+    lumen_modules = {m for m in modules if m.startswith("lumen")}
+    assert lumen_modules <= {
+        "lumen", "lumen.cli", "lumen.cli.fast_run", "lumen.cache", "lumen.cache.location",
+        "lumen.jit", "lumen.jit.native", "lumen.jit.native.abi", "lumen.jit.native.layout",
+        "lumen.vm", "lumen.vm.deep_stack", "lumen.vm.scalars"}, lumen_modules
