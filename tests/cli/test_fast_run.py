@@ -103,6 +103,8 @@ def test_any_change_is_a_miss(recorded: tuple[Path, Path, str],
     monkeypatch.setattr(location, "_fingerprint", "another toolchain")
     assert fast_run.lookup(path) is None
     monkeypatch.undo()
+    for name in [n for n in os.environ if n.startswith("LUMEN_")]:
+        monkeypatch.delenv(name)
     monkeypatch.setenv("LUMEN_CACHE_DIR", str(cache))
     # a setting that changes how programs run, an option, program arguments
     monkeypatch.setenv("LUMEN_TIER", "interp")
@@ -244,15 +246,23 @@ def test_launcher_holds_pth_code_back_only_on_the_fast_path(
         [str(python), "-c", "import site; print(site.getsitepackages()[0])"],
         capture_output=True, text=True, check=True).stdout.strip()
     marker = tmp_path / "pth-ran"
+    # this checkout's lumen first (the base environment may hold another), then the probe
+    Path(site_packages, "000_this_lumen.pth").write_text(f"{REPO}\n")
     Path(site_packages, "zz_probe.pth").write_text(
         f"import pathlib; pathlib.Path({str(marker)!r}).write_text('ran')\n")
-    env = clean_env(cache)
+    # and a sitecustomize module, held back the same way
+    custom = tmp_path / "custom"
+    custom.mkdir()
+    custom_marker = tmp_path / "customize-ran"
+    (custom / "sitecustomize.py").write_text(
+        f"import pathlib\npathlib.Path({str(custom_marker)!r}).write_text('ran')\n")
+    env = {**clean_env(cache), "PYTHONPATH": str(custom)}
     fast = launcher(["run", "prog.lm"], env, program.parent, python=str(python))
     assert (fast.returncode, fast.stdout) == (0, expected), fast.stderr
-    assert not marker.exists()
+    assert not marker.exists() and not custom_marker.exists()
     other = launcher(["check", "prog.lm"], env, program.parent, python=str(python))
     assert other.returncode == 0, other.stderr
-    assert marker.read_text() == "ran"
+    assert marker.read_text() == "ran" and custom_marker.read_text() == "ran"
 
 
 def test_launcher_finds_the_interpreter_of_its_console_script(tmp_path: Path) -> None:
