@@ -301,3 +301,25 @@ def test_fast_path_imports_only_what_it_needs(recorded: tuple[Path, Path, str]) 
         "lumen", "lumen.cli", "lumen.cli.fast_run", "lumen.cache", "lumen.cache.location",
         "lumen.jit", "lumen.jit.native", "lumen.jit.native.abi", "lumen.jit.native.layout",
         "lumen.vm", "lumen.vm.deep_stack", "lumen.vm.scalars"}, lumen_modules
+
+
+def test_an_evicted_entry_cell_is_compiled_again(recorded: tuple[Path, Path, str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its cells still cached, a program whose entry cell's library was pruned gets it
+    back on its next run (else it would never reach the fast path again)."""
+    program, cache, expected = recorded
+    for name in [n for n in os.environ if n.startswith("LUMEN_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("LUMEN_CACHE_DIR", str(cache))
+    record = fast_run.lookup(str(program))
+    assert record is not None
+    library = Path(record["library"])
+    library.unlink()
+    library.with_suffix(".sha256").unlink()
+    shutil.rmtree(cache / fast_run.FOLDER)
+    assert list(cache.glob("native/*.so")), "the cells' libraries are still there"
+    rerun = lumen(["run", "prog.lm"], clean_env(cache), program.parent)
+    assert (rerun.returncode, rerun.stdout) == (0, expected)
+    assert library.exists()
+    again = lumen(["run", "prog.lm"], clean_env(cache), program.parent)
+    assert again.stdout == expected and fast_run.lookup(str(program)) is not None

@@ -29,6 +29,13 @@ def folder() -> Path | None:
     return cache.folder("native")
 
 
+def can_store() -> bool:
+    """Whether `store` can keep a library: caching on and a C compiler to link with."""
+    import shutil
+
+    return folder() is not None and shutil.which("cc") is not None
+
+
 def prune(where: Path, limit: int = MAX_LIBRARIES) -> None:
     """Remove the least recently used libraries (and their digests) beyond `limit`."""
     try:

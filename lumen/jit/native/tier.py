@@ -117,10 +117,17 @@ class NativeTier:
         return lambda: unit.run(args, depth)
 
     def _remember_entry(self) -> None:
-        """Something got hot and llvmlite is loaded anyway: compile the entry cell as a whole
-        too, into the native code cache only, for the next run (see `enter`)."""
-        if self._backend is None or not self._backend.compiler_loaded:
-            return  # units came from the cache: no llvmlite import just for this
+        """Something got hot: compile the entry cell as a whole too, into the native code
+        cache only, for the next run (see `entry`). When this run's units all came from the
+        cache, llvmlite is loaded for it all the same, once per program: the cache no longer
+        holds the entry cell (an evicted library) and otherwise never would again."""
+        if self._entry_spec is None or self._backend is None:
+            return
+        if not self._backend.compiler_loaded:
+            from lumen.jit.native import cache
+
+            if not cache.can_store():  # it would be compiled again at every run
+                return
         spec, self._entry_spec = self._entry_spec, None
         if spec is not None:
             try:
