@@ -22,15 +22,18 @@ from __future__ import annotations
 
 import marshal
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lumen import cache
 from lumen.cache.location import toolchain_fingerprint
 from lumen.source.unit import DocBlock, SourceError, SourceUnit
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, NamedTuple
+
     from lumen.diagnostics import Diagnostic
+else:
+    from lumen.plain_tuples import NamedTuple
 
 KIND_RUN = "lir"  # diagnostics and the lowered module: `lumen run`, `lumen emit`
 KIND_CHECK = "check"  # diagnostics of parse + analysis: `lumen check`
@@ -113,6 +116,8 @@ def _import_edges(program_unit: Any) -> list[list[Any]] | None:
     text is then unknown)."""
     if program_unit is None:
         return []
+    from pathlib import Path
+
     from lumen.modules.resolve import resolve_module
     from lumen.syntax import ast
 
@@ -136,6 +141,8 @@ def _import_edges(program_unit: Any) -> list[list[Any]] | None:
 def _imports_unchanged(edges: list[list[Any]]) -> bool:
     if not edges:
         return True
+    from pathlib import Path
+
     from lumen.modules.resolve import resolve_module
     from lumen.source.reading import read_source_text
 

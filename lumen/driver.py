@@ -19,15 +19,19 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lumen.source.unit import SourceError
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any, NamedTuple
+
     from lumen.diagnostics import Diagnostic
     from lumen.diagnostics.render import RuntimeFrame
     from lumen.source.unit import SourceUnit
+else:
+    from lumen.plain_tuples import NamedTuple
 
 DEFAULT_MAX_DEPTH = 100_000
 INTERNAL_KIND = "internal"
@@ -519,6 +523,8 @@ def _tool_session(compilation: Compilation, options: RunOptions) -> Any:
     recording = _recording_options(compilation, options)
 
     overrides = Overrides(options.provider_overrides, options.setting_overrides)
+    from pathlib import Path
+
     return open_recorded_session(recording, Path.cwd(), config_path=options.config_path,
                                  overrides=overrides)
 

@@ -17,10 +17,15 @@ from __future__ import annotations
 import os
 import struct
 import zlib
-from pathlib import Path
-from typing import NamedTuple
 
 from lumen.cache.location import digest_of, disabled, key_of, preferred_folder
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import NamedTuple
+else:
+    from lumen.plain_tuples import NamedTuple
 
 __all__ = ["DEFAULT_KEEP", "CacheInfo", "cache_dir", "clear", "digest_of", "disabled",
            "folder", "get", "info", "key_of", "put"]
@@ -34,7 +39,7 @@ _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012
 _NAME_MAX = 128
 _STALE_TEMPORARY_SECONDS = 3600  # a writer that died mid-write leaves one of these behind
 
-_root_memo: tuple[tuple[str | None, ...], Path] | None = None
+_root_memo: tuple[tuple[str | None, ...], str] | None = None
 
 
 def cache_dir() -> Path:
@@ -42,17 +47,24 @@ def cache_dir() -> Path:
     else `~/.cache/lumen`. When the default folder cannot be created or written (a
     read-only home), a per-user folder under the system temp folder is used instead; an
     explicit `$LUMEN_CACHE_DIR` is always used as given (read-only means no caching)."""
+    from pathlib import Path
+
+    return Path(_root())
+
+
+def _root() -> str:
+    """`cache_dir()` as a string: the store's own reads and writes need no `pathlib`."""
     global _root_memo
     environ = os.environ
     inputs = (environ.get("LUMEN_CACHE_DIR"), environ.get("XDG_CACHE_HOME"), environ.get("HOME"))
     if _root_memo is not None and _root_memo[0] == inputs:
         return _root_memo[1]
-    root = Path(preferred_folder())
+    root = preferred_folder()
     if not inputs[0] and not _writable_folder(root):
         import tempfile  # only for this fallback: it imports `random` and `shutil`
 
         uid = os.getuid() if hasattr(os, "getuid") else 0
-        root = Path(tempfile.gettempdir()) / f"lumen-cache-{uid}"
+        root = os.path.join(tempfile.gettempdir(), f"lumen-cache-{uid}")
     _root_memo = (inputs, root)
     return root
 
@@ -65,7 +77,7 @@ def folder(kind: str) -> Path:
 
 def get(kind: str, key: str) -> bytes | None:
     """The payload stored under (`kind`, `key`), or None: missing, unreadable or damaged."""
-    path = cache_dir() / _checked(kind) / _checked(key)
+    path = os.path.join(_root(), _checked(kind), _checked(key))
     try:
         with open(path, "rb") as handle:
             blob = handle.read()
@@ -85,18 +97,18 @@ def put(kind: str, key: str, data: bytes, *, keep: int = DEFAULT_KEEP) -> bool:
     """Store `data` under (`kind`, `key`), replacing any previous entry atomically, and
     prune the kind to its `keep` most recently used entries. Returns whether it was
     written; never raises for a read-only folder, a full disk or missing permissions."""
-    directory = cache_dir() / _checked(kind)
-    target = directory / _checked(key)
-    temporary = directory / f".{key}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+    directory = os.path.join(_root(), _checked(kind))
+    target = os.path.join(directory, _checked(key))
+    temporary = os.path.join(directory, f".{key}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        os.makedirs(directory, exist_ok=True)
         with open(temporary, "xb") as handle:
             handle.write(_HEADER.pack(_MAGIC, len(data), zlib.crc32(data)))
             handle.write(data)
         os.replace(temporary, target)
     except OSError:
         try:
-            temporary.unlink(missing_ok=True)
+            os.unlink(temporary)
         except OSError:
             pass
         return False
@@ -133,7 +145,7 @@ def info() -> CacheInfo:
         return CacheInfo(root, {})
     for child in children:
         if child.is_dir(follow_symlinks=False):
-            kinds[child.name] = _measure(Path(child.path))
+            kinds[child.name] = _measure(child.path)
         elif child.name.startswith("crash-"):
             crash_reports += 1
     return CacheInfo(root, dict(sorted(kinds.items())), crash_reports)
@@ -150,9 +162,9 @@ def clear() -> tuple[int, int]:
         return 0, 0
     for child in children:
         if child.is_dir(follow_symlinks=False):
-            removed, freed = _remove_tree(Path(child.path))
+            removed, freed = _remove_tree(child.path)
         elif child.name.startswith("parser-") and child.name.endswith(".pickle"):
-            removed, freed = _remove_file(Path(child.path))  # the pre-store layout
+            removed, freed = _remove_file(child.path)  # the pre-store layout
         else:
             continue
         files += removed
@@ -169,9 +181,9 @@ def _checked(name: str) -> str:
     return name
 
 
-def _writable_folder(path: Path) -> bool:
+def _writable_folder(path: str) -> bool:
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        os.makedirs(path, exist_ok=True)
     except OSError:
         return False
     return os.access(path, os.W_OK)
@@ -187,7 +199,7 @@ def _unwrap(blob: bytes) -> bytes | None:
     return payload
 
 
-def _prune(directory: Path, keep: int) -> None:
+def _prune(directory: str, keep: int) -> None:
     """Drop the least recently used entries beyond `keep`, and temporaries that a dead
     writer left behind. Cheap when under the limit: one directory listing."""
     try:
@@ -209,11 +221,11 @@ def _prune(directory: Path, keep: int) -> None:
     for mtime, path in dated:
         is_temporary = path.endswith(".tmp")
         if excess > 0 or (is_temporary and newest - mtime > _STALE_TEMPORARY_SECONDS):
-            _remove_file(Path(path))
+            _remove_file(path)
             excess -= 1
 
 
-def _measure(directory: Path) -> tuple[int, int]:
+def _measure(directory: str) -> tuple[int, int]:
     files = size = 0
     for dirpath, _, filenames in os.walk(directory):
         for name in filenames:
@@ -225,20 +237,20 @@ def _measure(directory: Path) -> tuple[int, int]:
     return files, size
 
 
-def _remove_file(path: Path) -> tuple[int, int]:
+def _remove_file(path: str | Path) -> tuple[int, int]:
     try:
-        size = path.lstat().st_size
-        path.unlink()
+        size = os.lstat(path).st_size
+        os.unlink(path)
     except OSError:
         return 0, 0
     return 1, size
 
 
-def _remove_tree(directory: Path) -> tuple[int, int]:
+def _remove_tree(directory: str) -> tuple[int, int]:
     files = size = 0
     for dirpath, dirnames, filenames in os.walk(directory, topdown=False):
         for name in filenames:
-            removed, freed = _remove_file(Path(dirpath, name))
+            removed, freed = _remove_file(os.path.join(dirpath, name))
             files += removed
             size += freed
         for name in dirnames:

@@ -16,9 +16,12 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from typing import Any
 
 from lumen.cli.report import EXIT_COMPILE_ERROR, EXIT_USAGE
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 EXIT_INTERRUPTED = 130
 _COMPLETION_VARIABLE = "_LUMEN_COMPLETE"  # click's shell completion request for `lumen`

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from lumen.diagnostics import Diagnostic
     from lumen.driver import Compilation, RuntimeFailure
     from lumen.source import SourceUnit

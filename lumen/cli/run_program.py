@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
 
 from lumen.cli.report import (
     EXIT_COMPILE_ERROR,
@@ -22,6 +21,10 @@ from lumen.cli.report import (
     runtime_failure_json,
     write_json_line,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 DEFAULT_MAX_DEPTH = 100_000  # also lumen.driver.DEFAULT_MAX_DEPTH; kept here to import lazily
 

@@ -7,7 +7,7 @@ first use: importing `dataclasses` (and `inspect` with it) costs start-up time.
 
 # ruff: noqa
 
-SOURCE_SHA256 = 'e2d1b36743f19238eeb59dac248dc81af7ca77dfb6783b8acb2c5da52f4ff060'
+SOURCE_SHA256 = 'fbf786230ef1fd2798e9cebab76d3baf2431ca156b29b784f7ca370bd83001ce'
 PYTHON = (3, 11)
 
 _set = object.__setattr__

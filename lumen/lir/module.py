@@ -8,12 +8,18 @@ call shapes and variant descriptors).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar, dataclass_transform
-
 from lumen.lir.opcodes import Op
 from lumen.pregenerated import pregenerated_classes
 
-_Record = TypeVar("_Record", bound=type)
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # no `typing` at run time: every run imports this module
+    from typing import Any, TypeVar, dataclass_transform
+
+    _Record = TypeVar("_Record", bound=type)
+else:
+
+    def dataclass_transform(**_options: object) -> object:
+        return lambda function: function
 
 # Every run makes these classes: `python3 -m lumen.lir.lirgen` writes them out as plain code
 # (`_module_generated.py`, used only while it matches this file; see lumen/pregenerated.py).

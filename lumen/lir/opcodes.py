@@ -20,7 +20,12 @@ this order. Nobody defines opcodes anywhere else.
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from lumen.plain_tuples import NamedTuple
 
 
 class Op(IntEnum):

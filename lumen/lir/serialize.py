@@ -8,7 +8,6 @@ msgpack's format is `dumps`/`loads` of that data; the compile cache stores the d
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from lumen.lir.module import (
     FORMAT_VERSION,
@@ -22,6 +21,10 @@ from lumen.lir.module import (
     VariantInfo,
 )
 from lumen.lir.opcodes import Op
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _BIGINT = 1  # msgpack ext code: an Int outside 64 bits, as decimal text
 _TUPLE = 2  # a tuple constant (kept distinct from lists)

@@ -7,9 +7,11 @@ needs only `reading` and `unit`, does not import the extraction modules.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from lumen.source.directives import (
         BOOLEAN_DIRECTIVES,
         KNOWN_DIRECTIVES,

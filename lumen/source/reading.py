@@ -6,9 +6,11 @@ text only to check its key, imports nothing else of this package.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from lumen.source.unit import SourceError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def normalize_text(text: str) -> str:
@@ -20,7 +22,8 @@ def read_source_text(path: str | Path) -> str:
     unreadable or not UTF-8 text."""
     name = str(path)
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as handle:  # no pathlib: a cached run needs nothing else
+            data = handle.read()
     except FileNotFoundError:
         raise _file_error("FILE_NOT_FOUND", name, f"file not found: {name}") from None
     except IsADirectoryError:

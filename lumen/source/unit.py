@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Literal, NamedTuple
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Literal, NamedTuple
+
     from lumen.diagnostics import Diagnostic
     from lumen.source.directives import SourceDirective
+else:
+    from lumen.plain_tuples import NamedTuple
 
-SourceKind = Literal["markdown", "plain"]
+if TYPE_CHECKING:
+    SourceKind = Literal["markdown", "plain"]
+else:
+    SourceKind = str
 
 
 # NamedTuples rather than dataclasses: every run (a compile-cache hit too) creates these

@@ -83,7 +83,7 @@ def parse_with_recovery(
         return ParseResult(program, tuple(diagnostics))
     except Exception as error:  # a bug in the parser must not surface as a traceback
         internal = Diagnostic(
-            ErrorCode.MALFORMED.value,
+            ErrorCode.INTERNAL.value,  # a toolchain fault: never kept in the compile cache
             f"internal parser error ({type(error).__name__}: {error}); please report it",
             file, Span(1, 1, 1, 2),
         )
@@ -175,7 +175,7 @@ def parse_single_expression(
         return expr, tuple(run.diagnostics)
     except Exception as error:
         internal = Diagnostic(
-            ErrorCode.MALFORMED.value,
+            ErrorCode.INTERNAL.value,  # a toolchain fault: never kept in the compile cache
             f"internal parser error ({type(error).__name__}: {error}); please report it",
             file, Span(1, 1, 1, 2),
         )

@@ -27,8 +27,6 @@ aborts to the `handle` by unwinding the Python stack (`EffectAbort`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from lumen.lir.opcodes import Op
 from lumen.vm import errors
 from lumen.vm.errors import LumenRuntimeError
@@ -36,7 +34,10 @@ from lumen.vm.frames import Frame, bind_arguments
 from lumen.vm.interpreter_slow import handles
 from lumen.vm.tool_calls import call_bound_tool, record_effect  # also registers TOOLCALL
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from lumen.vm.interpreter import VM
 
 Arm = tuple[int, int, int]  # (arm pc, first parameter register, parameter count)

@@ -7,11 +7,16 @@
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
 
 from lumen.vm.errors import LumenRuntimeError
 from lumen.vm.render import display, format_float
 from lumen.vm.values import is_number
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from lumen.plain_tuples import NamedTuple
 
 ALIGN_CHARS = "<>^"
 TYPE_CHARS = "dxXobfeEs"

@@ -7,11 +7,13 @@ by `VMOptions.max_depth`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from lumen.lir.module import Function
 from lumen.lir.opcodes import Op
 from lumen.vm import errors
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Missing:

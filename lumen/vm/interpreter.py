@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import gc
 import os
-import random
 import sys
-from typing import Any
 
 from lumen.lir.module import Module
 from lumen.lir.opcodes import OP_INFO, Op
@@ -48,6 +46,10 @@ from lumen.vm.values import (
     type_of,
     values_equal,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 UNIQUE_REFS = 3
 _GC_THRESHOLD = 50_000
@@ -101,7 +103,7 @@ class VM:
         self.cell_codes = {name: self.codes[i] for name, i in module.entry_points.items()}
         self.frames: list[Frame] = []
         self.program_args = list(self.options.program_args)
-        self.rng = random.Random(self.options.seed)
+        self._rng: Any = None  # random.Random(options.seed), made on first use (`rng`)
         self.budget = self.options.max_steps if self.options.max_steps is not None else -1
         self.max_depth = self.options.max_depth
         self.processes = ProcessRuntime()  # process state by instance id (§13)
@@ -120,6 +122,20 @@ class VM:
         self.native: Any = None
         self.jit_report: list[str] | None = None
         self._start_tiers()
+
+    @property
+    def rng(self) -> Any:
+        """The run's random source (§10.14), seeded by `VMOptions.seed`; `random` is
+        imported only by programs that draw from it."""
+        if self._rng is None:
+            import random
+
+            self._rng = random.Random(self.options.seed)
+        return self._rng
+
+    @rng.setter
+    def rng(self, value: Any) -> None:
+        self._rng = value
 
     def _start_tiers(self) -> None:
         """The Python tier and the native tier (lumen/jit). Environment switches (for CI and

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 
 from lumen.lir.opcodes import Op
 from lumen.vm import errors, ops
@@ -26,11 +25,14 @@ from lumen.vm.values import (
     values_equal,
 )
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from lumen.vm.interpreter import VM
 
 UNIQUE_REFS = 3
-Handler = Callable[["VM", Frame, list[Any], int, int, int, int], int]
+Handler = Callable[["VM", Frame, "list[Any]", int, int, int, int], int]
 HANDLERS: dict[int, Handler] = {}
 
 

@@ -7,7 +7,6 @@ else. Functions never mutate their inputs; `index_set` returns an updated copy.
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from lumen.vm import errors
 from lumen.vm.errors import LumenRuntimeError
@@ -24,6 +23,10 @@ from lumen.vm.values import (
     type_of,
     values_equal,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # Ranges larger than this would exhaust memory long before they are useful.
 MAX_RANGE_LENGTH = 50_000_000

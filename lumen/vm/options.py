@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from lumen.plain_tuples import NamedTuple
+
 
 
 # A NamedTuple, not a dataclass: this module is imported by every run, and a NamedTuple

@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
 
 from lumen.vm import errors
 from lumen.vm.errors import LumenRuntimeError
 from lumen.vm.render import display, plain
 from lumen.vm.values import LSet, Record, Variant, truthy
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from lumen.lir.module import Module
     from lumen.vm.interpreter import VM
 
@@ -341,12 +342,17 @@ def _eval(vm: VM, source: str | None, args: list[Any]) -> Any:
     return vm.call(target, args[1:])
 
 
-_EVAL_VMS: WeakKeyDictionary[Any, dict[str, Any]] = WeakKeyDictionary()
+_EVAL_VMS: Any = None  # a WeakKeyDictionary (VM -> its eval state), made on first use
 
 
 def _eval_vm(vm: VM, source: str) -> VM:
     """A VM running the program linked with the compiled `source`, sharing the program's
     process state and output (one per program VM and source text)."""
+    global _EVAL_VMS
+    if _EVAL_VMS is None:
+        from weakref import WeakKeyDictionary
+
+        _EVAL_VMS = WeakKeyDictionary()
     cache = _EVAL_VMS.setdefault(vm, {})
     child = cache.get(source)
     if child is None:

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from lumen.vm.scalars import format_float
 from lumen.vm.values import (
@@ -22,6 +21,10 @@ from lumen.vm.values import (
     Variant,
     function_name,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def display(v: object) -> str:

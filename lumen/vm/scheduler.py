@@ -22,11 +22,9 @@ program milliseconds, then spawn order) so that wake-up order never depends on t
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import time
 from collections import deque
-from typing import TYPE_CHECKING, Any
 
 from lumen.lir.opcodes import Op
 from lumen.vm import errors
@@ -36,7 +34,10 @@ from lumen.vm.interpreter_slow import handles
 from lumen.vm.render import display
 from lumen.vm.values import FUNCTION_TYPES, Closure, Future, LSet, Record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from lumen.vm.interpreter import VM
 
 CALLABLES = FUNCTION_TYPES
@@ -144,7 +145,9 @@ class Scheduler:
         fiber = self._running()
         deadline = time.monotonic() + delay / 1000.0
         key = self.virtual_now + delay if self.deterministic else deadline
-        heapq.heappush(self.timers, (key, next(self.sequence), deadline, fiber))
+        from heapq import heappush  # timers are rare: not imported by every run
+
+        heappush(self.timers, (key, next(self.sequence), deadline, fiber))
         if self.can_park():
             top = self.vm.frames[-1]
             fiber.store = (top, top.code.instrs[top.pc - 1][1])  # the call's result register
@@ -168,7 +171,9 @@ class Scheduler:
             elif self.queued:
                 self._step(self.queued.popleft())
             elif self.timers:
-                key, _seq, deadline, fiber = heapq.heappop(self.timers)
+                from heapq import heappop
+
+                key, _seq, deadline, fiber = heappop(self.timers)
                 delay = deadline - time.monotonic()
                 if delay > 0:
                     time.sleep(delay)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
 
 from lumen.lir.opcodes import Op
 from lumen.vm import errors
@@ -21,7 +20,10 @@ from lumen.vm.frames import Frame
 from lumen.vm.interpreter_slow import handles
 from lumen.vm.values import Closure, LSet, Record, ToolRef, fits_i64
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from lumen.lir.module import Module
     from lumen.vm.interpreter import VM
 

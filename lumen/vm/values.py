@@ -10,7 +10,10 @@ from __future__ import annotations
 import math
 import struct
 from collections.abc import Iterable, Iterator
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 INT_MIN = -(2**63)
 INT_MAX = 2**63 - 1

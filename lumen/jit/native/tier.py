@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from lumen.jit import NO
 from lumen.jit.native.types import (
@@ -20,6 +19,10 @@ from lumen.jit.native.types import (
 )
 from lumen.lir.opcodes import Op
 from lumen.vm.values import Closure
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_OSR_VARIANTS = 3  # different register types seen at one loop header
 SILENT = 1 << 62  # a counter value that never runs out

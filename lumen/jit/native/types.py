@@ -12,11 +12,13 @@ one makes the function refuse (`Refused` with a reason for `--verbose`).
 
 from __future__ import annotations
 
-from typing import Any
-
 from lumen.lir.module import Function
 from lumen.lir.opcodes import OP_INFO, Op
 from lumen.vm.values import Closure
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 UNSET = "unset"
 CONFLICT = "conflict"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from lumen.vm.render import plain
 from lumen.vm.values import LSet
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # Marks an argument the caller left out (distinct from an explicit `null`).
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()

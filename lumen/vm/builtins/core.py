@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
-from typing import Any
 
 from lumen.vm import errors, ops
 from lumen.vm.builtins.common import MISSING
@@ -21,6 +19,10 @@ from lumen.vm.values import (
     type_of,
 )
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 BUILTIN_CONSTANTS: dict[str, object] = {
     "PI": math.pi,
     "E": math.e,
@@ -31,11 +33,16 @@ BUILTIN_CONSTANTS: dict[str, object] = {
     "MIN_INT": INT_MIN,
 }
 
-_DECIMAL_INT = re.compile(r"[+-]?[0-9]+", re.ASCII)
-_FLOAT_LITERAL = re.compile(
-    r"[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)",
-    re.ASCII | re.IGNORECASE,
-)
+_DECIMAL_INT = r"[+-]?[0-9]+"
+_FLOAT_LITERAL = r"[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)"
+
+
+def _literal(pattern: str, text: str) -> bool:
+    """Whether all of `text` is an ASCII `pattern`, case-insensitively (`re` is imported by
+    the programs that convert strings, not by every run; it caches compiled patterns)."""
+    import re
+
+    return re.fullmatch(pattern, text, re.ASCII | re.IGNORECASE) is not None
 
 
 def to_int(x: Any) -> int | None:
@@ -53,7 +60,7 @@ def to_int(x: Any) -> int | None:
         if x < -(2.0**63):
             return INT_MIN
         return int(x)
-    if t is str and _DECIMAL_INT.fullmatch(x):
+    if t is str and _literal(_DECIMAL_INT, x):
         return int(x)
     return None
 
@@ -68,7 +75,7 @@ def to_float(x: Any) -> float | None:
             return float(x)
         except OverflowError:
             return math.inf if x > 0 else -math.inf
-    if t is str and _FLOAT_LITERAL.fullmatch(x):
+    if t is str and _literal(_FLOAT_LITERAL, x):
         return float(x)
     return None
 

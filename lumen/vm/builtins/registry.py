@@ -9,12 +9,19 @@ inside a builtin into `null` (§10.0: unsupported argument kinds give `null`), s
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
 from importlib import import_module
-from typing import Any, NamedTuple, Protocol
 
 from lumen.vm.errors import LumenRuntimeError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import random
+    from typing import Any, NamedTuple, Protocol
+else:
+    from lumen.plain_tuples import NamedTuple
+
+    Protocol = object  # BuiltinContext is a protocol for type checkers only
 
 
 class BuiltinContext(Protocol):
