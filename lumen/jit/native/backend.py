@@ -3,12 +3,14 @@ cache when possible (no llvmlite import), else compiled with llvmlite (and cache
 
 from __future__ import annotations
 
-from typing import Any
-
 from lumen.cache import digest_of
 from lumen.jit.native import cache
 from lumen.jit.native.runtime import Shared, Unit
 from lumen.jit.native.types import Inference, Spec
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 CODEGEN_VERSION = "10"
 

@@ -8,7 +8,6 @@ import ctypes
 import struct
 from array import array
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from lumen.jit.native import abi
 from lumen.jit.native import layout as L
@@ -17,6 +16,10 @@ from lumen.jit.native.types import element, fn_parts, is_fn, is_list
 from lumen.lir.opcodes import Op
 from lumen.vm import errors, ops
 from lumen.vm.errors import LumenRuntimeError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 ELEMENTS = L.LIST_HEADER_BYTES  # a native list's elements start this far into its block
 

@@ -13,7 +13,6 @@ Debugging: `LUMEN_PYTIER_DUMP=1` prints each generated function to stderr.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from lumen.jit.pytier.emit import (
     Unsupported,
@@ -25,6 +24,10 @@ from lumen.jit.pytier.emit import (
 from lumen.jit.pytier.inference import Kinds
 from lumen.vm.frames import Code
 from lumen.vm.values import BuiltinRef, Closure
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # Counter value for cells the native tier should never be asked about.
 _NEVER = 1 << 62

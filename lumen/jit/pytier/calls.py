@@ -13,12 +13,12 @@ reads `rX`), and the remaining argument temporaries are set to None after the ca
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from lumen.jit.pytier.fast_builtins import fast_builtin
 from lumen.jit.pytier.templates import r
 from lumen.lir.opcodes import Op
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lumen.jit.pytier.emit import Emit
 

@@ -8,15 +8,17 @@ kept (the lowering leaves dead `JMP`/`RETURN` tails after returns).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
 
 from lumen.lir.opcodes import JUMP_OPERANDS, OP_INFO, Op
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    State = TypeVar("State")
+
 # Terminators with no successor inside the cell.
 _EXITS = frozenset({Op.RETURN, Op.HALT, Op.UNDEFINED, Op.ENDDEFER, Op.RESUME})
-
-
-State = TypeVar("State")
 
 
 class Irreducible(Exception):

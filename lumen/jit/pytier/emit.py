@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import os
 import re
-from typing import TYPE_CHECKING, Any
 
 from lumen.jit.pytier import calls
 from lumen.jit.pytier.cfg import CFG, Irreducible, build_cfg
@@ -27,7 +26,10 @@ from lumen.jit.pytier.structure import Cond, Goto, Line, Terminator, build_tree,
 from lumen.jit.pytier.templates import TEMPLATES, compare_expr, equal_expr, r, truthy_expr
 from lumen.lir.opcodes import OP_INFO, Op
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from lumen.jit.pytier import PyTier
     from lumen.vm.frames import Code
 

@@ -7,7 +7,12 @@ that result (inference.py uses it). Anything else calls the builtin itself.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, NamedTuple
+else:
+    from lumen.plain_tuples import NamedTuple
+
 
 
 class FastBuiltin(NamedTuple):

@@ -14,11 +14,10 @@ the run-time check.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from lumen.jit.pytier.cfg import forward_dataflow
 from lumen.lir.opcodes import OP_INFO, Op
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lumen.jit.pytier.emit import Emit
 

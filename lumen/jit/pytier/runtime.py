@@ -7,7 +7,6 @@ Names start with `_` (registers are `r0..rN`, cells `C0..Cn`) so they never clas
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
 
 from lumen.jit import NO
 from lumen.jit.pytier.fast_builtins import make_join_strings
@@ -26,7 +25,10 @@ from lumen.vm.values import (
     values_equal,
 )
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from lumen.jit.pytier import PyTier
 
 # Python exceptions that can only come from a tier bug; shown as internal errors.

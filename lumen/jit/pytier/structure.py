@@ -20,9 +20,15 @@ outside it are lifted to the loop header.
 
 from __future__ import annotations
 
-from typing import NamedTuple, Protocol
-
 from lumen.jit.pytier.cfg import CFG
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NamedTuple, Protocol
+else:
+    from lumen.plain_tuples import NamedTuple
+
+    Protocol = object  # for type checkers only
 
 Line = tuple[int, str]  # (pc it belongs to, statement text; may hold "\n" + deeper lines)
 

@@ -12,11 +12,11 @@ helper otherwise, so results and error messages are identical.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from lumen.jit.pytier.inference import is_list_kind
 from lumen.lir.opcodes import Op
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lumen.jit.pytier.emit import Emit
 

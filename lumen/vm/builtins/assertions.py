@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from lumen.vm import errors, ops
 from lumen.vm.builtins.common import MISSING
 from lumen.vm.builtins.registry import builtin
 from lumen.vm.render import display, plain
 from lumen.vm.values import truthy, values_equal
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @builtin("assert")

@@ -7,11 +7,13 @@ argument order and states (wrap them in `await` to resolve what is still pending
 
 from __future__ import annotations
 
-from typing import Any
-
 from lumen.vm.builtins.registry import builtin
 from lumen.vm.errors import LumenRuntimeError
 from lumen.vm.values import Future, values_equal
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @builtin("spawn", context=True, effect="async")

@@ -8,7 +8,6 @@ import io
 import json
 import math
 import re
-from typing import Any
 
 from lumen.vm.builtins.common import sequence, text
 from lumen.vm.builtins.registry import builtin
@@ -22,6 +21,10 @@ from lumen.vm.values import (
     Variant,
     fits_i64,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # --- JSON ----------------------------------------------------------------------------------
 

@@ -6,12 +6,15 @@ import base64
 import binascii
 import re
 import urllib.parse
-from typing import Any
 
 from lumen.vm.builtins.common import text
 from lumen.vm.builtins.registry import builtin
 from lumen.vm.builtins.strings import slice_bounds
 from lumen.vm.render import plain
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _hashlib() -> Any:

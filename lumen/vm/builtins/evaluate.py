@@ -8,11 +8,13 @@ nothing with the calling program but standard output.
 
 from __future__ import annotations
 
-from typing import Any
-
 from lumen.vm.builtins.registry import builtin
 from lumen.vm.errors import LumenRuntimeError
 from lumen.vm.render import plain
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @builtin("eval", context=True)

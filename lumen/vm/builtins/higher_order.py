@@ -7,12 +7,15 @@ truthiness (§9.2). Maps are visited as (key, value) tuples, sets in ascending o
 from __future__ import annotations
 
 import functools
-from typing import Any
 
 from lumen.vm.builtins.common import elements
 from lumen.vm.builtins.registry import BuiltinContext, builtin
 from lumen.vm.render import plain
 from lumen.vm.values import truthy
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _test(ctx: BuiltinContext, f: Any, x: Any) -> bool:

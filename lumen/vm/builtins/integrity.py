@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from lumen.vm.builtins.common import MISSING, sequence, text
 from lumen.vm.builtins.registry import builtin
 from lumen.vm.values import LSet, Record, TraceRef, values_equal
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _field_changes(a: dict[str, Any], b: dict[str, Any], label: str) -> list[dict[str, Any]]:

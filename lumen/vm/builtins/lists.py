@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import bisect
-from typing import Any
 
 from lumen.vm.builtins.common import sequence
 from lumen.vm.builtins.registry import builtin
 from lumen.vm.values import LSet, eq_key, err, ok, total_key, values_equal
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @builtin("append", "push")

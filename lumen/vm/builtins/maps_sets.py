@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from lumen.vm import ops
 from lumen.vm.builtins.common import sequence, text
 from lumen.vm.builtins.registry import builtin
 from lumen.vm.values import LSet, Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _entries(m: Any) -> dict[str, Any] | None:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
 
 from lumen.vm import errors, ops
 from lumen.vm.builtins.common import MISSING, sequence
 from lumen.vm.builtins.registry import builtin
 from lumen.vm.errors import LumenRuntimeError
 from lumen.vm.values import INT_MIN, fits_i64, is_number, total_key
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @builtin("abs")

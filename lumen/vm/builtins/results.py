@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from lumen.vm import errors
 from lumen.vm.builtins.core import to_float, to_int
 from lumen.vm.builtins.registry import builtin
 from lumen.vm.render import display, plain
 from lumen.vm.values import Variant, err, is_result, ok
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @builtin("ok")

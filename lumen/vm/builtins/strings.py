@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from lumen.vm import ops
 from lumen.vm.builtins.common import MISSING, sequence, text
@@ -11,6 +10,10 @@ from lumen.vm.builtins.registry import builtin
 from lumen.vm.errors import LumenRuntimeError
 from lumen.vm.render import display, plain
 from lumen.vm.values import LSet, values_equal
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @builtin("upper")

@@ -9,11 +9,14 @@ from __future__ import annotations
 import glob as glob_module
 import os
 import posixpath
-from typing import Any
 
 from lumen.vm.builtins.common import text
 from lumen.vm.builtins.registry import builtin
 from lumen.vm.errors import LumenRuntimeError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 HTTP_TIMEOUT_SECONDS = 30
 HTTP_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD")

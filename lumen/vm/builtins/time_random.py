@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime
 import math
 import time
-from typing import Any
 
 from lumen.vm.builtins.registry import BuiltinContext, builtin
 from lumen.vm.errors import LumenRuntimeError
 from lumen.vm.render import display
 from lumen.vm.values import is_number, type_of
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @builtin("random", context=True, nd=True, effect="random")
