@@ -91,7 +91,8 @@ def plain_file(args: list[str]) -> str | None:
     LUMEN_* setting could change the run; else None."""
     if len(args) != 2 or args[0] != "run" or args[1].startswith("-"):
         return None
-    if any(name.startswith("LUMEN_") and name not in NEUTRAL_SETTINGS for name in os.environ):
+    if "_LUMEN_COMPLETE" in os.environ or any(  # a shell-completion request is click's
+            name.startswith("LUMEN_") and name not in NEUTRAL_SETTINGS for name in os.environ):
         return None
     return args[1] if os.path.isfile(args[1]) else None
 
