@@ -246,8 +246,12 @@ def test_launcher_holds_pth_code_back_only_on_the_fast_path(
         [str(python), "-c", "import site; print(site.getsitepackages()[0])"],
         capture_output=True, text=True, check=True).stdout.strip()
     marker = tmp_path / "pth-ran"
-    # this checkout's lumen first (the base environment may hold another), then the probe
-    Path(site_packages, "000_this_lumen.pth").write_text(f"{REPO}\n")
+    # this checkout's lumen first (the base environment may hold another), and the
+    # packages this test runs with (the base environment may lack them), then the probe
+    import site
+
+    here = [str(REPO), *site.getsitepackages()]
+    Path(site_packages, "000_this_lumen.pth").write_text("".join(f"{p}\n" for p in here))
     Path(site_packages, "zz_probe.pth").write_text(
         f"import pathlib; pathlib.Path({str(marker)!r}).write_text('ran')\n")
     # and a sitecustomize module, held back the same way
