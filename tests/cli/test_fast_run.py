@@ -239,8 +239,10 @@ def test_launcher_holds_pth_code_back_only_on_the_fast_path(
     never needs it."""
     program, cache, expected = recorded
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", "--system-site-packages",
-                    str(venv)], check=True, timeout=120)
+    made = subprocess.run([sys.executable, "-m", "venv", "--without-pip",
+                           "--system-site-packages", str(venv)], capture_output=True, timeout=120)
+    if made.returncode != 0:
+        pytest.skip(f"cannot make a virtual environment here: {made.stderr[-200:]!r}")
     python = venv / "bin" / "python3"
     site_packages = subprocess.run(
         [str(python), "-c", "import site; print(site.getsitepackages()[0])"],
